@@ -1,0 +1,52 @@
+package io.tidemill.api;
+
+import io.tidemill.api.function.KeySelector;
+import io.tidemill.api.function.KeyedProcessFunction;
+import io.tidemill.api.function.ReduceFunction;
+import io.tidemill.graph.Node;
+import io.tidemill.graph.Partitioning;
+import io.tidemill.operator.KeyedProcessOperator;
+import io.tidemill.operator.RollingReduce;
+import io.tidemill.window.WindowAssigner;
+import java.util.List;
+
+/**
+ * A stream partitioned by key. Operators applied to it see one key at a time and keep keyed state,
+ * organised in key groups.
+ */
+public final class KeyedStream<K, T> {
+    final DataStream<T> input;
+    final KeySelector<T, K> key;
+
+    KeyedStream(DataStream<T> input, KeySelector<T, K> key) {
+        this.input = input;
+        this.key = key;
+    }
+
+    /** Processes each record with keyed state and timers. */
+    public <R> DataStream<R> process(KeyedProcessFunction<K, T, R> fn) {
+        return keyedOperator("process", List.of(input.node),
+                () -> new KeyedProcessOperator<>(key, fn));
+    }
+
+    /** Emits, for each record, the reduction of all records of its key so far. */
+    public DataStream<T> reduce(ReduceFunction<T> fn) {
+        return process(new RollingReduce<>(fn)).name("reduce");
+    }
+
+    /** Groups the records of each key into windows. */
+    public WindowedStream<K, T> window(WindowAssigner assigner) {
+        return new WindowedStream<>(this, assigner);
+    }
+
+    /** Joins with another keyed stream on records whose timestamps are within an interval. */
+    public <B> IntervalJoin<K, T, B> intervalJoin(KeyedStream<K, B> other) {
+        return new IntervalJoin<>(this, other);
+    }
+
+    <R> DataStream<R> keyedOperator(String name, List<Node> inputs, io.tidemill.operator.OperatorFactory<T, R> f) {
+        Partitioning p = Partitioning.keyed(key);
+        List<Node.Input> edges = inputs.stream().map(n -> new Node.Input(n, p)).toList();
+        return new DataStream<>(input.pipeline, input.pipeline.graph().addOperator(name, edges, f));
+    }
+}

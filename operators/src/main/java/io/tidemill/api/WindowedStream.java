@@ -1,0 +1,96 @@
+package io.tidemill.api;
+
+import io.tidemill.api.function.AggregateFunction;
+import io.tidemill.api.function.ProcessWindowFunction;
+import io.tidemill.api.function.ReduceFunction;
+import io.tidemill.window.Trigger;
+import io.tidemill.window.WindowAssigner;
+import io.tidemill.window.WindowOperator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A keyed stream grouped into windows; ends with {@code aggregate}, {@code reduce} or
+ * {@code process}.
+ *
+ * <pre>{@code
+ * OutputTag<Bid> late = new OutputTag<>("late");
+ * DataStream<Long> counts = bids.keyBy(Bid::auction)
+ *         .window(TumblingWindows.eventTime(Duration.ofSeconds(10)))
+ *         .allowedLateness(Duration.ofSeconds(5))   // late records re-fire the window
+ *         .sideOutputLateData(late)                  // records later than that go here
+ *         .aggregate(Aggregates.count());
+ * }</pre>
+ */
+public final class WindowedStream<K, T> {
+    private final KeyedStream<K, T> keyed;
+    private final WindowAssigner assigner;
+    private final List<String> problems = new ArrayList<>();
+    private Trigger trigger;
+    private long allowedLateness;
+    private OutputTag<T> lateTag;
+
+    WindowedStream(KeyedStream<K, T> keyed, WindowAssigner assigner) {
+        this.keyed = keyed;
+        this.assigner = assigner;
+        this.trigger = assigner.isEventTime() ? Trigger.eventTime() : Trigger.processingTime();
+        problems.addAll(assigner.validate());
+    }
+
+    /** Keeps windows this long after they fired; late records within it update the result. */
+    public WindowedStream<K, T> allowedLateness(Duration lateness) {
+        if (lateness.isNegative()) {
+            problems.add("allowed lateness must not be negative, was " + lateness.toMillis() + " ms");
+        }
+        this.allowedLateness = lateness.toMillis();
+        return this;
+    }
+
+    /** Sends records that are too late for all their windows to a side output instead of dropping them. */
+    public WindowedStream<K, T> sideOutputLateData(OutputTag<T> tag) {
+        this.lateTag = tag;
+        return this;
+    }
+
+    public WindowedStream<K, T> trigger(Trigger trigger) {
+        this.trigger = trigger;
+        return this;
+    }
+
+    /** Aggregates each window incrementally; emits the result when the window fires. */
+    public <ACC, R> DataStream<R> aggregate(AggregateFunction<T, ACC, R> fn) {
+        return build("aggregate", fn, null, false);
+    }
+
+    /** Aggregates incrementally, then hands the result and the window's metadata to {@code fn}. */
+    public <ACC, V, R> DataStream<R> aggregate(AggregateFunction<T, ACC, V> agg, ProcessWindowFunction<V, R, K> fn) {
+        return build("aggregate", agg, fn, false);
+    }
+
+    public DataStream<T> reduce(ReduceFunction<T> fn) {
+        return build("reduce", Aggregates.reducing(fn), null, false);
+    }
+
+    public <R> DataStream<R> reduce(ReduceFunction<T> reduce, ProcessWindowFunction<T, R, K> fn) {
+        return build("reduce", Aggregates.reducing(reduce), fn, false);
+    }
+
+    /** Keeps all records of a window and hands them to {@code fn} when it fires. */
+    public <R> DataStream<R> process(ProcessWindowFunction<T, R, K> fn) {
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        ProcessWindowFunction<List<T>, R, K> f = (ProcessWindowFunction) fn;
+        return build("process", Aggregates.toList(), f, true);
+    }
+
+    private <ACC, V, R> DataStream<R> build(String kind, AggregateFunction<T, ACC, V> agg,
+                                            ProcessWindowFunction<V, R, K> fn, boolean resultIsElements) {
+        Trigger t = trigger;
+        long lateness = allowedLateness;
+        OutputTag<T> tag = lateTag;
+        DataStream<R> out = keyed.keyedOperator("window(" + assigner + ")." + kind, List.of(keyed.input.node),
+                () -> new WindowOperator<>(keyed.key, assigner, t, lateness, tag, agg, fn, resultIsElements));
+        problems.forEach(out.node::addProblem);
+        return out;
+    }
+}

@@ -1,0 +1,7 @@
+package io.tidemill.api.function;
+
+/** Receives the records a function emits. */
+@FunctionalInterface
+public interface Collector<T> {
+    void collect(T value);
+}

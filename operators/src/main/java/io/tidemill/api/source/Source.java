@@ -1,0 +1,21 @@
+package io.tidemill.api.source;
+
+import java.util.List;
+
+/**
+ * A source of records, divided into splits (file ranges, Kafka partitions, generator ranges) that
+ * subtasks read independently. Splits are assigned to source subtasks round-robin; each split has its
+ * own offset (recorded for checkpoints) and its own watermark.
+ *
+ * @param <T> record type
+ */
+public interface Source<T> {
+    /** True when every split ends; the job then finishes once all sources have ended. */
+    boolean isBounded();
+
+    /** Divides the source into splits; {@code parallelism} is a hint of how many readers there are. */
+    List<? extends SourceSplit> createSplits(int parallelism) throws Exception;
+
+    /** Opens a reader of one split, positioned at {@code offset} ({@code 0} for the start). */
+    SplitReader<T> createReader(SourceSplit split, long offset) throws Exception;
+}

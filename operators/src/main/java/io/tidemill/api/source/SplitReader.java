@@ -1,0 +1,25 @@
+package io.tidemill.api.source;
+
+/**
+ * Reads one split without blocking: each call emits up to {@code max} records and returns at once.
+ * The engine calls it from a cooperative worker thread.
+ */
+public interface SplitReader<T> extends AutoCloseable {
+    /** The outcome of one {@link #read} call. */
+    enum Status {
+        /** Emitted records, or may have more right away. */
+        MORE,
+        /** Nothing available now (rate limit, waiting for data); ask again later. */
+        NOTHING_AVAILABLE,
+        /** The split has ended; the reader will not be called again. */
+        END
+    }
+
+    Status read(SourceOutput<T> out, int max) throws Exception;
+
+    /** The position after the last emitted record, to resume from after a restore. */
+    long offset();
+
+    @Override
+    default void close() throws Exception {}
+}

@@ -1,0 +1,139 @@
+package io.tidemill.graph;
+
+import io.tidemill.api.OutputTag;
+import io.tidemill.api.source.Source;
+import io.tidemill.operator.OperatorFactory;
+import io.tidemill.watermark.WatermarkStrategy;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One node of the logical graph the fluent API builds. Sources, operators and sinks become tasks;
+ * unions, side outputs and re-partitionings are virtual: the planner folds them into edges.
+ */
+public final class Node {
+    /** What a node is. */
+    public enum Kind { SOURCE, OPERATOR, SINK, UNION, SIDE_OUTPUT, PARTITION }
+
+    /** An incoming edge: records of {@code node} distributed by {@code partitioning}. */
+    public record Input(Node node, Partitioning partitioning) {}
+
+    private final int id;
+    private final Kind kind;
+    private String name;
+    private int parallelism = -1;
+    private final List<Input> inputs;
+    private final OperatorFactory<?, ?> factory;
+    private final Source<?> source;
+    private final WatermarkStrategy<?> watermarkStrategy;
+    private final OutputTag<?> tag;
+    private final Partitioning partitioning;
+    private final List<String> problems = new ArrayList<>();
+
+    private Node(int id, Kind kind, String name, List<Input> inputs, OperatorFactory<?, ?> factory, Source<?> source,
+                 WatermarkStrategy<?> watermarkStrategy, OutputTag<?> tag, Partitioning partitioning) {
+        this.id = id;
+        this.kind = kind;
+        this.name = name;
+        this.inputs = List.copyOf(inputs);
+        this.factory = factory;
+        this.source = source;
+        this.watermarkStrategy = watermarkStrategy;
+        this.tag = tag;
+        this.partitioning = partitioning;
+    }
+
+    static Node source(int id, String name, Source<?> source, WatermarkStrategy<?> strategy) {
+        return new Node(id, Kind.SOURCE, name, List.of(), null, source, strategy, null, null);
+    }
+
+    static Node operator(int id, Kind kind, String name, List<Input> inputs, OperatorFactory<?, ?> factory) {
+        return new Node(id, kind, name, inputs, factory, null, null, null, null);
+    }
+
+    static Node union(int id, List<Input> inputs) {
+        return new Node(id, Kind.UNION, "union", inputs, null, null, null, null, null);
+    }
+
+    static Node sideOutput(int id, Node parent, OutputTag<?> tag) {
+        return new Node(id, Kind.SIDE_OUTPUT, "side-output(" + tag.id() + ")",
+                List.of(new Input(parent, Partitioning.FORWARD)), null, null, null, tag, null);
+    }
+
+    static Node partition(int id, Node parent, Partitioning partitioning) {
+        return new Node(id, Kind.PARTITION, partitioning.type().name().toLowerCase(),
+                List.of(new Input(parent, Partitioning.FORWARD)), null, null, null, null, partitioning);
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public boolean isVirtual() {
+        return kind == Kind.UNION || kind == Kind.SIDE_OUTPUT || kind == Kind.PARTITION;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    /** The parallelism set on this node, or -1 for the pipeline's default. */
+    public int parallelism() {
+        return parallelism;
+    }
+
+    public void setParallelism(int parallelism) {
+        this.parallelism = parallelism;
+    }
+
+    public List<Input> inputs() {
+        return inputs;
+    }
+
+    public OperatorFactory<?, ?> factory() {
+        return factory;
+    }
+
+    public Source<?> source() {
+        return source;
+    }
+
+    public WatermarkStrategy<?> watermarkStrategy() {
+        return watermarkStrategy;
+    }
+
+    public OutputTag<?> tag() {
+        return tag;
+    }
+
+    public Partitioning partitioning() {
+        return partitioning;
+    }
+
+    /** Reasons this node is invalid, reported when the pipeline is built. */
+    public List<String> problems() {
+        return problems;
+    }
+
+    public void addProblem(String problem) {
+        problems.add(problem);
+    }
+
+    /** True if the node's input is keyed (it gets keyed state). */
+    public boolean isKeyed() {
+        return !inputs.isEmpty() && inputs.get(0).partitioning().type() == Partitioning.Type.KEYED;
+    }
+
+    @Override
+    public String toString() {
+        return name + "#" + id;
+    }
+}

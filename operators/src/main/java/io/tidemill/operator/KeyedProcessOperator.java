@@ -1,0 +1,171 @@
+package io.tidemill.operator;
+
+import io.tidemill.api.OutputTag;
+import io.tidemill.api.function.Collector;
+import io.tidemill.api.function.KeySelector;
+import io.tidemill.api.function.KeyedProcessFunction;
+import io.tidemill.api.function.RuntimeContext;
+import io.tidemill.api.function.TimerService;
+import io.tidemill.state.KeyGroups;
+import io.tidemill.state.KeyedStateBackend;
+import io.tidemill.state.StateDescriptor;
+
+/** Runs a {@link KeyedProcessFunction}: sets the current key, then calls the function or its timers. */
+public final class KeyedProcessOperator<K, IN, OUT> implements Operator<IN, OUT> {
+    private final KeySelector<IN, K> keySelector;
+    private final KeyedProcessFunction<K, IN, OUT> function;
+    private final TimerQueue eventTimers = new TimerQueue();
+    private final TimerQueue processingTimers = new TimerQueue();
+    private OperatorContext ctx;
+    private KeyedStateBackend state;
+    private Output<OUT> out;
+    private long watermark = Long.MIN_VALUE;
+    private final Call call = new Call();
+
+    public KeyedProcessOperator(KeySelector<IN, K> keySelector, KeyedProcessFunction<K, IN, OUT> function) {
+        this.keySelector = keySelector;
+        this.function = function;
+    }
+
+    @Override
+    public void open(OperatorContext ctx, Output<OUT> out) throws Exception {
+        this.ctx = ctx;
+        this.out = out;
+        this.state = ctx.keyedState();
+        function.open(new RuntimeContext() {
+            @Override
+            public String operatorName() {
+                return ctx.operatorName();
+            }
+
+            @Override
+            public int subtaskIndex() {
+                return ctx.subtaskIndex();
+            }
+
+            @Override
+            public int parallelism() {
+                return ctx.parallelism();
+            }
+
+            @Override
+            public <S> S state(StateDescriptor<S> descriptor) {
+                return state.state(descriptor);
+            }
+        });
+    }
+
+    @Override
+    public void processElement(IN value, long timestamp) throws Exception {
+        K key = keySelector.getKey(value);
+        setKey(key);
+        call.timestamp = timestamp;
+        function.processElement(value, call, call);
+    }
+
+    private void setKey(K key) {
+        call.key = key;
+        state.setCurrentKey(key, KeyGroups.keyGroupOf(key, state.maxParallelism()));
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public void processWatermark(long wm) throws Exception {
+        watermark = wm;
+        TimerQueue.Timer t;
+        while ((t = eventTimers.pollDue(wm)) != null) {
+            setKey((K) t.key());
+            call.timestamp = t.time();
+            function.onTimer(t.time(), call, call);
+        }
+        out.emitWatermark(wm);
+    }
+
+    @Override
+    public long nextProcessingTime() {
+        return processingTimers.nextTime();
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public void onProcessingTime(long now) throws Exception {
+        TimerQueue.Timer t;
+        while ((t = processingTimers.pollDue(now)) != null) {
+            setKey((K) t.key());
+            call.timestamp = t.time();
+            function.onTimer(t.time(), call, call);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        function.close();
+    }
+
+    /** The context and collector of one call, reused to avoid allocation per record. */
+    private final class Call implements KeyedProcessFunction.Context<K>, Collector<OUT>, TimerService,
+            TimestampedCollector<OUT> {
+        K key;
+        long timestamp;
+
+        @Override
+        public K currentKey() {
+            return key;
+        }
+
+        @Override
+        public long timestamp() {
+            return timestamp;
+        }
+
+        @Override
+        public TimerService timerService() {
+            return this;
+        }
+
+        @Override
+        public <X> void output(OutputTag<X> tag, X value) {
+            out.emitSide(tag, value, timestamp);
+        }
+
+        @Override
+        public void collect(OUT value) {
+            out.emit(value, timestamp);
+        }
+
+        @Override
+        public void collect(OUT value, long ts) {
+            out.emit(value, ts);
+        }
+
+        @Override
+        public long currentWatermark() {
+            return watermark;
+        }
+
+        @Override
+        public long currentProcessingTime() {
+            return ctx.currentProcessingTime();
+        }
+
+        @Override
+        public void registerEventTimeTimer(long time) {
+            eventTimers.register(time, key, null);
+        }
+
+        @Override
+        public void registerProcessingTimeTimer(long time) {
+            processingTimers.register(time, key, null);
+        }
+
+        @Override
+        public void deleteEventTimeTimer(long time) {
+            eventTimers.delete(time, key, null);
+        }
+
+        @Override
+        public void deleteProcessingTimeTimer(long time) {
+            processingTimers.delete(time, key, null);
+        }
+    }
+}

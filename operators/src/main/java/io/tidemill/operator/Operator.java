@@ -1,0 +1,39 @@
+package io.tidemill.operator;
+
+/**
+ * The execution contract of one operator: what the engine calls, in one thread, for each subtask.
+ *
+ * <p>An operator receives records and watermarks and emits to its {@link Output}. It knows nothing
+ * of threads, queues, networking or the operators around it: the task driving it chains operators
+ * with plain method calls and moves batches between tasks. Calls never overlap and never block.
+ *
+ * <ul>
+ *   <li>{@link #processElement} for each record, with its event timestamp
+ *       ({@link Long#MIN_VALUE} when it has none);
+ *   <li>{@link #processWatermark} when event time advances: fire what is due, then forward it;
+ *   <li>{@link #finishBatch} after each batch of input, to emit what is better emitted per batch;
+ *   <li>{@link #onProcessingTime} when the wall clock reaches {@link #nextProcessingTime()};
+ *   <li>{@link #endInput} once all input was consumed (after the final {@code Long.MAX_VALUE}
+ *       watermark), then {@link #close}, also on failure.
+ * </ul>
+ */
+public interface Operator<IN, OUT> {
+    void open(OperatorContext ctx, Output<OUT> out) throws Exception;
+
+    void processElement(IN value, long timestamp) throws Exception;
+
+    void processWatermark(long watermark) throws Exception;
+
+    default void finishBatch() throws Exception {}
+
+    /** The earliest wall-clock time this operator wants {@link #onProcessingTime} at. */
+    default long nextProcessingTime() {
+        return Long.MAX_VALUE;
+    }
+
+    default void onProcessingTime(long now) throws Exception {}
+
+    default void endInput() throws Exception {}
+
+    default void close() throws Exception {}
+}

@@ -1,0 +1,47 @@
+package io.tidemill.window;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Per-key sessions: a record opens {@code [ts, ts + gap)}, and windows that overlap or touch merge.
+ * Two records at most {@code gap} apart are in the same session.
+ *
+ * <pre>{@code
+ * keyed.window(SessionWindows.eventTime(Duration.ofSeconds(10)))
+ * }</pre>
+ */
+public record SessionWindows(long gap, boolean isEventTime) implements WindowAssigner {
+    public static SessionWindows eventTime(Duration gap) {
+        return new SessionWindows(gap.toMillis(), true);
+    }
+
+    public static SessionWindows processingTime(Duration gap) {
+        return new SessionWindows(gap.toMillis(), false);
+    }
+
+    @Override
+    public void assignWindows(long timestamp, WindowSink sink) {
+        sink.window(timestamp, timestamp + gap);
+    }
+
+    @Override
+    public boolean isMerging() {
+        return true;
+    }
+
+    @Override
+    public List<String> validate() {
+        List<String> problems = new ArrayList<>();
+        if (gap <= 0) {
+            problems.add("session gap must be positive, was " + gap + " ms");
+        }
+        return problems;
+    }
+
+    @Override
+    public String toString() {
+        return (isEventTime ? "EventTimeSessionWindows(" : "ProcessingTimeSessionWindows(") + gap + " ms)";
+    }
+}

@@ -1,0 +1,56 @@
+package io.tidemill.window;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Windows of {@code size} starting every {@code slide}; a record belongs to {@code size / slide}
+ * windows (more when size is not a multiple of slide).
+ *
+ * <pre>{@code
+ * keyed.window(SlidingWindows.eventTime(Duration.ofSeconds(10), Duration.ofSeconds(2)))
+ * }</pre>
+ */
+public record SlidingWindows(long size, long slide, long offset, boolean isEventTime) implements WindowAssigner {
+    public static SlidingWindows eventTime(Duration size, Duration slide) {
+        return new SlidingWindows(size.toMillis(), slide.toMillis(), 0, true);
+    }
+
+    public static SlidingWindows processingTime(Duration size, Duration slide) {
+        return new SlidingWindows(size.toMillis(), slide.toMillis(), 0, false);
+    }
+
+    @Override
+    public void assignWindows(long timestamp, WindowSink sink) {
+        long lastStart = TimeWindow.startOf(timestamp, offset, slide);
+        for (long start = lastStart; start > timestamp - size; start -= slide) {
+            sink.window(start, start + size);
+        }
+    }
+
+    @Override
+    public boolean isMerging() {
+        return false;
+    }
+
+    @Override
+    public List<String> validate() {
+        List<String> problems = new ArrayList<>();
+        if (size <= 0) {
+            problems.add("window size must be positive, was " + size + " ms");
+        }
+        if (slide <= 0) {
+            problems.add("window slide must be positive, was " + slide + " ms");
+        } else if (slide > size) {
+            problems.add("window slide (" + slide + " ms) must not be larger than its size (" + size + " ms)");
+        }
+        return problems;
+    }
+
+    @Override
+    public String toString() {
+        return (isEventTime ? "SlidingEventTimeWindows(" : "SlidingProcessingTimeWindows(") + size + " ms, "
+                + slide + " ms)";
+    }
+}

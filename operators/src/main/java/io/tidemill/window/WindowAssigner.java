@@ -1,0 +1,27 @@
+package io.tidemill.window;
+
+import java.util.List;
+
+/**
+ * Assigns each record to the windows it belongs to. Use the factories of {@link TumblingWindows},
+ * {@link SlidingWindows} and {@link SessionWindows}.
+ */
+public interface WindowAssigner {
+    /** Calls {@code sink} once per window containing {@code timestamp}. */
+    void assignWindows(long timestamp, WindowSink sink);
+
+    /** True for event-time windows, false for processing-time windows. */
+    boolean isEventTime();
+
+    /** True for windows that merge (sessions). */
+    boolean isMerging();
+
+    /** Problems with the parameters, empty if valid; checked when the pipeline is built. */
+    List<String> validate();
+
+    /** Receives assigned windows without allocating per record. */
+    @FunctionalInterface
+    interface WindowSink {
+        void window(long start, long end);
+    }
+}

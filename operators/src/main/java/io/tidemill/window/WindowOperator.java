@@ -1,0 +1,458 @@
+package io.tidemill.window;
+
+import io.tidemill.api.OutputTag;
+import io.tidemill.api.function.AggregateFunction;
+import io.tidemill.api.function.Collector;
+import io.tidemill.api.function.KeySelector;
+import io.tidemill.api.function.ProcessWindowFunction;
+import io.tidemill.api.function.RuntimeContext;
+import io.tidemill.operator.Operator;
+import io.tidemill.operator.OperatorContext;
+import io.tidemill.operator.Output;
+import io.tidemill.operator.TimerQueue;
+import io.tidemill.state.KeyGroupRange;
+import io.tidemill.state.KeyGroups;
+import io.tidemill.state.StateDescriptor;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Keyed windows: assigns each record to windows, folds it into each window's accumulator, and emits
+ * when the trigger fires.
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>A window's state lives until its cleanup time: {@code maxTimestamp + allowedLateness} in
+ *       event time ({@code maxTimestamp} in processing time), measured against the watermark.
+ *   <li>A record is late for a window when the window's cleanup time is at or below the current
+ *       watermark; it is then left out of that window. A record late for all its windows goes to the
+ *       late side output if there is one, else is counted as dropped.
+ *   <li>Session windows of one key never overlap or touch: a new record's window merges with every
+ *       window it intersects, so one pass keeps the invariant.
+ *   <li>Timers are deleted lazily: a timer whose window no longer exists (merged or purged) is
+ *       ignored when it fires.
+ * </ul>
+ *
+ * <p>State is kept per key group (one map per owned group) so that it can be snapshotted and
+ * redistributed by key group.
+ *
+ * @param <K> key type
+ * @param <IN> input record type
+ * @param <ACC> accumulator type
+ * @param <R> aggregate result type
+ * @param <OUT> output type
+ */
+public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OUT> {
+    private final KeySelector<IN, K> keySelector;
+    private final WindowAssigner assigner;
+    private final Trigger trigger;
+    private final long allowedLateness;
+    private final OutputTag<IN> lateTag;
+    private final AggregateFunction<IN, ACC, R> aggregate;
+    /** Null when the aggregate's result is the output. */
+    private final ProcessWindowFunction<R, OUT, K> windowFunction;
+    /** True when the accumulator is the list of elements handed to the window function as is. */
+    private final boolean resultIsElements;
+
+    private final TimerQueue eventTimers = new TimerQueue();
+    private final TimerQueue processingTimers = new TimerQueue();
+    private final Fire fire = new Fire();
+    private OperatorContext ctx;
+    private Output<OUT> out;
+    private KeyGroupRange range;
+    private int maxParallelism;
+    private HashMap<Object, KeyWindows>[] groups;
+    private long watermark = Long.MIN_VALUE;
+
+    // Per-record scratch, to assign windows without allocating a lambda per record.
+    private K currentKey;
+    private IN currentValue;
+    private long currentTimestamp;
+    private KeyWindows currentWindows;
+    private HashMap<Object, KeyWindows> currentGroup;
+    private boolean assignedAny;
+    private final WindowAssigner.WindowSink addToWindow = this::addToWindow;
+
+    public WindowOperator(KeySelector<IN, K> keySelector, WindowAssigner assigner, Trigger trigger,
+                          long allowedLateness, OutputTag<IN> lateTag, AggregateFunction<IN, ACC, R> aggregate,
+                          ProcessWindowFunction<R, OUT, K> windowFunction, boolean resultIsElements) {
+        this.keySelector = keySelector;
+        this.assigner = assigner;
+        this.trigger = trigger;
+        this.allowedLateness = assigner.isEventTime() ? allowedLateness : 0;
+        this.lateTag = lateTag;
+        this.aggregate = aggregate;
+        this.windowFunction = windowFunction;
+        this.resultIsElements = resultIsElements;
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public void open(OperatorContext ctx, Output<OUT> out) throws Exception {
+        this.ctx = ctx;
+        this.out = out;
+        this.range = ctx.keyedState().keyGroupRange();
+        this.maxParallelism = ctx.keyedState().maxParallelism();
+        this.groups = new HashMap[range.size()];
+        for (int i = 0; i < groups.length; i++) {
+            groups[i] = new HashMap<>();
+        }
+        if (windowFunction != null) {
+            windowFunction.open(new RuntimeContext() {
+                @Override
+                public String operatorName() {
+                    return ctx.operatorName();
+                }
+
+                @Override
+                public int subtaskIndex() {
+                    return ctx.subtaskIndex();
+                }
+
+                @Override
+                public int parallelism() {
+                    return ctx.parallelism();
+                }
+
+                @Override
+                public <S> S state(StateDescriptor<S> descriptor) {
+                    return ctx.keyedState().state(descriptor);
+                }
+            });
+        }
+    }
+
+    @Override
+    public void processElement(IN value, long timestamp) throws Exception {
+        long ts = assigner.isEventTime() ? timestamp : ctx.currentProcessingTime();
+        K key = keySelector.getKey(value);
+        currentKey = key;
+        currentValue = value;
+        currentTimestamp = ts;
+        currentGroup = groups[KeyGroups.keyGroupOf(key, maxParallelism) - range.start()];
+        currentWindows = currentGroup.get(key);
+        assignedAny = false;
+        if (assigner.isMerging()) {
+            addToSession(ts);
+        } else {
+            assigner.assignWindows(ts, addToWindow);
+        }
+        if (!assignedAny) {
+            if (lateTag != null) {
+                out.emitSide(lateTag, value, timestamp);
+            } else {
+                ctx.countLateRecord();
+            }
+        }
+        if (currentWindows != null && currentWindows.size == 0) {
+            currentGroup.remove(key);
+        }
+        currentValue = null;
+    }
+
+    private void addToWindow(long start, long end) {
+        if (isLate(end - 1)) {
+            return;
+        }
+        assignedAny = true;
+        KeyWindows kw = windowsOfCurrentKey();
+        int i = kw.indexOf(start, end);
+        if (i < 0) {
+            i = kw.add(new TimeWindow(start, end), aggregate.createAccumulator());
+            registerCleanup(kw.windows[i]);
+        }
+        kw.accs[i] = aggregate.add(currentValue, kw.<ACC>acc(i));
+        kw.counts[i]++;
+        onTrigger(trigger.onElement(currentTimestamp, kw.windows[i], fire.at(currentKey, kw, i)), kw, i);
+    }
+
+    private void addToSession(long ts) {
+        TimeWindow window = new TimeWindow(ts, ts + ((SessionWindows) assigner).gap());
+        KeyWindows kw = currentWindows;
+        ACC acc = aggregate.add(currentValue, aggregate.createAccumulator());
+        long count = 1;
+        boolean merged = false;
+        if (kw != null) {
+            for (int i = kw.size - 1; i >= 0; i--) {
+                TimeWindow w = kw.windows[i];
+                if (w.intersects(window)) {
+                    window = window.cover(w);
+                    acc = aggregate.merge(kw.acc(i), acc);
+                    count += kw.counts[i];
+                    deleteTimers(w);
+                    kw.remove(i);
+                    merged = true;
+                }
+            }
+        }
+        if (!merged && isLate(window.maxTimestamp())) {
+            return;
+        }
+        assignedAny = true;
+        kw = windowsOfCurrentKey();
+        int i = kw.add(window, acc);
+        kw.counts[i] = count;
+        registerCleanup(window);
+        if (merged) {
+            trigger.onMerge(window, fire.at(currentKey, kw, i));
+        }
+        onTrigger(trigger.onElement(currentTimestamp, window, fire.at(currentKey, kw, i)), kw, i);
+    }
+
+    private KeyWindows windowsOfCurrentKey() {
+        if (currentWindows == null) {
+            currentWindows = new KeyWindows();
+            currentGroup.put(currentKey, currentWindows);
+        }
+        return currentWindows;
+    }
+
+    private boolean isLate(long maxTimestamp) {
+        return assigner.isEventTime() && cleanupTime(maxTimestamp) <= watermark;
+    }
+
+    private long cleanupTime(long maxTimestamp) {
+        long t = maxTimestamp + allowedLateness;
+        return t < maxTimestamp ? Long.MAX_VALUE : t;
+    }
+
+    private void registerCleanup(TimeWindow w) {
+        if (assigner.isEventTime()) {
+            eventTimers.register(cleanupTime(w.maxTimestamp()), currentKey, w);
+        } else {
+            processingTimers.register(w.maxTimestamp(), currentKey, w);
+        }
+    }
+
+    private void deleteTimers(TimeWindow w) {
+        eventTimers.delete(w.maxTimestamp(), currentKey, w);
+        eventTimers.delete(cleanupTime(w.maxTimestamp()), currentKey, w);
+        processingTimers.delete(w.maxTimestamp(), currentKey, w);
+    }
+
+    private void onTrigger(Trigger.Result result, KeyWindows kw, int i) {
+        if (result.fires()) {
+            emit(kw, i);
+        }
+        if (result.purges()) {
+            kw.accs[i] = aggregate.createAccumulator();
+            kw.counts[i] = 0;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void emit(KeyWindows kw, int i) {
+        R result = aggregate.getResult(kw.acc(i));
+        TimeWindow w = kw.windows[i];
+        if (windowFunction == null) {
+            out.emit((OUT) result, w.maxTimestamp());
+            return;
+        }
+        fire.window = w;
+        Iterable<R> elements = resultIsElements ? (Iterable<R>) result : List.of(result);
+        try {
+            windowFunction.process(currentKey, fire, elements, fire);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new WindowFunctionException(e);
+        }
+    }
+
+    @Override
+    public void processWatermark(long wm) throws Exception {
+        watermark = wm;
+        fireDue(eventTimers, wm, true);
+        out.emitWatermark(wm);
+    }
+
+    @Override
+    public long nextProcessingTime() {
+        return processingTimers.nextTime();
+    }
+
+    @Override
+    public void onProcessingTime(long now) {
+        fireDue(processingTimers, now, false);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void fireDue(TimerQueue timers, long time, boolean eventTime) {
+        TimerQueue.Timer t;
+        while ((t = timers.pollDue(time)) != null) {
+            currentKey = (K) t.key();
+            currentGroup = groups[KeyGroups.keyGroupOf(currentKey, maxParallelism) - range.start()];
+            KeyWindows kw = currentGroup.get(currentKey);
+            TimeWindow w = (TimeWindow) t.namespace();
+            int i = kw == null ? -1 : kw.indexOf(w.start(), w.end());
+            if (i < 0) {
+                continue;
+            }
+            Trigger.Result result = eventTime
+                    ? trigger.onEventTime(t.time(), w, fire.at(currentKey, kw, i))
+                    : trigger.onProcessingTime(t.time(), w, fire.at(currentKey, kw, i));
+            onTrigger(result, kw, i);
+            boolean cleanup = eventTime == assigner.isEventTime()
+                    && t.time() == (eventTime ? cleanupTime(w.maxTimestamp()) : w.maxTimestamp());
+            if (cleanup) {
+                kw.remove(i);
+                if (kw.size == 0) {
+                    currentGroup.remove(currentKey);
+                }
+            }
+        }
+    }
+
+    /**
+     * End of a bounded input. Event-time windows all fired with the final watermark; processing-time
+     * windows still open fire now, in order of their end, so a bounded job loses nothing.
+     */
+    @SuppressWarnings("unchecked")
+    @Override
+    public void endInput() {
+        if (assigner.isEventTime()) {
+            return;
+        }
+        List<Object[]> open = new ArrayList<>();
+        for (HashMap<Object, KeyWindows> g : groups) {
+            for (Map.Entry<Object, KeyWindows> e : g.entrySet()) {
+                for (int i = 0; i < e.getValue().size; i++) {
+                    open.add(new Object[] {e.getKey(), e.getValue(), e.getValue().windows[i]});
+                }
+            }
+        }
+        open.sort(Comparator.comparingLong(o -> ((TimeWindow) o[2]).end()));
+        for (Object[] o : open) {
+            currentKey = (K) o[0];
+            KeyWindows kw = (KeyWindows) o[1];
+            TimeWindow w = (TimeWindow) o[2];
+            int i = kw.indexOf(w.start(), w.end());
+            if (i >= 0 && kw.counts[i] > 0) {
+                emit(kw, i);
+            }
+        }
+    }
+
+    /** Number of open (key, window) pairs; for tests and metrics. */
+    public long openWindows() {
+        long n = 0;
+        for (HashMap<Object, KeyWindows> g : groups) {
+            for (KeyWindows kw : g.values()) {
+                n += kw.size;
+            }
+        }
+        return n;
+    }
+
+    /** The open windows of one key: small parallel arrays, scanned linearly (a key has few windows). */
+    private static final class KeyWindows {
+        TimeWindow[] windows = new TimeWindow[2];
+        Object[] accs = new Object[2];
+        long[] counts = new long[2];
+        int size;
+
+        int indexOf(long start, long end) {
+            for (int i = 0; i < size; i++) {
+                TimeWindow w = windows[i];
+                if (w.start() == start && w.end() == end) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        int add(TimeWindow w, Object acc) {
+            if (size == windows.length) {
+                int n = size * 2;
+                windows = java.util.Arrays.copyOf(windows, n);
+                accs = java.util.Arrays.copyOf(accs, n);
+                counts = java.util.Arrays.copyOf(counts, n);
+            }
+            windows[size] = w;
+            accs[size] = acc;
+            counts[size] = 0;
+            return size++;
+        }
+
+        void remove(int i) {
+            int last = size - 1;
+            windows[i] = windows[last];
+            accs[i] = accs[last];
+            counts[i] = counts[last];
+            windows[last] = null;
+            accs[last] = null;
+            size = last;
+        }
+
+        @SuppressWarnings("unchecked")
+        <A> A acc(int i) {
+            return (A) accs[i];
+        }
+    }
+
+    /** Trigger context, window-function context and collector of the window being handled. */
+    private final class Fire implements Trigger.Context, ProcessWindowFunction.Context, Collector<OUT> {
+        private Object key;
+        private KeyWindows kw;
+        private int index;
+        TimeWindow window;
+
+        Fire at(Object key, KeyWindows kw, int index) {
+            this.key = key;
+            this.kw = kw;
+            this.index = index;
+            this.window = kw.windows[index];
+            return this;
+        }
+
+        @Override
+        public long currentWatermark() {
+            return watermark;
+        }
+
+        @Override
+        public long currentProcessingTime() {
+            return ctx.currentProcessingTime();
+        }
+
+        @Override
+        public long count() {
+            return kw.counts[index];
+        }
+
+        @Override
+        public void registerEventTimeTimer(long time) {
+            eventTimers.register(time, key, kw.windows[index]);
+        }
+
+        @Override
+        public void registerProcessingTimeTimer(long time) {
+            processingTimers.register(time, key, kw.windows[index]);
+        }
+
+        @Override
+        public TimeWindow window() {
+            return window;
+        }
+
+        @Override
+        public <X> void output(OutputTag<X> tag, X value) {
+            out.emitSide(tag, value, window.maxTimestamp());
+        }
+
+        @Override
+        public void collect(OUT value) {
+            out.emit(value, window.maxTimestamp());
+        }
+    }
+
+    /** Carries a checked exception of a window function out of the trigger path. */
+    static final class WindowFunctionException extends RuntimeException {
+        WindowFunctionException(Exception cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+}
