@@ -1,0 +1,85 @@
+package io.tidemill.exchange;
+
+import java.util.ArrayDeque;
+
+/**
+ * One producer subtask → one consumer subtask. The producer fills a batch and hands it over through
+ * a bounded queue; when the queue is full the batch waits in a small overflow list and the producer
+ * task stops taking input until the overflow drains (backpressure without blocking a thread). The
+ * overflow holds at most what one input batch expanded to, so memory stays bounded.
+ */
+public final class Channel {
+    private final SpscQueue<Object> queue;
+    private final int batchSize;
+    private final ArrayDeque<Object> overflow = new ArrayDeque<>();
+    private Batch current;
+
+    public Channel(int queueCapacity, int batchSize) {
+        this.queue = new SpscQueue<>(queueCapacity);
+        this.batchSize = batchSize;
+    }
+
+    // ---- producer side ----
+
+    public void add(Object value, long timestamp) {
+        if (current == null) {
+            current = new Batch(batchSize);
+        }
+        if (current.add(value, timestamp)) {
+            push(current);
+            current = null;
+        }
+    }
+
+    /** Sends a control event after the records added before it. */
+    public void addControl(Object control) {
+        flush();
+        push(control);
+    }
+
+    /** Hands a partially filled batch over. */
+    public void flush() {
+        if (current != null && current.size > 0) {
+            push(current);
+            current = null;
+        }
+    }
+
+    private void push(Object item) {
+        if (overflow.isEmpty() && queue.offer(item)) {
+            return;
+        }
+        overflow.add(item);
+    }
+
+    /** Moves overflow into the queue; true when nothing is left waiting. */
+    public boolean drain() {
+        while (!overflow.isEmpty()) {
+            if (!queue.offer(overflow.peek())) {
+                return false;
+            }
+            overflow.poll();
+        }
+        return true;
+    }
+
+    public boolean isBlocked() {
+        return !overflow.isEmpty();
+    }
+
+    // ---- consumer side ----
+
+    /** The next batch, {@code Watermark} or {@link Control}, or null. */
+    public Object poll() {
+        return queue.poll();
+    }
+
+    /** Items waiting in the queue (for metrics and tests). */
+    public int queued() {
+        return queue.size();
+    }
+
+    public int capacity() {
+        return queue.capacity();
+    }
+}

@@ -1,0 +1,35 @@
+package io.tidemill.local;
+
+import io.tidemill.api.JobResult;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/** A submitted job: watch it, wait for it, cancel it. */
+public interface JobHandle {
+    String name();
+
+    /** Completes with the result, or exceptionally with {@link JobFailedException} or a cancellation. */
+    CompletableFuture<JobResult> result();
+
+    /** Stops the job; {@link #result()} completes once every task has stopped. */
+    void cancel();
+
+    long recordsIn();
+
+    long lateRecordsDropped();
+
+    /** Waits for the job to end; rethrows its failure. */
+    default JobResult join() {
+        try {
+            return result().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for job " + name(), e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+}

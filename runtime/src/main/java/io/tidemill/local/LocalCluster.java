@@ -1,0 +1,103 @@
+package io.tidemill.local;
+
+import io.tidemill.api.JobResult;
+import io.tidemill.api.Pipeline;
+import io.tidemill.operator.OperatorException;
+import io.tidemill.plan.ExecutionPlan;
+import io.tidemill.plan.Planner;
+import io.tidemill.scheduler.CooperativeScheduler;
+import io.tidemill.task.TaskBuilder;
+import io.tidemill.task.Tasklet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An embedded cluster in this JVM: a pool of cooperative worker threads running the tasks of any
+ * number of jobs. Used by tests, the CLI's local mode and {@link Pipeline#execute()}.
+ *
+ * <pre>{@code
+ * try (LocalCluster cluster = LocalCluster.start()) {
+ *     JobResult r = cluster.execute(pipeline);
+ * }
+ * }</pre>
+ */
+public final class LocalCluster implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
+
+    private final CooperativeScheduler scheduler;
+    private final TaskBuilder.Config config;
+    private final List<Job> jobs = new CopyOnWriteArrayList<>();
+
+    private LocalCluster(int threads, TaskBuilder.Config config) {
+        this.scheduler = new CooperativeScheduler(threads, "tidemill");
+        this.config = config;
+    }
+
+    /** A cluster with one worker thread per core. */
+    public static LocalCluster start() {
+        return start(Runtime.getRuntime().availableProcessors());
+    }
+
+    public static LocalCluster start(int workerThreads) {
+        return new LocalCluster(workerThreads, TaskBuilder.Config.DEFAULT);
+    }
+
+    public static LocalCluster start(int workerThreads, TaskBuilder.Config config) {
+        return new LocalCluster(workerThreads, config);
+    }
+
+    /** Plans and starts a job; invalid pipelines are rejected here, naming the operators. */
+    public JobHandle submit(Pipeline pipeline) {
+        ExecutionPlan plan = Planner.plan(pipeline);
+        Job job = new Job(pipeline.name());
+        List<Tasklet> tasks;
+        try {
+            tasks = new TaskBuilder(plan, job, config).build();
+        } catch (OperatorException e) {
+            throw new JobFailedException(pipeline.name(), e);
+        } catch (Exception e) {
+            throw new JobFailedException(pipeline.name(), e);
+        }
+        LOG.debug("starting job {} with plan:\n{}", pipeline.name(), plan.describe());
+        job.expectTasks(tasks.size());
+        jobs.add(job);
+        job.result().whenComplete((r, t) -> jobs.remove(job));
+        scheduler.schedule(tasks);
+        return job;
+    }
+
+    /** Runs a job to completion; throws {@link JobFailedException} if it fails. */
+    public JobResult execute(Pipeline pipeline) {
+        return submit(pipeline).join();
+    }
+
+    /** Cancels running jobs and stops the worker threads. */
+    @Override
+    public void close() {
+        for (Job j : jobs) {
+            j.cancel();
+        }
+        for (Job j : jobs) {
+            try {
+                j.result().exceptionally(t -> null).get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("job {} did not stop within 10 s", j.name());
+            }
+        }
+        try {
+            scheduler.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Completes when every job submitted so far has ended. */
+    public CompletableFuture<Void> idle() {
+        return CompletableFuture.allOf(jobs.stream().map(j -> j.result().exceptionally(t -> null))
+                .toArray(CompletableFuture[]::new));
+    }
+}

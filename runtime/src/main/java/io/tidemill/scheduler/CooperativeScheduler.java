@@ -1,0 +1,41 @@
+package io.tidemill.scheduler;
+
+import io.tidemill.task.Tasklet;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A fixed pool of cooperative worker threads sharing all tasks of all jobs. */
+public final class CooperativeScheduler implements AutoCloseable {
+    private final List<Worker> workers = new ArrayList<>();
+    private int next;
+
+    public CooperativeScheduler(int threads, String namePrefix) {
+        if (threads <= 0) {
+            throw new IllegalArgumentException("worker threads must be positive, was " + threads);
+        }
+        for (int i = 0; i < threads; i++) {
+            Worker w = new Worker(namePrefix + "-worker-" + i);
+            workers.add(w);
+            w.start();
+        }
+    }
+
+    /** Spreads tasks over workers round robin (so a job's subtasks land on different threads). */
+    public synchronized void schedule(List<Tasklet> tasks) {
+        for (Tasklet t : tasks) {
+            workers.get(next).add(t);
+            next = (next + 1) % workers.size();
+        }
+    }
+
+    public int threads() {
+        return workers.size();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (Worker w : workers) {
+            w.stop();
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package io.tidemill.task;
+
+/** What a task reports to, and learns from, the job it belongs to. */
+public interface JobControl {
+    boolean isCancelled();
+
+    /** Fails the job; the first failure wins and every task stops. */
+    void fail(Throwable cause);
+
+    /** Called exactly once per task when it reaches {@link ProgressState#DONE}. */
+    void taskDone();
+
+    void countRecordsIn(long n);
+
+    void countLateRecord();
+}

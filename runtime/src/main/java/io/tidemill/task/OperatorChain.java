@@ -1,0 +1,125 @@
+package io.tidemill.task;
+
+import io.tidemill.exchange.Control;
+import io.tidemill.exchange.Router;
+import io.tidemill.operator.Operator;
+import io.tidemill.operator.OperatorException;
+import java.util.List;
+
+/**
+ * The operators fused into one task, in order, with the routers of every edge leaving the task.
+ * {@link #input()} feeds the first operator (or, in a source task, the source's output).
+ */
+final class OperatorChain {
+    private final Operator<?, ?>[] operators;
+    private final String[] names;
+    private final Router[] routers;
+    private final Emitter input;
+    private final int subtask;
+    private final int parallelism;
+
+    OperatorChain(List<Operator<?, ?>> operators, List<String> names, List<Router> routers, Emitter input,
+                  int subtask, int parallelism) {
+        this.operators = operators.toArray(new Operator<?, ?>[0]);
+        this.names = names.toArray(new String[0]);
+        this.routers = routers.toArray(new Router[0]);
+        this.input = input;
+        this.subtask = subtask;
+        this.parallelism = parallelism;
+    }
+
+    Emitter input() {
+        return input;
+    }
+
+    void finishBatch() {
+        for (int i = 0; i < operators.length; i++) {
+            try {
+                operators[i].finishBatch();
+            } catch (OperatorException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new OperatorException(names[i], subtask, parallelism, ChainedEmitter.unwrap(e));
+            }
+        }
+    }
+
+    /** Fires due processing-time timers; true if any operator was due. */
+    boolean fireProcessingTime(long now) {
+        boolean fired = false;
+        for (int i = 0; i < operators.length; i++) {
+            if (operators[i].nextProcessingTime() <= now) {
+                fired = true;
+                try {
+                    operators[i].onProcessingTime(now);
+                } catch (OperatorException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new OperatorException(names[i], subtask, parallelism, ChainedEmitter.unwrap(e));
+                }
+            }
+        }
+        return fired;
+    }
+
+    boolean hasProcessingTimers() {
+        for (Operator<?, ?> op : operators) {
+            if (op.nextProcessingTime() != Long.MAX_VALUE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** End of all input: each operator in order flushes what it holds into the next. */
+    void endInput() {
+        for (int i = 0; i < operators.length; i++) {
+            try {
+                operators[i].endInput();
+            } catch (OperatorException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new OperatorException(names[i], subtask, parallelism, ChainedEmitter.unwrap(e));
+            }
+        }
+        for (Router r : routers) {
+            r.emitControl(Control.END_OF_INPUT);
+        }
+    }
+
+    void emitIdle() {
+        for (Router r : routers) {
+            r.emitControl(Control.IDLE);
+        }
+    }
+
+    void flush() {
+        for (Router r : routers) {
+            r.flush();
+        }
+    }
+
+    /** Pushes waiting batches downstream; true when nothing is waiting (the task may take input). */
+    boolean drain() {
+        boolean clear = true;
+        for (Router r : routers) {
+            clear &= r.drain();
+        }
+        return clear;
+    }
+
+    /** Closes every operator, reporting the first failure. */
+    Exception close() {
+        Exception first = null;
+        for (Operator<?, ?> op : operators) {
+            try {
+                op.close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        return first;
+    }
+}

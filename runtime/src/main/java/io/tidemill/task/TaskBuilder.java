@@ -1,0 +1,197 @@
+package io.tidemill.task;
+
+import io.tidemill.api.source.Source;
+import io.tidemill.api.source.SourceSplit;
+import io.tidemill.api.source.SplitReader;
+import io.tidemill.exchange.Channel;
+import io.tidemill.exchange.Router;
+import io.tidemill.graph.Node;
+import io.tidemill.graph.Partitioning;
+import io.tidemill.operator.Operator;
+import io.tidemill.operator.OperatorContext;
+import io.tidemill.operator.OperatorException;
+import io.tidemill.plan.ExecutionPlan;
+import io.tidemill.plan.PhysicalEdge;
+import io.tidemill.plan.Vertex;
+import io.tidemill.state.KeyGroups;
+import io.tidemill.state.KeyedStateBackend;
+import io.tidemill.watermark.WatermarkStrategy;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Instantiates the tasks of an execution plan: channels between subtasks, operators, routers. */
+public final class TaskBuilder {
+    /** Sizes of the data plane; defaults suit most jobs. */
+    public record Config(int batchSize, int queueCapacity) {
+        public static final Config DEFAULT = new Config(256, 16);
+
+        public Config {
+            if (batchSize <= 0 || queueCapacity <= 0) {
+                throw new IllegalArgumentException("batch size and queue capacity must be positive");
+            }
+        }
+    }
+
+    private final ExecutionPlan plan;
+    private final JobControl job;
+    private final Config config;
+    /** Per non-chained edge: channels[producerSubtask][consumerSubtask], null where not connected. */
+    private final Map<PhysicalEdge, Channel[][]> channels = new HashMap<>();
+
+    public TaskBuilder(ExecutionPlan plan, JobControl job, Config config) {
+        this.plan = plan;
+        this.job = job;
+        this.config = config;
+    }
+
+    /** Creates and opens every task of the plan. */
+    public List<Tasklet> build() throws Exception {
+        for (PhysicalEdge e : plan.edges()) {
+            if (plan.isChained(e)) {
+                continue;
+            }
+            int producers = plan.parallelismOf().get(e.from());
+            int consumers = plan.parallelismOf().get(e.to());
+            Channel[][] c = new Channel[producers][consumers];
+            for (int p = 0; p < producers; p++) {
+                for (int q = 0; q < consumers; q++) {
+                    if (e.partitioning().type() != Partitioning.Type.FORWARD || p == q) {
+                        c[p][q] = new Channel(config.queueCapacity(), config.batchSize());
+                    }
+                }
+            }
+            channels.put(e, c);
+        }
+        List<Tasklet> tasks = new ArrayList<>();
+        for (Vertex v : plan.vertices()) {
+            List<? extends SourceSplit> splits = v.head().kind() == Node.Kind.SOURCE
+                    ? v.head().source().createSplits(v.parallelism()) : List.of();
+            for (int s = 0; s < v.parallelism(); s++) {
+                tasks.add(buildTask(v, s, splits));
+            }
+        }
+        return tasks;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Tasklet buildTask(Vertex v, int subtask, List<? extends SourceSplit> splits) throws Exception {
+        List<Node> chain = v.chain();
+        int par = v.parallelism();
+        boolean isSource = v.head().kind() == Node.Kind.SOURCE;
+        int first = isSource ? 1 : 0;
+        List<Operator<?, ?>> ops = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int i = first; i < chain.size(); i++) {
+            ops.add(chain.get(i).factory().create());
+            names.add(chain.get(i).name());
+        }
+        List<Router> allRouters = new ArrayList<>();
+        Emitter[] mainOf = new Emitter[chain.size()];
+        Map<String, Emitter>[] sidesOf = new Map[chain.size()];
+        for (int i = 0; i < chain.size(); i++) {
+            Node n = chain.get(i);
+            List<Router> main = new ArrayList<>();
+            Map<String, List<Router>> sides = new LinkedHashMap<>();
+            for (PhysicalEdge e : plan.outputsOf(n)) {
+                Router r = router(e, subtask, par);
+                allRouters.add(r);
+                if (e.tag() == null) {
+                    main.add(r);
+                } else {
+                    sides.computeIfAbsent(e.tag().id(), k -> new ArrayList<>()).add(r);
+                }
+            }
+            if (i + 1 < chain.size()) {
+                mainOf[i] = new ChainedEmitter(ops.get(i + 1 - first), chain.get(i + 1).name(), subtask, par);
+            } else {
+                mainOf[i] = main.isEmpty() ? Emitter.NONE : new RoutersEmitter(main.toArray(new Router[0]));
+            }
+            Map<String, Emitter> sideEmitters = new HashMap<>();
+            sides.forEach((tag, rs) -> sideEmitters.put(tag, new RoutersEmitter(rs.toArray(new Router[0]))));
+            sidesOf[i] = sideEmitters;
+        }
+        for (int i = chain.size() - 1; i >= first; i--) {
+            Node n = chain.get(i);
+            Operator op = ops.get(i - first);
+            try {
+                op.open(context(n, subtask, par), new OperatorOutput<>(mainOf[i], sidesOf[i]));
+            } catch (OperatorException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new OperatorException(n.name(), subtask, par, e);
+            }
+        }
+        String taskName = v.name() + " (" + (subtask + 1) + "/" + par + ")";
+        if (isSource) {
+            Node src = v.head();
+            Source source = src.source();
+            List<SplitReader> readers = new ArrayList<>();
+            for (int i = subtask; i < splits.size(); i += par) {
+                readers.add(source.createReader(splits.get(i), 0));
+            }
+            OperatorChain oc = new OperatorChain(ops, names, allRouters, mainOf[0], subtask, par);
+            return new SourceTask(oc, readers, (WatermarkStrategy) src.watermarkStrategy(), config.batchSize(), job,
+                    taskName, src.name(), subtask, par);
+        }
+        List<Channel> inputs = new ArrayList<>();
+        for (PhysicalEdge e : plan.inputsOf(v)) {
+            Channel[][] c = channels.get(e);
+            for (Channel[] fromProducer : c) {
+                if (fromProducer[subtask] != null) {
+                    inputs.add(fromProducer[subtask]);
+                }
+            }
+        }
+        Emitter input = new ChainedEmitter(ops.get(0), chain.get(0).name(), subtask, par);
+        OperatorChain oc = new OperatorChain(ops, names, allRouters, input, subtask, par);
+        return new StreamTask(oc, new InputGate(inputs.toArray(new Channel[0])), job, taskName);
+    }
+
+    private Router router(PhysicalEdge e, int subtask, int par) {
+        Channel[][] c = channels.get(e);
+        Channel[] targets = e.partitioning().type() == Partitioning.Type.FORWARD
+                ? new Channel[] {c[subtask][subtask]} : c[subtask];
+        return new Router(targets, e.partitioning(), plan.maxParallelism(), "'" + e.to().name() + "'", subtask, par);
+    }
+
+    private OperatorContext context(Node n, int subtask, int par) {
+        KeyedStateBackend state = n.isKeyed()
+                ? new KeyedStateBackend(KeyGroups.rangeOf(subtask, plan.maxParallelism(), par), plan.maxParallelism())
+                : null;
+        String name = n.name();
+        return new OperatorContext() {
+            @Override
+            public String operatorName() {
+                return name;
+            }
+
+            @Override
+            public int subtaskIndex() {
+                return subtask;
+            }
+
+            @Override
+            public int parallelism() {
+                return par;
+            }
+
+            @Override
+            public KeyedStateBackend keyedState() {
+                return state;
+            }
+
+            @Override
+            public long currentProcessingTime() {
+                return System.currentTimeMillis();
+            }
+
+            @Override
+            public void countLateRecord() {
+                job.countLateRecord();
+            }
+        };
+    }
+}

@@ -1,0 +1,12 @@
+package io.tidemill.task;
+
+/**
+ * A unit of cooperative work: each call does a bounded amount of work without blocking and returns.
+ * A worker thread calls its tasklets round robin until they report {@link ProgressState#DONE}.
+ */
+public interface Tasklet {
+    ProgressState call();
+
+    /** For logs and thread dumps. */
+    String name();
+}
