@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -20,12 +21,18 @@ final class Job implements JobControl, JobHandle {
     private final CompletableFuture<JobResult> result = new CompletableFuture<>();
     private volatile boolean cancelled;
     private volatile boolean cancelRequested;
+    private volatile AtomicLongArray watermarks = new AtomicLongArray(0);
 
     Job(String name) {
         this.name = name;
     }
 
     void expectTasks(int n) {
+        AtomicLongArray w = new AtomicLongArray(n);
+        for (int i = 0; i < n; i++) {
+            w.set(i, Long.MIN_VALUE);
+        }
+        watermarks = w;
         liveTasks.set(n);
         if (n == 0) {
             result.complete(summary());
@@ -85,6 +92,24 @@ final class Job implements JobControl, JobHandle {
     public void cancel() {
         cancelRequested = true;
         cancelled = true;
+    }
+
+    @Override
+    public void reportWatermark(int task, long watermark) {
+        AtomicLongArray w = watermarks;
+        if (task < w.length()) {
+            w.set(task, watermark);
+        }
+    }
+
+    @Override
+    public long watermark() {
+        AtomicLongArray w = watermarks;
+        long min = Long.MAX_VALUE;
+        for (int i = 0; i < w.length(); i++) {
+            min = Math.min(min, w.get(i));
+        }
+        return w.length() == 0 ? Long.MIN_VALUE : min;
     }
 
     @Override

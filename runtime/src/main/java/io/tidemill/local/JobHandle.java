@@ -16,6 +16,9 @@ public interface JobHandle {
 
     long recordsIn();
 
+    /** The lowest watermark of any task: event time the whole job has reached. */
+    long watermark();
+
     long lateRecordsDropped();
 
     /** Waits for the job to end; rethrows its failure. */

@@ -13,4 +13,7 @@ public interface JobControl {
     void countRecordsIn(long n);
 
     void countLateRecord();
+
+    /** Task {@code task} (0-based index in the job) advanced its watermark. */
+    void reportWatermark(int task, long watermark);
 }

@@ -114,6 +114,7 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
             emittedWatermark = Math.max(min, emittedWatermark);
             idle = false;
             chain.input().emitWatermark(emittedWatermark);
+            job.reportWatermark(index, emittedWatermark);
         }
     }
 

@@ -59,6 +59,7 @@ public final class StreamTask extends TaskCore {
     private void advance(long watermark) {
         if (watermark != Long.MIN_VALUE) {
             chain.input().emitWatermark(watermark);
+            job.reportWatermark(index, watermark);
         }
     }
 }

@@ -70,7 +70,9 @@ public final class TaskBuilder {
             List<? extends SourceSplit> splits = v.head().kind() == Node.Kind.SOURCE
                     ? v.head().source().createSplits(v.parallelism()) : List.of();
             for (int s = 0; s < v.parallelism(); s++) {
-                tasks.add(buildTask(v, s, splits));
+                TaskCore t = (TaskCore) buildTask(v, s, splits);
+                t.index = tasks.size();
+                tasks.add(t);
             }
         }
         return tasks;

@@ -13,6 +13,7 @@ abstract class TaskCore implements Tasklet {
 
     final OperatorChain chain;
     final JobControl job;
+    int index;
     private final String name;
     /** Input ended and END_OF_INPUT was sent; waiting for the overflow to drain. */
     boolean ended;
@@ -80,6 +81,7 @@ abstract class TaskCore implements Tasklet {
         } else if (closeFailure != null) {
             LOG.debug("task {} failed to close after the job stopped: {}", name, closeFailure.toString());
         }
+        job.reportWatermark(index, Long.MAX_VALUE);
         job.taskDone();
         return ProgressState.DONE;
     }

@@ -1,0 +1,217 @@
+package io.tidemill.examples.cli;
+
+import io.tidemill.api.DataStream;
+import io.tidemill.api.JobResult;
+import io.tidemill.api.Pipeline;
+import io.tidemill.api.sink.Sink;
+import io.tidemill.api.sink.SinkWriter;
+import io.tidemill.cli.Command;
+import io.tidemill.cli.Options;
+import io.tidemill.cli.Progress;
+import io.tidemill.cli.UsageException;
+import io.tidemill.connector.file.DeadLetters;
+import io.tidemill.connector.file.JsonLinesFileSink;
+import io.tidemill.connector.nexmark.GeneratorConfig;
+import io.tidemill.connector.nexmark.NexmarkEvent;
+import io.tidemill.connector.nexmark.NexmarkFileWriter;
+import io.tidemill.connector.nexmark.NexmarkSources;
+import io.tidemill.examples.nexmark.NexmarkQueries;
+import io.tidemill.local.JobHandle;
+import io.tidemill.local.LocalCluster;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code tidemill nexmark}: runs a Nexmark query on a file or the generator on an embedded cluster,
+ * or generates an event file.
+ */
+public final class NexmarkCommand implements Command {
+    private static final Set<String> RUN_OPTIONS = Set.of("query", "input", "output", "parallelism", "events",
+            "rate", "seed", "threads", "show");
+    private static final Set<String> GENERATE_OPTIONS = Set.of("events", "disorder", "seed", "output");
+
+    @Override
+    public String name() {
+        return "nexmark";
+    }
+
+    @Override
+    public String summary() {
+        return "run a Nexmark query on a file or the generator; generate event files";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                usage:
+                  tidemill nexmark --query Q --input FILE --output FILE [--parallelism N]
+                  tidemill nexmark --query Q --generator --events N [--rate R] [--parallelism N] [--output FILE]
+                  tidemill nexmark generate --events N [--disorder MS] [--seed S] --output FILE
+
+                  --query        one of q0 q1 q2 q3 q4 q5 q7 q8 q11
+                  --input        a JSON-lines file of events, or a directory of them
+                  --output       where result rows go, as JSON lines (malformed input lines go to
+                                 OUTPUT.dead-letter.jsonl); without it in generator mode, the first rows
+                                 are printed
+                  --generator    generate events instead of reading a file
+                  --events       number of events to generate
+                  --rate         events per second (0: as fast as possible, the default)
+                  --seed         generator seed (default 42)
+                  --parallelism  parallelism of every operator (default: number of cores)
+                  --threads      worker threads of the embedded cluster (default: number of cores)
+                  --show         result rows to print at the end in generator mode (default 10)
+                  --disorder     maximum event-time disorder of a generated file in ms (default 0; < 5000)
+                """;
+    }
+
+    @Override
+    public int run(List<String> args) throws Exception {
+        if (!args.isEmpty() && args.get(0).equals("generate")) {
+            return generate(Options.parse(args.subList(1, args.size()), GENERATE_OPTIONS, Set.of()));
+        }
+        return runQuery(Options.parse(args, RUN_OPTIONS, Set.of("generator")));
+    }
+
+    private int generate(Options o) throws Exception {
+        long events = o.longValue("events", -1, 0);
+        if (events < 0) {
+            throw new UsageException("missing option --events");
+        }
+        long disorder = o.longValue("disorder", 0, 0);
+        if (disorder >= 5000) {
+            throw new UsageException("option --disorder must be below 5000 ms (Nexmark files are out of order by "
+                    + "less than 5000 ms), got " + disorder);
+        }
+        long seed = o.longValue("seed", 42, Long.MIN_VALUE);
+        Path out = Path.of(o.required("output"));
+        long start = System.nanoTime();
+        long written = NexmarkFileWriter.generate(events, disorder, seed, out);
+        double secs = (System.nanoTime() - start) / 1e9;
+        System.err.printf("generated %,d events into %s in %.1f s%n", written, out, secs);
+        return 0;
+    }
+
+    private int runQuery(Options o) throws Exception {
+        String query = o.required("query").toLowerCase();
+        if (!contains(NexmarkQueries.names(), query)) {
+            throw new UsageException("unknown query '" + query + "'; known: " + String.join(", ",
+                    NexmarkQueries.names()));
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        int parallelism = (int) o.longValue("parallelism", cores, 1);
+        int threads = (int) o.longValue("threads", cores, 1);
+        Pipeline pipeline = Pipeline.create().setName("nexmark-" + query).setParallelism(parallelism);
+        DeadLetters deadLetters = null;
+        Path output = o.has("output") ? Path.of(o.string("output", null)) : null;
+        DataStream<NexmarkEvent> events;
+        if (o.has("generator")) {
+            if (o.has("input")) {
+                throw new UsageException("give either --input or --generator, not both");
+            }
+            long n = o.longValue("events", -1, 1);
+            if (n < 0) {
+                throw new UsageException("missing option --events (generator mode)");
+            }
+            long rate = o.longValue("rate", 0, 0);
+            long seed = o.longValue("seed", 42, Long.MIN_VALUE);
+            events = pipeline.fromSource(NexmarkSources.generator(GeneratorConfig.withSeed(seed), n, rate),
+                    NexmarkQueries.watermarkStrategy(), "nexmark-generator");
+        } else {
+            Path input = Path.of(o.required("input"));
+            if (!Files.exists(input)) {
+                throw new NoSuchFileException(input.toString());
+            }
+            if (output == null) {
+                throw new UsageException("missing option --output");
+            }
+            deadLetters = DeadLetters.beside(output);
+            events = pipeline.fromSource(NexmarkSources.file(input, deadLetters), NexmarkQueries.watermarkStrategy(),
+                    "nexmark-file");
+        }
+        int show = (int) o.longValue("show", 10, 0);
+        RowCounter<Object> counter = new RowCounter<>(output == null ? null : JsonLinesFileSink.toFile(output), show);
+        @SuppressWarnings("unchecked")
+        DataStream<Object> rows = (DataStream<Object>) NexmarkQueries.build(query, events);
+        rows.sinkTo(counter, "output").setParallelism(1);
+
+        JobResult result;
+        try (LocalCluster cluster = LocalCluster.start(threads)) {
+            JobHandle job = cluster.submit(pipeline);
+            try (Progress progress = new Progress(job, System.err, 2000)) {
+                result = job.join();
+            }
+        } finally {
+            if (deadLetters != null) {
+                deadLetters.close();
+            }
+        }
+        double secs = result.duration().toNanos() / 1e9;
+        if (output == null) {
+            System.out.println("first " + counter.firstRows.size() + " of " + counter.count.get() + " rows:");
+            counter.firstRows.forEach(System.out::println);
+        }
+        System.err.printf("done: %s  events %,d  seconds %.2f  events/s %,.0f  rows %,d  dead letters %,d  "
+                        + "late %,d%s%n", query, result.recordsIn(), secs, result.recordsIn() / Math.max(secs, 1e-9),
+                counter.count.get(), deadLetters == null ? 0 : deadLetters.count(), result.lateRecordsDropped(),
+                output == null ? "" : "  output " + output);
+        return 0;
+    }
+
+    private static boolean contains(Iterable<String> names, String q) {
+        for (String n : names) {
+            if (n.equals(q)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Counts rows, keeps the first few, and passes them to an optional file sink. */
+    private static final class RowCounter<T> implements Sink<T> {
+        final AtomicLong count = new AtomicLong();
+        final List<String> firstRows = Collections.synchronizedList(new ArrayList<>());
+        private final Sink<T> inner;
+        private final int keep;
+
+        RowCounter(Sink<T> inner, int keep) {
+            this.inner = inner;
+            this.keep = keep;
+        }
+
+        @Override
+        public SinkWriter<T> createWriter(int subtask, int parallelism) throws Exception {
+            SinkWriter<T> w = inner == null ? null : inner.createWriter(subtask, parallelism);
+            return new SinkWriter<>() {
+                @Override
+                public void write(T value, long timestamp) throws Exception {
+                    if (count.incrementAndGet() <= keep) {
+                        firstRows.add(String.valueOf(value));
+                    }
+                    if (w != null) {
+                        w.write(value, timestamp);
+                    }
+                }
+
+                @Override
+                public void finish() throws Exception {
+                    if (w != null) {
+                        w.finish();
+                    }
+                }
+
+                @Override
+                public void close() throws Exception {
+                    if (w != null) {
+                        w.close();
+                    }
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.tidemill.cli;
+
+import io.tidemill.local.JobHandle;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** Prints a job's progress to stderr every few seconds: records, records/s, watermark. */
+public final class Progress implements AutoCloseable {
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "tidemill-progress");
+        t.setDaemon(true);
+        return t;
+    });
+    private final PrintStream err;
+    private final long startNanos = System.nanoTime();
+    private long lastCount;
+    private long lastNanos = startNanos;
+
+    public Progress(JobHandle job, PrintStream err, long periodMillis) {
+        this.err = err;
+        timer.scheduleAtFixedRate(() -> report(job), periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private void report(JobHandle job) {
+        long now = System.nanoTime();
+        long count = job.recordsIn();
+        double rate = (count - lastCount) / Math.max(1e-9, (now - lastNanos) / 1e9);
+        lastCount = count;
+        lastNanos = now;
+        err.printf("[%5.1fs] events %,d  rate %,.0f/s  watermark %s%n", (now - startNanos) / 1e9, count, rate,
+                formatWatermark(job.watermark()));
+    }
+
+    public static String formatWatermark(long wm) {
+        if (wm == Long.MIN_VALUE) {
+            return "none";
+        }
+        if (wm == Long.MAX_VALUE) {
+            return "end";
+        }
+        return Instant.ofEpochMilli(wm).toString();
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,55 @@
+package io.tidemill.cli;
+
+import io.tidemill.local.JobFailedException;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/** The {@code tidemill} command: dispatches to the subcommands found on the classpath. */
+public final class Tidemill {
+    private Tidemill() {}
+
+    public static void main(String[] args) {
+        System.exit(run(Arrays.asList(args)));
+    }
+
+    public static int run(List<String> args) {
+        List<Command> commands = new ArrayList<>();
+        ServiceLoader.load(Command.class).forEach(commands::add);
+        if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("help")) {
+            System.out.println("usage: tidemill <command> [options]   (tidemill <command> --help)");
+            System.out.println("commands:");
+            for (Command c : commands) {
+                System.out.printf("  %-10s %s%n", c.name(), c.summary());
+            }
+            return args.isEmpty() ? 2 : 0;
+        }
+        Command command = commands.stream().filter(c -> c.name().equals(args.get(0))).findFirst().orElse(null);
+        if (command == null) {
+            System.err.println("tidemill: unknown command '" + args.get(0) + "' (try --help)");
+            return 2;
+        }
+        List<String> rest = args.subList(1, args.size());
+        if (rest.contains("--help")) {
+            System.out.println(command.usage());
+            return 0;
+        }
+        try {
+            return command.run(rest);
+        } catch (UsageException e) {
+            System.err.println("tidemill " + command.name() + ": " + e.getMessage());
+            return 2;
+        } catch (NoSuchFileException e) {
+            System.err.println("tidemill " + command.name() + ": file not found: " + e.getFile());
+            return 1;
+        } catch (JobFailedException e) {
+            System.err.println("tidemill " + command.name() + ": " + e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            System.err.println("tidemill " + command.name() + ": " + e);
+            return 1;
+        }
+    }
+}
