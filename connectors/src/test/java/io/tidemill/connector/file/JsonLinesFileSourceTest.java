@@ -1,0 +1,128 @@
+package io.tidemill.connector.file;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tidemill.api.source.SourceOutput;
+import io.tidemill.api.source.SplitReader;
+import io.tidemill.connector.nexmark.Bid;
+import io.tidemill.connector.nexmark.NexmarkEvent;
+import io.tidemill.connector.nexmark.NexmarkSources;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class JsonLinesFileSourceTest {
+    @TempDir
+    Path dir;
+
+    private static String bid(long auction, long ts) {
+        return "{\"type\":\"bid\",\"auction\":" + auction + ",\"bidder\":1,\"price\":10,\"channel\":\"c\","
+                + "\"url\":\"u\",\"dateTime\":" + ts + ",\"extra\":\"\"}";
+    }
+
+    /** Reads every split of the source to its end, as the engine would. */
+    private static List<NexmarkEvent> readAll(JsonLinesFileSource<NexmarkEvent> source, int parallelism)
+            throws Exception {
+        List<NexmarkEvent> out = new ArrayList<>();
+        SourceOutput<NexmarkEvent> collector = new SourceOutput<>() {
+            @Override
+            public void collect(NexmarkEvent value) {
+                out.add(value);
+            }
+
+            @Override
+            public void collect(NexmarkEvent value, long timestamp) {
+                out.add(value);
+            }
+        };
+        for (var split : source.createSplits(parallelism)) {
+            try (SplitReader<NexmarkEvent> r = source.createReader(split, 0)) {
+                while (r.read(collector, 7) != SplitReader.Status.END) {
+                    // keep reading
+                }
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 7, 16})
+    void givenAFileCutIntoSplits_whenAllSplitsAreRead_thenEveryLineIsReadExactlyOnce(int parallelism)
+            throws Exception {
+        Path file = dir.resolve("events.jsonl");
+        StringBuilder sb = new StringBuilder();
+        int lines = 60_000;
+        for (int i = 0; i < lines; i++) {
+            sb.append(bid(i, 1000 + i)).append(i % 3 == 0 ? "\r\n" : "\n");
+        }
+        Files.writeString(file, sb.toString());
+        DeadLetters dead = new DeadLetters(dir.resolve("dead.jsonl"));
+
+        List<NexmarkEvent> events = readAll(NexmarkSources.file(file, dead), parallelism);
+
+        assertEquals(lines, events.size());
+        assertEquals(lines, events.stream().map(e -> ((Bid) e).auction()).distinct().count());
+        assertEquals(0, dead.count());
+    }
+
+    @Test
+    void givenMalformedLines_whenRead_thenEachGoesToTheDeadLettersWithLineNumberRawTextAndReason()
+            throws Exception {
+        String huge = "{\"type\":\"bid\",\"extra\":\"" + "x".repeat(2_000_000) + "\"}";
+        List<String> lines = List.of(
+                bid(1, 1000),                                     // 1 ok
+                "{\"type\":\"bid\",\"auction\":",                 // 2 broken JSON
+                "{\"type\":\"sale\",\"id\":1}",                   // 3 unknown type
+                "{\"type\":\"bid\",\"auction\":1,\"bidder\":1,\"price\":10,\"channel\":\"c\",\"url\":\"u\","
+                        + "\"extra\":\"\"}",                      // 4 missing dateTime
+                bid(2, 1001).replace("\"price\":10", "\"price\":\"10\""), // 5 string for a number
+                "",                                               // 6 empty line
+                huge,                                             // 7 huge line
+                bid(3, 1002));                                    // 8 ok
+        Path file = dir.resolve("mixed.jsonl");
+        Files.writeString(file, String.join("\n", lines) + "\n");
+        DeadLetters dead = new DeadLetters(dir.resolve("mixed.dead-letter.jsonl"));
+
+        List<NexmarkEvent> events = readAll(NexmarkSources.file(file, dead), 1);
+        dead.close();
+
+        assertEquals(List.of(1L, 3L), events.stream().map(e -> ((Bid) e).auction()).toList());
+        assertEquals(6, dead.count());
+        ObjectMapper mapper = new ObjectMapper();
+        List<JsonNode> letters = new ArrayList<>();
+        for (String l : Files.readAllLines(dir.resolve("mixed.dead-letter.jsonl"), StandardCharsets.UTF_8)) {
+            letters.add(mapper.readTree(l));
+        }
+        assertEquals(List.of(2L, 3L, 4L, 5L, 6L, 7L), letters.stream().map(n -> n.get("line").asLong()).toList());
+        String reasons = letters.stream().map(n -> n.get("reason").asText()).collect(Collectors.joining("|"));
+        assertEquals("invalid JSON|unknown type 'sale'|missing field 'dateTime'|field 'price' must be a long"
+                + "|empty line|line longer than 1048576 bytes", reasons);
+        assertEquals("{\"type\":\"bid\",\"auction\":", letters.get(0).get("raw").asText());
+        assertTrue(letters.get(5).get("raw").asText().length() < 20_000, "huge raw text is truncated");
+    }
+
+    @Test
+    void givenADirectory_whenRead_thenAllVisibleFilesAreRead() throws Exception {
+        Files.writeString(dir.resolve("a.jsonl"), bid(1, 1) + "\n" + bid(2, 2) + "\n");
+        Files.writeString(dir.resolve("b.jsonl"), bid(3, 3));
+        Files.writeString(dir.resolve(".hidden.jsonl"), bid(4, 4));
+        Path sub = Files.createDirectory(dir.resolve("input"));
+        Files.move(dir.resolve("a.jsonl"), sub.resolve("a.jsonl"));
+        Files.move(dir.resolve("b.jsonl"), sub.resolve("b.jsonl"));
+        Files.move(dir.resolve(".hidden.jsonl"), sub.resolve(".hidden.jsonl"));
+
+        List<NexmarkEvent> events = readAll(NexmarkSources.file(sub, new DeadLetters(dir.resolve("d"))), 2);
+
+        assertEquals(List.of(1L, 2L, 3L), events.stream().map(e -> ((Bid) e).auction()).sorted().toList());
+    }
+}

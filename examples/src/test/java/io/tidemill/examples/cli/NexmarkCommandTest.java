@@ -1,0 +1,100 @@
+package io.tidemill.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tidemill.cli.Tidemill;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class NexmarkCommandTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private PrintStream oldErr;
+    private PrintStream oldOut;
+
+    @BeforeEach
+    void capture() {
+        oldErr = System.err;
+        oldOut = System.out;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setErr(oldErr);
+        System.setOut(oldOut);
+    }
+
+    static Stream<Arguments> badCommandLines() {
+        return Stream.of(
+                Arguments.of(List.of("nexmark", "--query", "q5", "--input", "/no/such/file.jsonl", "--output", "o"),
+                        1, "file not found: /no/such/file.jsonl"),
+                Arguments.of(List.of("nexmark", "--query", "q6", "--generator", "--events", "10"), 2,
+                        "unknown query 'q6'"),
+                Arguments.of(List.of("nexmark", "--query", "q5", "--generator", "--events", "ten"), 2,
+                        "option --events expects a number, got 'ten'"),
+                Arguments.of(List.of("nexmark", "--query", "q5", "--generator", "--events", "10", "--parallelism", "0"),
+                        2, "option --parallelism must be at least 1"),
+                Arguments.of(List.of("nexmark", "--query", "q5", "--bogus"), 2, "unknown option '--bogus'"),
+                Arguments.of(List.of("nexmark", "generate", "--events", "10"), 2, "missing option --output"),
+                Arguments.of(List.of("nosuch"), 2, "unknown command 'nosuch'"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badCommandLines")
+    void givenABadCommandLine_whenRun_thenOneLineErrorAndNonZeroExit(List<String> args, int code, String message) {
+        int exit = Tidemill.run(args);
+
+        String text = err.toString(StandardCharsets.UTF_8).trim();
+        assertEquals(code, exit, text);
+        assertTrue(text.contains(message), text);
+        assertEquals(1, text.lines().count(), "one line, no stack trace: " + text);
+    }
+
+    @Test
+    void givenAGeneratedFileWithABadLine_whenQ2Runs_thenRowsAreWrittenAndTheBadLineIsADeadLetter()
+            throws Exception {
+        Path events = dir.resolve("events.jsonl");
+        assertEquals(0, Tidemill.run(List.of("nexmark", "generate", "--events", "20000", "--disorder", "1000",
+                "--output", events.toString())));
+        Files.writeString(events, "{not json\n", java.nio.file.StandardOpenOption.APPEND);
+        Path output = dir.resolve("out.jsonl");
+
+        int exit = Tidemill.run(List.of("nexmark", "--query", "q2", "--input", events.toString(), "--output",
+                output.toString(), "--parallelism", "2"));
+
+        assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
+        List<String> rows = Files.readAllLines(output);
+        assertTrue(rows.stream().allMatch(r -> r.matches("\\{\"auction\":\\d+,\"price\":\\d+}")), rows.toString());
+        assertTrue(rows.size() > 0);
+        List<String> dead = Files.readAllLines(dir.resolve("out.jsonl.dead-letter.jsonl"));
+        assertEquals(1, dead.size());
+        assertTrue(dead.get(0).contains("\"line\":20001"), dead.get(0));
+        String summary = err.toString(StandardCharsets.UTF_8);
+        assertTrue(summary.contains("dead letters 1"), summary);
+        assertTrue(summary.contains("events 20,000"), summary);
+    }
+
+    @Test
+    void everyCommandPrintsHelp() {
+        assertEquals(0, Tidemill.run(List.of("nexmark", "--help")));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("tidemill nexmark --query Q --input FILE"));
+    }
+}
