@@ -1,6 +1,5 @@
 package io.tidemill.examples.cli;
 
-import io.tidemill.api.DataStream;
 import io.tidemill.api.JobResult;
 import io.tidemill.api.Pipeline;
 import io.tidemill.api.sink.Sink;
@@ -11,10 +10,7 @@ import io.tidemill.cli.Progress;
 import io.tidemill.cli.UsageException;
 import io.tidemill.connector.file.DeadLetters;
 import io.tidemill.connector.file.JsonLinesFileSink;
-import io.tidemill.connector.nexmark.GeneratorConfig;
-import io.tidemill.connector.nexmark.NexmarkEvent;
 import io.tidemill.connector.nexmark.NexmarkFileWriter;
-import io.tidemill.connector.nexmark.NexmarkSources;
 import io.tidemill.examples.nexmark.NexmarkQueries;
 import io.tidemill.local.JobHandle;
 import io.tidemill.local.LocalCluster;
@@ -106,10 +102,11 @@ public final class NexmarkCommand implements Command {
         int cores = Runtime.getRuntime().availableProcessors();
         int parallelism = (int) o.longValue("parallelism", cores, 1);
         int threads = (int) o.longValue("threads", cores, 1);
-        Pipeline pipeline = Pipeline.create().setName("nexmark-" + query).setParallelism(parallelism);
         DeadLetters deadLetters = null;
         Path output = o.has("output") ? Path.of(o.string("output", null)) : null;
-        DataStream<NexmarkEvent> events;
+        int show = (int) o.longValue("show", 10, 0);
+        RowCounter<Object> counter = new RowCounter<>(output == null ? null : JsonLinesFileSink.toFile(output), show);
+        Pipeline pipeline;
         if (o.has("generator")) {
             if (o.has("input")) {
                 throw new UsageException("give either --input or --generator, not both");
@@ -120,8 +117,7 @@ public final class NexmarkCommand implements Command {
             }
             long rate = o.longValue("rate", 0, 0);
             long seed = o.longValue("seed", 42, Long.MIN_VALUE);
-            events = pipeline.fromSource(NexmarkSources.generator(GeneratorConfig.withSeed(seed), n, rate),
-                    NexmarkQueries.watermarkStrategy(), "nexmark-generator");
+            pipeline = NexmarkJob.overGenerator(query, n, rate, seed, counter, parallelism);
         } else {
             Path input = Path.of(o.required("input"));
             if (!Files.exists(input)) {
@@ -131,14 +127,8 @@ public final class NexmarkCommand implements Command {
                 throw new UsageException("missing option --output");
             }
             deadLetters = DeadLetters.beside(output);
-            events = pipeline.fromSource(NexmarkSources.file(input, deadLetters), NexmarkQueries.watermarkStrategy(),
-                    "nexmark-file");
+            pipeline = NexmarkJob.overFile(query, input, deadLetters, counter, parallelism);
         }
-        int show = (int) o.longValue("show", 10, 0);
-        RowCounter<Object> counter = new RowCounter<>(output == null ? null : JsonLinesFileSink.toFile(output), show);
-        @SuppressWarnings("unchecked")
-        DataStream<Object> rows = (DataStream<Object>) NexmarkQueries.build(query, events);
-        rows.sinkTo(counter, "output").setParallelism(1);
 
         JobResult result;
         try (LocalCluster cluster = LocalCluster.start(threads)) {

@@ -1,0 +1,42 @@
+package io.tidemill.examples.cli;
+
+import io.tidemill.api.DataStream;
+import io.tidemill.api.Pipeline;
+import io.tidemill.api.sink.Sink;
+import io.tidemill.connector.file.DeadLetters;
+import io.tidemill.connector.nexmark.GeneratorConfig;
+import io.tidemill.connector.nexmark.NexmarkEvent;
+import io.tidemill.connector.nexmark.NexmarkSources;
+import io.tidemill.examples.nexmark.NexmarkQueries;
+import java.nio.file.Path;
+
+/** Builds the pipeline of a Nexmark run: a source (file or generator), the query, one sink. */
+public final class NexmarkJob {
+    private NexmarkJob() {}
+
+    /** The query over a JSON-lines file (or directory); malformed lines go to {@code deadLetters}. */
+    public static Pipeline overFile(String query, Path input, DeadLetters deadLetters, Sink<Object> sink,
+                                    int parallelism) {
+        Pipeline p = Pipeline.create().setName("nexmark-" + query).setParallelism(parallelism);
+        DataStream<NexmarkEvent> events = p.fromSource(NexmarkSources.file(input, deadLetters),
+                NexmarkQueries.watermarkStrategy(), "nexmark-file");
+        return withQuery(query, events, sink);
+    }
+
+    /** The query over {@code events} generated events at {@code rate} per second (0: unlimited). */
+    public static Pipeline overGenerator(String query, long events, long rate, long seed, Sink<Object> sink,
+                                         int parallelism) {
+        Pipeline p = Pipeline.create().setName("nexmark-" + query).setParallelism(parallelism);
+        DataStream<NexmarkEvent> source = p.fromSource(
+                NexmarkSources.generator(GeneratorConfig.withSeed(seed), events, rate),
+                NexmarkQueries.watermarkStrategy(), "nexmark-generator");
+        return withQuery(query, source, sink);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Pipeline withQuery(String query, DataStream<NexmarkEvent> events, Sink<Object> sink) {
+        DataStream<Object> rows = (DataStream<Object>) NexmarkQueries.build(query, events);
+        rows.sinkTo(sink, "output").setParallelism(1);
+        return events.pipeline();
+    }
+}
