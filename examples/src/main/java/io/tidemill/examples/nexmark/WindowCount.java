@@ -1,0 +1,31 @@
+package io.tidemill.examples.nexmark;
+
+import io.tidemill.api.function.Collector;
+import io.tidemill.api.function.ProcessWindowFunction;
+
+/**
+ * Turns the count of one key in one window into a row {@code (key, count, windowStart, windowEnd)};
+ * use after {@code Aggregates.count()}:
+ *
+ * <pre>{@code
+ * bids.keyBy(Bid::auction).window(...).aggregate(Aggregates.count(), new WindowCount<>(Row::new));
+ * }</pre>
+ */
+final class WindowCount<R> extends ProcessWindowFunction<Long, R, Long> {
+    /** Makes the row, typically a record's constructor. */
+    @FunctionalInterface
+    interface RowFactory<R> {
+        R create(long key, long count, long windowStart, long windowEnd);
+    }
+
+    private final RowFactory<R> rows;
+
+    WindowCount(RowFactory<R> rows) {
+        this.rows = rows;
+    }
+
+    @Override
+    public void process(Long key, Context ctx, Iterable<Long> count, Collector<R> out) {
+        out.collect(rows.create(key, count.iterator().next(), ctx.window().start(), ctx.window().end()));
+    }
+}
