@@ -13,8 +13,18 @@ import java.util.function.BinaryOperator;
  * <p>Each named state is a table with one hash map per owned key group, so a snapshot (and a restore
  * at another parallelism) can read and write whole key groups. State handles are views: they act on
  * the key set by {@link #setCurrentKey} before each record or timer.
+ *
+ * <p>A user function is one object shared by all subtasks of its operator (the pipeline holds one
+ * instance, and subtasks run on different worker threads), so the handles it keeps from
+ * {@code open} must not be tied to the subtask that happened to open it last. Invariant: a handle
+ * acts on the backend that last called {@link #setCurrentKey} on the current thread (its own backend
+ * if none did), in that backend's table of the same name. Operators set the key before every call
+ * into user code, and calls of one thread never overlap, so each call sees its own subtask's state.
  */
 public final class KeyedStateBackend {
+    /** The backend whose key was set last on this thread: the subtask running user code now. */
+    private static final ThreadLocal<KeyedStateBackend> ACTIVE = new ThreadLocal<>();
+
     private final KeyGroupRange range;
     private final int maxParallelism;
     private final Map<String, StateTable> tables = new HashMap<>();
@@ -39,6 +49,7 @@ public final class KeyedStateBackend {
     public void setCurrentKey(Object key, int keyGroup) {
         this.currentKey = key;
         this.currentGroupIndex = keyGroup - range.start();
+        ACTIVE.set(this);
     }
 
     /** Sets the key, computing its key group. */
@@ -62,8 +73,7 @@ public final class KeyedStateBackend {
             }
             return (S) existing;
         }
-        StateTable table = new StateTable(descriptor.kind(), range.size());
-        tables.put(descriptor.name(), table);
+        StateTable table = tableOf(descriptor.name(), descriptor.kind());
         Object handle = switch (descriptor.kind()) {
             case VALUE -> new Value<>(table);
             case LIST -> new ListOf<>(table);
@@ -72,6 +82,15 @@ public final class KeyedStateBackend {
         };
         handles.put(descriptor.name(), handle);
         return (S) handle;
+    }
+
+    private StateTable tableOf(String name, StateDescriptor.Kind kind) {
+        StateTable table = tables.get(name);
+        if (table == null) {
+            table = new StateTable(name, kind, range.size());
+            tables.put(name, table);
+        }
+        return table;
     }
 
     /** Number of keys holding any state, summed over all states (for tests and metrics). */
@@ -87,11 +106,13 @@ public final class KeyedStateBackend {
 
     /** One named state: a map per key group. */
     static final class StateTable {
+        final String name;
         final StateDescriptor.Kind kind;
         final HashMap<Object, Object>[] groups;
 
         @SuppressWarnings("unchecked")
-        StateTable(StateDescriptor.Kind kind, int groupCount) {
+        StateTable(String name, StateDescriptor.Kind kind, int groupCount) {
+            this.name = name;
             this.kind = kind;
             this.groups = new HashMap[groupCount];
             for (int i = 0; i < groupCount; i++) {
@@ -107,12 +128,21 @@ public final class KeyedStateBackend {
             this.table = table;
         }
 
-        final HashMap<Object, Object> group() {
-            return table.groups[currentGroupIndex];
+        /** The backend of the subtask calling now (see the class comment). */
+        final KeyedStateBackend backend() {
+            KeyedStateBackend b = ACTIVE.get();
+            return b == null ? KeyedStateBackend.this : b;
+        }
+
+        /** The current key's group map of this state in backend {@code b}. */
+        final HashMap<Object, Object> group(KeyedStateBackend b) {
+            StateTable t = b == KeyedStateBackend.this ? table : b.tableOf(table.name, table.kind);
+            return t.groups[b.currentGroupIndex];
         }
 
         public void clear() {
-            group().remove(currentKey);
+            KeyedStateBackend b = backend();
+            group(b).remove(b.currentKey);
         }
     }
 
@@ -124,7 +154,8 @@ public final class KeyedStateBackend {
         @SuppressWarnings("unchecked")
         @Override
         public T value() {
-            return (T) group().get(currentKey);
+            KeyedStateBackend b = backend();
+            return (T) group(b).get(b.currentKey);
         }
 
         @Override
@@ -132,7 +163,8 @@ public final class KeyedStateBackend {
             if (value == null) {
                 clear();
             } else {
-                group().put(currentKey, value);
+                KeyedStateBackend b = backend();
+                group(b).put(b.currentKey, value);
             }
         }
     }
@@ -145,14 +177,16 @@ public final class KeyedStateBackend {
         @SuppressWarnings("unchecked")
         @Override
         public List<T> get() {
-            List<T> list = (List<T>) group().get(currentKey);
+            KeyedStateBackend b = backend();
+            List<T> list = (List<T>) group(b).get(b.currentKey);
             return list == null ? List.of() : Collections.unmodifiableList(list);
         }
 
         @SuppressWarnings("unchecked")
         @Override
         public void add(T value) {
-            ((List<T>) group().computeIfAbsent(currentKey, k -> new ArrayList<>())).add(value);
+            KeyedStateBackend b = backend();
+            ((List<T>) group(b).computeIfAbsent(b.currentKey, k -> new ArrayList<>())).add(value);
         }
 
         @Override
@@ -160,7 +194,8 @@ public final class KeyedStateBackend {
             if (values.isEmpty()) {
                 clear();
             } else {
-                group().put(currentKey, new ArrayList<>(values));
+                KeyedStateBackend b = backend();
+                group(b).put(b.currentKey, new ArrayList<>(values));
             }
         }
     }
@@ -172,10 +207,12 @@ public final class KeyedStateBackend {
 
         @SuppressWarnings("unchecked")
         private Map<K, V> map(boolean create) {
-            Map<K, V> m = (Map<K, V>) group().get(currentKey);
+            KeyedStateBackend b = backend();
+            HashMap<Object, Object> g = group(b);
+            Map<K, V> m = (Map<K, V>) g.get(b.currentKey);
             if (m == null && create) {
                 m = new HashMap<>();
-                group().put(currentKey, m);
+                g.put(b.currentKey, m);
             }
             return m;
         }
@@ -232,15 +269,17 @@ public final class KeyedStateBackend {
         @SuppressWarnings("unchecked")
         @Override
         public T get() {
-            return (T) group().get(currentKey);
+            KeyedStateBackend b = backend();
+            return (T) group(b).get(b.currentKey);
         }
 
         @SuppressWarnings("unchecked")
         @Override
         public void add(T value) {
-            HashMap<Object, Object> g = group();
-            T old = (T) g.get(currentKey);
-            g.put(currentKey, old == null ? value : reducer.apply(old, value));
+            KeyedStateBackend b = backend();
+            HashMap<Object, Object> g = group(b);
+            T old = (T) g.get(b.currentKey);
+            g.put(b.currentKey, old == null ? value : reducer.apply(old, value));
         }
     }
 }

@@ -25,7 +25,6 @@ public final class IntervalJoinFunction<K, A, B, OUT> extends KeyedProcessFuncti
     private MapState<Long, List<Object>> left;
     private MapState<Long, List<Object>> right;
     private RuntimeContext runtime;
-    private final Pair pair = new Pair();
 
     public IntervalJoinFunction(long lower, long upper, ProcessJoinFunction<A, B, OUT> fn) {
         this.lower = lower;
@@ -57,6 +56,8 @@ public final class IntervalJoinFunction<K, A, B, OUT> extends KeyedProcessFuncti
         bucket.add(value.value());
         long from = isLeft ? ts + lower : ts - upper;
         long to = isLeft ? ts + upper : ts - lower;
+        // Per call, not a field: one function instance serves all subtasks, on different threads.
+        Pair pair = new Pair();
         for (Map.Entry<Long, List<Object>> e : (isLeft ? right : left).entries().entrySet()) {
             long other = e.getKey();
             if (other < from || other > to) {

@@ -253,6 +253,8 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
         }
         fire.window = w;
         Iterable<R> elements = resultIsElements ? (Iterable<R>) result : List.of(result);
+        // The window function may use keyed state: point it at this key, and at this subtask's backend.
+        ctx.keyedState().setCurrentKey(currentKey);
         try {
             windowFunction.process(currentKey, fire, elements, fire);
         } catch (RuntimeException e) {
