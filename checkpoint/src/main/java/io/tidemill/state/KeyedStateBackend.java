@@ -1,5 +1,11 @@
 package io.tidemill.state;
 
+import io.tidemill.checkpoint.RestoredState;
+import io.tidemill.checkpoint.SnapshotWriter;
+import io.tidemill.checkpoint.codec.ValueCodec;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -86,11 +92,73 @@ public final class KeyedStateBackend {
 
     private StateTable tableOf(String name, StateDescriptor.Kind kind) {
         StateTable table = tables.get(name);
+        if (table != null && table.kind != kind) {
+            throw new IllegalStateException("state '" + name + "' holds " + table.kind + " state (restored or "
+                    + "registered before) and is now requested as " + kind);
+        }
         if (table == null) {
             table = new StateTable(name, kind, range.size());
             tables.put(name, table);
         }
         return table;
+    }
+
+    /**
+     * Writes every state table, key group by key group: per group the number of tables that have
+     * entries there, then each as {@code name, kind, count, (key, value)*} through {@link ValueCodec}.
+     */
+    public void snapshot(SnapshotWriter writer) throws IOException {
+        for (int g = 0; g < range.size(); g++) {
+            int nonEmpty = 0;
+            for (StateTable t : tables.values()) {
+                nonEmpty += t.groups[g].isEmpty() ? 0 : 1;
+            }
+            // Every group gets a section (possibly a zero count) so that operators can append more
+            // per-group state (timers) after it and read it back in the same order.
+            DataOutput out = writer.keyGroup(range.start() + g);
+            out.writeInt(nonEmpty);
+            for (StateTable t : tables.values()) {
+                HashMap<Object, Object> m = t.groups[g];
+                if (m.isEmpty()) {
+                    continue;
+                }
+                ValueCodec.writeString(t.name, out);
+                out.writeByte(t.kind.ordinal());
+                out.writeInt(m.size());
+                for (Map.Entry<Object, Object> e : m.entrySet()) {
+                    ValueCodec.write(e.getKey(), out);
+                    ValueCodec.write(e.getValue(), out);
+                }
+            }
+        }
+    }
+
+    /** Reads the key groups this backend owns from a snapshot taken at any parallelism. */
+    @SuppressWarnings("unchecked")
+    public void restore(RestoredState restored) throws IOException {
+        for (int kg = range.start(); kg <= range.end(); kg++) {
+            DataInput in = restored.keyGroup(kg);
+            if (in == null) {
+                continue;
+            }
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                String name = ValueCodec.readString(in);
+                StateDescriptor.Kind kind = StateDescriptor.Kind.values()[in.readByte()];
+                HashMap<Object, Object> m = tableOf(name, kind).groups[kg - range.start()];
+                int entries = in.readInt();
+                for (int j = 0; j < entries; j++) {
+                    Object key = ValueCodec.read(in);
+                    Object value = ValueCodec.read(in);
+                    if (kind == StateDescriptor.Kind.LIST && value instanceof List<?> l) {
+                        value = new ArrayList<>(l);
+                    } else if (kind == StateDescriptor.Kind.MAP && value instanceof Map<?, ?> mm) {
+                        value = new HashMap<>((Map<Object, Object>) mm);
+                    }
+                    m.put(key, value);
+                }
+            }
+        }
     }
 
     /** Number of keys holding any state, summed over all states (for tests and metrics). */

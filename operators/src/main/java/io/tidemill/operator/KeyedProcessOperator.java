@@ -6,7 +6,13 @@ import io.tidemill.api.function.KeySelector;
 import io.tidemill.api.function.KeyedProcessFunction;
 import io.tidemill.api.function.RuntimeContext;
 import io.tidemill.api.function.TimerService;
+import io.tidemill.checkpoint.RestoredState;
+import io.tidemill.checkpoint.SnapshotWriter;
+import io.tidemill.state.KeyGroupRange;
 import io.tidemill.state.KeyGroups;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.util.List;
 import io.tidemill.state.KeyedStateBackend;
 import io.tidemill.state.StateDescriptor;
 
@@ -94,6 +100,33 @@ public final class KeyedProcessOperator<K, IN, OUT> implements Operator<IN, OUT>
             setKey((K) t.key());
             call.timestamp = t.time();
             function.onTimer(t.time(), call, call);
+        }
+    }
+
+    @Override
+    public void snapshotState(SnapshotWriter writer) throws Exception {
+        state.snapshot(writer);
+        KeyGroupRange range = state.keyGroupRange();
+        List<List<TimerQueue.Timer>> event = TimerSnapshots.byKeyGroup(eventTimers, range, state.maxParallelism());
+        List<List<TimerQueue.Timer>> proc = TimerSnapshots.byKeyGroup(processingTimers, range,
+                state.maxParallelism());
+        for (int g = 0; g < range.size(); g++) {
+            DataOutput out = writer.keyGroup(range.start() + g);
+            TimerSnapshots.write(event.get(g), out);
+            TimerSnapshots.write(proc.get(g), out);
+        }
+    }
+
+    @Override
+    public void restoreState(RestoredState restored) throws Exception {
+        state.restore(restored);
+        KeyGroupRange range = state.keyGroupRange();
+        for (int kg = range.start(); kg <= range.end(); kg++) {
+            DataInput in = restored.keyGroup(kg);
+            if (in != null) {
+                TimerSnapshots.read(in, eventTimers);
+                TimerSnapshots.read(in, processingTimers);
+            }
         }
     }
 

@@ -1,5 +1,8 @@
 package io.tidemill.operator;
 
+import io.tidemill.checkpoint.RestoredState;
+import io.tidemill.checkpoint.SnapshotWriter;
+
 /**
  * The execution contract of one operator: what the engine calls, in one thread, for each subtask.
  *
@@ -13,6 +16,8 @@ package io.tidemill.operator;
  *   <li>{@link #processWatermark} when event time advances: fire what is due, then forward it;
  *   <li>{@link #finishBatch} after each batch of input, to emit what is better emitted per batch;
  *   <li>{@link #onProcessingTime} when the wall clock reaches {@link #nextProcessingTime()};
+ *   <li>{@link #snapshotState} at checkpoint barriers, {@link #notifyCheckpointComplete} when a
+ *       checkpoint completed, {@link #restoreState} after open when the job resumes from a snapshot;
  *   <li>{@link #endInput} once all input was consumed (after the final {@code Long.MAX_VALUE}
  *       watermark), then {@link #close}, also on failure.
  * </ul>
@@ -34,6 +39,18 @@ public interface Operator<IN, OUT> {
     default void onProcessingTime(long now) throws Exception {}
 
     default void endInput() throws Exception {}
+
+    /**
+     * Writes this subtask's state at a checkpoint barrier (between two records). Keyed state goes to
+     * its key group's section so that it can be restored at another parallelism.
+     */
+    default void snapshotState(SnapshotWriter writer) throws Exception {}
+
+    /** Called after {@link #open} and before any record when the job starts from a snapshot. */
+    default void restoreState(RestoredState state) throws Exception {}
+
+    /** Checkpoint {@code checkpointId} is complete on every task (sinks commit here). */
+    default void notifyCheckpointComplete(long checkpointId) throws Exception {}
 
     default void close() throws Exception {}
 }

@@ -50,6 +50,11 @@ public final class TimerQueue {
         return heap.isEmpty() ? Long.MAX_VALUE : heap.peek().time();
     }
 
+    /** Every live timer, in no particular order (for snapshots). */
+    public Iterable<Timer> live() {
+        return live;
+    }
+
     public int size() {
         return live.size();
     }

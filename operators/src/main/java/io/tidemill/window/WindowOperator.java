@@ -10,6 +10,12 @@ import io.tidemill.operator.Operator;
 import io.tidemill.operator.OperatorContext;
 import io.tidemill.operator.Output;
 import io.tidemill.operator.TimerQueue;
+import io.tidemill.operator.TimerSnapshots;
+import io.tidemill.checkpoint.RestoredState;
+import io.tidemill.checkpoint.SnapshotWriter;
+import io.tidemill.checkpoint.codec.ValueCodec;
+import java.io.DataInput;
+import java.io.DataOutput;
 import io.tidemill.state.KeyGroupRange;
 import io.tidemill.state.KeyGroups;
 import io.tidemill.state.StateDescriptor;
@@ -335,6 +341,58 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
             if (i >= 0 && kw.counts[i] > 0) {
                 emit(kw, i);
             }
+        }
+    }
+
+    /**
+     * Per key group: {@code keys, (key, windows, (start, end, count, accumulator)*)*}, then the event
+     * and processing-time timers of the group's keys.
+     */
+    @Override
+    public void snapshotState(SnapshotWriter writer) throws Exception {
+        List<List<TimerQueue.Timer>> event = TimerSnapshots.byKeyGroup(eventTimers, range, maxParallelism);
+        List<List<TimerQueue.Timer>> proc = TimerSnapshots.byKeyGroup(processingTimers, range, maxParallelism);
+        for (int g = 0; g < groups.length; g++) {
+            DataOutput out = writer.keyGroup(range.start() + g);
+            out.writeInt(groups[g].size());
+            for (Map.Entry<Object, KeyWindows> e : groups[g].entrySet()) {
+                KeyWindows kw = e.getValue();
+                ValueCodec.write(e.getKey(), out);
+                out.writeInt(kw.size);
+                for (int i = 0; i < kw.size; i++) {
+                    out.writeLong(kw.windows[i].start());
+                    out.writeLong(kw.windows[i].end());
+                    out.writeLong(kw.counts[i]);
+                    ValueCodec.write(kw.accs[i], out);
+                }
+            }
+            TimerSnapshots.write(event.get(g), out);
+            TimerSnapshots.write(proc.get(g), out);
+        }
+    }
+
+    @Override
+    public void restoreState(RestoredState restored) throws Exception {
+        for (int g = 0; g < groups.length; g++) {
+            DataInput in = restored.keyGroup(range.start() + g);
+            if (in == null) {
+                continue;
+            }
+            int keys = in.readInt();
+            for (int k = 0; k < keys; k++) {
+                Object key = ValueCodec.read(in);
+                KeyWindows kw = new KeyWindows();
+                int n = in.readInt();
+                for (int i = 0; i < n; i++) {
+                    TimeWindow w = new TimeWindow(in.readLong(), in.readLong());
+                    long count = in.readLong();
+                    int idx = kw.add(w, ValueCodec.read(in));
+                    kw.counts[idx] = count;
+                }
+                groups[g].put(key, kw);
+            }
+            TimerSnapshots.read(in, eventTimers);
+            TimerSnapshots.read(in, processingTimers);
         }
     }
 

@@ -1,0 +1,334 @@
+package io.tidemill.checkpoint.codec;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Encodes state values (keys, accumulators, buffered records) without Java serialization.
+ *
+ * <p>Each value is written with a one-byte tag. Built in: null, boxed primitives, String, {@code long[]},
+ * {@code Object[]}, lists, sets, maps, enums, and Java records (component by component, with the
+ * component names, so a changed record is detected at restore). Other types need a {@link Codec}
+ * registered with {@link #register}; anything else is refused when the snapshot is taken, with a
+ * message naming the type.
+ *
+ * <p>Safety: decoding instantiates only records (through their canonical constructor), enums and
+ * registered types; it never calls arbitrary constructors or deserialization hooks, so a tampered
+ * snapshot cannot run gadget code the way a Java-serialized one can.
+ */
+public final class ValueCodec {
+    /** A codec for one type that the built-in encoding does not cover. */
+    public interface Codec<T> {
+        void write(T value, DataOutput out) throws IOException;
+
+        T read(DataInput in) throws IOException;
+    }
+
+    private static final byte NULL = 0;
+    private static final byte LONG = 1;
+    private static final byte INT = 2;
+    private static final byte DOUBLE = 3;
+    private static final byte BOOLEAN = 4;
+    private static final byte STRING = 5;
+    private static final byte LONG_ARRAY = 6;
+    private static final byte OBJECT_ARRAY = 7;
+    private static final byte LIST = 8;
+    private static final byte MAP = 9;
+    private static final byte RECORD = 10;
+    private static final byte ENUM = 11;
+    private static final byte SET = 12;
+    private static final byte BYTES = 13;
+    private static final byte FLOAT = 14;
+    private static final byte SHORT = 15;
+    private static final byte BYTE = 16;
+    private static final byte CHAR = 17;
+    private static final byte CUSTOM = 18;
+
+    private static final Map<Class<?>, Codec<?>> CUSTOM_BY_CLASS = new ConcurrentHashMap<>();
+    private static final Map<String, Codec<?>> CUSTOM_BY_NAME = new ConcurrentHashMap<>();
+    private static final Map<Class<?>, RecordShape> RECORDS = new ConcurrentHashMap<>();
+
+    private ValueCodec() {}
+
+    /** Registers a codec for a type that is neither a record nor one of the built-in types. */
+    public static <T> void register(Class<T> type, Codec<T> codec) {
+        CUSTOM_BY_CLASS.put(type, codec);
+        CUSTOM_BY_NAME.put(type.getName(), codec);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static void write(Object v, DataOutput out) throws IOException {
+        if (v == null) {
+            out.writeByte(NULL);
+        } else if (v instanceof Long l) {
+            out.writeByte(LONG);
+            out.writeLong(l);
+        } else if (v instanceof Integer i) {
+            out.writeByte(INT);
+            out.writeInt(i);
+        } else if (v instanceof String s) {
+            out.writeByte(STRING);
+            writeString(s, out);
+        } else if (v instanceof Double d) {
+            out.writeByte(DOUBLE);
+            out.writeDouble(d);
+        } else if (v instanceof Boolean b) {
+            out.writeByte(BOOLEAN);
+            out.writeBoolean(b);
+        } else if (v instanceof Float f) {
+            out.writeByte(FLOAT);
+            out.writeFloat(f);
+        } else if (v instanceof Short s) {
+            out.writeByte(SHORT);
+            out.writeShort(s);
+        } else if (v instanceof Byte b) {
+            out.writeByte(BYTE);
+            out.writeByte(b);
+        } else if (v instanceof Character c) {
+            out.writeByte(CHAR);
+            out.writeChar(c);
+        } else if (v instanceof long[] a) {
+            out.writeByte(LONG_ARRAY);
+            out.writeInt(a.length);
+            for (long x : a) {
+                out.writeLong(x);
+            }
+        } else if (v instanceof byte[] a) {
+            out.writeByte(BYTES);
+            out.writeInt(a.length);
+            out.write(a);
+        } else if (v instanceof Object[] a) {
+            out.writeByte(OBJECT_ARRAY);
+            out.writeInt(a.length);
+            for (Object x : a) {
+                write(x, out);
+            }
+        } else if (v instanceof List<?> list) {
+            out.writeByte(LIST);
+            out.writeInt(list.size());
+            for (Object x : list) {
+                write(x, out);
+            }
+        } else if (v instanceof Set<?> set) {
+            out.writeByte(SET);
+            out.writeInt(set.size());
+            for (Object x : set) {
+                write(x, out);
+            }
+        } else if (v instanceof Map<?, ?> map) {
+            out.writeByte(MAP);
+            out.writeInt(map.size());
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                write(e.getKey(), out);
+                write(e.getValue(), out);
+            }
+        } else if (v instanceof Enum<?> e) {
+            out.writeByte(ENUM);
+            writeString(e.getDeclaringClass().getName(), out);
+            writeString(e.name(), out);
+        } else if (v instanceof Record r) {
+            RecordShape shape = shapeOf(r.getClass());
+            out.writeByte(RECORD);
+            writeString(r.getClass().getName(), out);
+            out.writeByte(shape.components.length);
+            for (int i = 0; i < shape.components.length; i++) {
+                writeString(shape.components[i].getName(), out);
+                try {
+                    write(shape.components[i].getAccessor().invoke(r), out);
+                } catch (ReflectiveOperationException e) {
+                    throw new IOException("cannot read component " + shape.components[i].getName() + " of "
+                            + r.getClass().getName(), e);
+                }
+            }
+        } else {
+            Codec codec = CUSTOM_BY_CLASS.get(v.getClass());
+            if (codec == null) {
+                throw new UnsupportedStateTypeException("cannot snapshot state of type " + v.getClass().getName()
+                        + ": use a record, a boxed primitive, String, List, Set, Map or long[], or register a codec "
+                        + "with ValueCodec.register(" + v.getClass().getSimpleName() + ".class, codec)");
+            }
+            out.writeByte(CUSTOM);
+            writeString(v.getClass().getName(), out);
+            codec.write(v, out);
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static Object read(DataInput in) throws IOException {
+        byte tag = in.readByte();
+        switch (tag) {
+            case NULL:
+                return null;
+            case LONG:
+                return in.readLong();
+            case INT:
+                return in.readInt();
+            case STRING:
+                return readString(in);
+            case DOUBLE:
+                return in.readDouble();
+            case BOOLEAN:
+                return in.readBoolean();
+            case FLOAT:
+                return in.readFloat();
+            case SHORT:
+                return in.readShort();
+            case BYTE:
+                return in.readByte();
+            case CHAR:
+                return in.readChar();
+            case LONG_ARRAY: {
+                long[] a = new long[checkedLength(in)];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = in.readLong();
+                }
+                return a;
+            }
+            case BYTES: {
+                byte[] a = new byte[checkedLength(in)];
+                in.readFully(a);
+                return a;
+            }
+            case OBJECT_ARRAY: {
+                Object[] a = new Object[checkedLength(in)];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = read(in);
+                }
+                return a;
+            }
+            case LIST: {
+                int n = checkedLength(in);
+                List<Object> list = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    list.add(read(in));
+                }
+                return list;
+            }
+            case SET: {
+                int n = checkedLength(in);
+                Set<Object> set = new HashSet<>();
+                for (int i = 0; i < n; i++) {
+                    set.add(read(in));
+                }
+                return set;
+            }
+            case MAP: {
+                int n = checkedLength(in);
+                Map<Object, Object> map = new LinkedHashMap<>();
+                for (int i = 0; i < n; i++) {
+                    Object k = read(in);
+                    map.put(k, read(in));
+                }
+                return new HashMap<>(map);
+            }
+            case ENUM: {
+                Class<?> c = load(readString(in));
+                if (!c.isEnum()) {
+                    throw new StateTypeChangedException(c.getName() + " is no longer an enum");
+                }
+                return Enum.valueOf((Class) c, readString(in));
+            }
+            case RECORD:
+                return readRecord(in);
+            case CUSTOM: {
+                String name = readString(in);
+                Codec codec = CUSTOM_BY_NAME.get(name);
+                if (codec == null) {
+                    throw new StateTypeChangedException("no codec registered for state type " + name
+                            + " found in the snapshot: register it with ValueCodec.register before restoring");
+                }
+                return codec.read(in);
+            }
+            default:
+                throw new CorruptSnapshotException("unknown value tag " + tag);
+        }
+    }
+
+    private static Object readRecord(DataInput in) throws IOException {
+        String name = readString(in);
+        Class<?> c = load(name);
+        if (!c.isRecord()) {
+            throw new StateTypeChangedException("state type " + name + " was a record and no longer is");
+        }
+        RecordShape shape = shapeOf(c);
+        int n = in.readUnsignedByte();
+        if (n != shape.components.length) {
+            throw new StateTypeChangedException("state type " + name + " changed: the snapshot has " + n
+                    + " components, the class has " + shape.components.length);
+        }
+        Object[] args = new Object[n];
+        for (int i = 0; i < n; i++) {
+            String component = readString(in);
+            if (!component.equals(shape.components[i].getName())) {
+                throw new StateTypeChangedException("state type " + name + " changed: component " + i + " was '"
+                        + component + "', is now '" + shape.components[i].getName() + "'");
+            }
+            args[i] = read(in);
+        }
+        try {
+            return shape.constructor.newInstance(args);
+        } catch (ReflectiveOperationException | IllegalArgumentException e) {
+            throw new StateTypeChangedException("cannot rebuild " + name + " from the snapshot: " + e);
+        }
+    }
+
+    private static Class<?> load(String name) {
+        try {
+            ClassLoader cl = Thread.currentThread().getContextClassLoader();
+            return Class.forName(name, false, cl != null ? cl : ValueCodec.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new StateTypeChangedException("state type " + name + " in the snapshot is not on the classpath");
+        }
+    }
+
+    private static RecordShape shapeOf(Class<?> c) {
+        return RECORDS.computeIfAbsent(c, k -> {
+            RecordComponent[] comps = k.getRecordComponents();
+            Class<?>[] types = new Class<?>[comps.length];
+            for (int i = 0; i < comps.length; i++) {
+                types[i] = comps[i].getType();
+                comps[i].getAccessor().setAccessible(true);
+            }
+            try {
+                Constructor<?> ctor = k.getDeclaredConstructor(types);
+                ctor.setAccessible(true);
+                return new RecordShape(comps, ctor);
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException("record without canonical constructor: " + k.getName(), e);
+            }
+        });
+    }
+
+    private static int checkedLength(DataInput in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > (1 << 28)) {
+            throw new CorruptSnapshotException("implausible length " + n);
+        }
+        return n;
+    }
+
+    public static void writeString(String s, DataOutput out) throws IOException {
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    public static String readString(DataInput in) throws IOException {
+        byte[] b = new byte[checkedLength(in)];
+        in.readFully(b);
+        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private record RecordShape(RecordComponent[] components, Constructor<?> constructor) {}
+}

@@ -1,0 +1,103 @@
+package io.tidemill.checkpoint.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Blobs as files under a directory (durable across a full restart, e.g. a Kubernetes volume). A put
+ * writes a temporary file, forces it to disk and renames it into place, so a crash leaves either the
+ * old state or the new, never half a blob.
+ */
+public final class FileSnapshotStore implements SnapshotStore {
+    private final Path root;
+
+    public FileSnapshotStore(Path root) throws IOException {
+        this.root = root.toAbsolutePath();
+        Files.createDirectories(this.root);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    private Path pathOf(String key) {
+        Path p = root.resolve(key).normalize();
+        if (!p.startsWith(root)) {
+            throw new IllegalArgumentException("snapshot key escapes the store: " + key);
+        }
+        return p;
+    }
+
+    @Override
+    public void put(String key, byte[] blob) throws IOException {
+        Path target = pathOf(key);
+        Files.createDirectories(target.getParent());
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer b = ByteBuffer.wrap(Blobs.frame(blob));
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(true);
+        }
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    @Override
+    public byte[] get(String key) throws IOException {
+        try {
+            return Blobs.unframe(Files.readAllBytes(pathOf(key)), key);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        Path p = pathOf(key);
+        if (Files.isDirectory(p)) {
+            try (Stream<Path> s = Files.walk(p)) {
+                for (Path x : s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                    Files.deleteIfExists(x);
+                }
+            }
+        } else {
+            Files.deleteIfExists(p);
+        }
+    }
+
+    @Override
+    public List<String> list(String prefix) throws IOException {
+        List<String> keys = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(root)) {
+            s.filter(Files::isRegularFile).forEach(p -> {
+                String k = root.relativize(p).toString().replace('\\', '/');
+                if (k.startsWith(prefix) && !p.getFileName().toString().startsWith(".")) {
+                    keys.add(k);
+                }
+            });
+        }
+        keys.sort(null);
+        return keys;
+    }
+
+    @Override
+    public String describe() {
+        return "directory " + root;
+    }
+}
