@@ -83,6 +83,13 @@ public final class Router {
         }
     }
 
+    /** Sends a barrier after everything emitted before it, on every channel. */
+    public void emitBarrier(Barrier barrier) {
+        for (Channel c : channels) {
+            c.addControl(barrier);
+        }
+    }
+
     public void emitControl(Control control) {
         for (Channel c : channels) {
             c.addControl(control);

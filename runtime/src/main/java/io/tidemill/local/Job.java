@@ -1,86 +1,163 @@
 package io.tidemill.local;
 
 import io.tidemill.api.JobResult;
+import io.tidemill.checkpoint.CheckpointConfig;
+import io.tidemill.checkpoint.CheckpointCoordinator;
+import io.tidemill.checkpoint.LoadedCheckpoint;
+import io.tidemill.plan.ExecutionPlan;
+import io.tidemill.scheduler.CooperativeScheduler;
 import io.tidemill.task.JobControl;
+import io.tidemill.task.SourceTask;
+import io.tidemill.task.TaskBuilder;
+import io.tidemill.task.Tasklet;
+import io.tidemill.task.TaskCoreAccess;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** A running job: counts its live tasks, records the first failure, completes when all tasks end. */
-final class Job implements JobControl, JobHandle {
+/**
+ * A running job on the local cluster: runs attempts of its tasks, drives its checkpoint
+ * coordinator, and restarts from the latest completed checkpoint after a failure, as the restart
+ * strategy allows. Each attempt has its own tasks and channels; an attempt ends when all its tasks
+ * have ended, and only then does the next one start.
+ */
+final class Job implements JobHandle {
+    private static final Logger LOG = LoggerFactory.getLogger(Job.class);
+
     private final String name;
+    private final ExecutionPlan plan;
+    private final JobOptions options;
+    private final TaskBuilder.Config config;
+    private final CooperativeScheduler scheduler;
+    private final ScheduledExecutorService timer;
+    private final ExecutorService io;
     private final long startNanos = System.nanoTime();
-    private final AtomicInteger liveTasks = new AtomicInteger();
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final LongAdder recordsIn = new LongAdder();
     private final LongAdder late = new LongAdder();
     private final CompletableFuture<JobResult> result = new CompletableFuture<>();
-    private volatile boolean cancelled;
+    private final List<CheckpointCoordinator.Completed> completedCheckpoints = new ArrayList<>();
+    private volatile Attempt current;
     private volatile boolean cancelRequested;
-    private volatile AtomicLongArray watermarks = new AtomicLongArray(0);
+    private volatile boolean stopAfterSavepoint;
+    private int restarts;
 
-    Job(String name) {
+    Job(String name, ExecutionPlan plan, JobOptions options, TaskBuilder.Config config, CooperativeScheduler scheduler,
+        ScheduledExecutorService timer, ExecutorService io) {
         this.name = name;
+        this.plan = plan;
+        this.options = options;
+        this.config = config;
+        this.scheduler = scheduler;
+        this.timer = timer;
+        this.io = io;
     }
 
-    void expectTasks(int n) {
-        AtomicLongArray w = new AtomicLongArray(n);
-        for (int i = 0; i < n; i++) {
-            w.set(i, Long.MIN_VALUE);
+    /** Starts the first attempt, from the snapshot the options name, if any. */
+    void start() throws Exception {
+        LoadedCheckpoint restore = null;
+        if (options.restoreFrom() != null) {
+            restore = LoadedCheckpoint.load(options.restoreFrom().store(), options.restoreFrom().prefix());
+        } else if (options.restoreLatest() && options.store() != null) {
+            restore = LoadedCheckpoint.latest(options.store());
         }
-        watermarks = w;
-        liveTasks.set(n);
-        if (n == 0) {
-            result.complete(summary());
+        if (restore != null) {
+            LOG.info("job {}: restoring from {} (checkpoint {})", name, restore.prefix(),
+                    restore.metadata().checkpointId());
         }
+        startAttempt(restore);
+    }
+
+    private void startAttempt(LoadedCheckpoint restore) throws Exception {
+        Attempt a = new Attempt();
+        List<Tasklet> tasks = new TaskBuilder(plan, a, config, restore, options.checkpoints().mode()).build();
+        a.tasks = tasks;
+        a.expect(tasks.size());
+        if (options.store() != null) {
+            long firstId = 1;
+            List<Long> ids = LoadedCheckpoint.completedIds(options.store());
+            if (!ids.isEmpty()) {
+                firstId = ids.get(ids.size() - 1) + 1;
+            }
+            if (restore != null) {
+                firstId = Math.max(firstId, restore.metadata().checkpointId() + 1);
+            }
+            List<CheckpointCoordinator.TaskInfo> infos = new ArrayList<>();
+            for (Tasklet t : tasks) {
+                infos.add(TaskCoreAccess.info(t, plan));
+            }
+            a.coordinator = new CheckpointCoordinator(options.checkpoints(), options.store(), name,
+                    plan.maxParallelism(), infos, firstId, a);
+            for (Long id : ids) {
+                a.coordinator.adoptRetained(id, "chk-" + id);
+            }
+            a.ticker = timer.scheduleAtFixedRate(() -> a.coordinator.tick(System.currentTimeMillis()), 10, 10,
+                    TimeUnit.MILLISECONDS);
+        }
+        current = a;
+        scheduler.schedule(tasks);
+    }
+
+    /** All tasks of an attempt ended: finish the job, or restart it. */
+    private void attemptEnded(Attempt a) {
+        if (a.ticker != null) {
+            a.ticker.cancel(false);
+        }
+        if (a.coordinator != null) {
+            a.coordinator.stop("the job attempt ended");
+            synchronized (completedCheckpoints) {
+                completedCheckpoints.addAll(a.coordinator.completed());
+            }
+        }
+        Throwable failure = a.failure.get();
+        if (failure == null) {
+            if (cancelRequested && !stopAfterSavepoint) {
+                result.completeExceptionally(new CancellationException("job '" + name + "' was cancelled"));
+            } else {
+                result.complete(summary());
+            }
+            return;
+        }
+        if (cancelRequested || restarts >= options.restart().maxRestarts()) {
+            result.completeExceptionally(new JobFailedException(name, failure));
+            return;
+        }
+        restarts++;
+        Duration delay = options.restart().delayBefore(restarts);
+        LOG.warn("job {}: attempt failed ({}); restart {} of {} in {} ms", name, failure.getMessage(), restarts,
+                options.restart().maxRestarts(), delay.toMillis());
+        timer.schedule(() -> {
+            try {
+                LoadedCheckpoint restore = options.store() == null ? null : LoadedCheckpoint.latest(options.store());
+                if (restore == null && options.restoreFrom() != null) {
+                    restore = LoadedCheckpoint.load(options.restoreFrom().store(), options.restoreFrom().prefix());
+                }
+                startAttempt(restore);
+            } catch (Exception e) {
+                result.completeExceptionally(new JobFailedException(name, e));
+            }
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private JobResult summary() {
+        return new JobResult(name, Duration.ofNanos(System.nanoTime() - startNanos), recordsIn.sum(), late.sum());
     }
 
     @Override
     public String name() {
         return name;
-    }
-
-    @Override
-    public boolean isCancelled() {
-        return cancelled;
-    }
-
-    @Override
-    public void fail(Throwable cause) {
-        failure.compareAndSet(null, cause);
-        cancelled = true;
-    }
-
-    @Override
-    public void taskDone() {
-        if (liveTasks.decrementAndGet() == 0) {
-            Throwable t = failure.get();
-            if (t != null) {
-                result.completeExceptionally(new JobFailedException(name, t));
-            } else if (cancelRequested) {
-                result.completeExceptionally(new CancellationException("job '" + name + "' was cancelled"));
-            } else {
-                result.complete(summary());
-            }
-        }
-    }
-
-    @Override
-    public void countRecordsIn(long n) {
-        recordsIn.add(n);
-    }
-
-    @Override
-    public void countLateRecord() {
-        late.increment();
-    }
-
-    private JobResult summary() {
-        return new JobResult(name, Duration.ofNanos(System.nanoTime() - startNanos), recordsIn.sum(), late.sum());
     }
 
     @Override
@@ -91,25 +168,47 @@ final class Job implements JobControl, JobHandle {
     @Override
     public void cancel() {
         cancelRequested = true;
-        cancelled = true;
-    }
-
-    @Override
-    public void reportWatermark(int task, long watermark) {
-        AtomicLongArray w = watermarks;
-        if (task < w.length()) {
-            w.set(task, watermark);
+        Attempt a = current;
+        if (a != null) {
+            a.cancelled = true;
         }
     }
 
     @Override
-    public long watermark() {
-        AtomicLongArray w = watermarks;
-        long min = Long.MAX_VALUE;
-        for (int i = 0; i < w.length(); i++) {
-            min = Math.min(min, w.get(i));
+    public CompletableFuture<CheckpointCoordinator.Completed> triggerSavepoint(String prefix) {
+        Attempt a = current;
+        if (a == null || a.coordinator == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    "job '" + name + "' has no snapshot store: savepoints need one"));
         }
-        return w.length() == 0 ? Long.MIN_VALUE : min;
+        return a.coordinator.triggerSavepoint(prefix);
+    }
+
+    @Override
+    public CompletableFuture<CheckpointCoordinator.Completed> stopWithSavepoint(String prefix) {
+        return triggerSavepoint(prefix).thenApply(c -> {
+            stopAfterSavepoint = true;
+            cancel();
+            return c;
+        });
+    }
+
+    @Override
+    public List<CheckpointCoordinator.Completed> completedCheckpoints() {
+        List<CheckpointCoordinator.Completed> all;
+        synchronized (completedCheckpoints) {
+            all = new ArrayList<>(completedCheckpoints);
+        }
+        Attempt a = current;
+        if (a != null && a.coordinator != null && !a.isOver()) {
+            all.addAll(a.coordinator.completed());
+        }
+        return all;
+    }
+
+    @Override
+    public int restarts() {
+        return restarts;
     }
 
     @Override
@@ -120,5 +219,139 @@ final class Job implements JobControl, JobHandle {
     @Override
     public long lateRecordsDropped() {
         return late.sum();
+    }
+
+    @Override
+    public long watermark() {
+        Attempt a = current;
+        return a == null ? Long.MIN_VALUE : a.watermark();
+    }
+
+    /** One run of the job's tasks; the {@link JobControl} its tasks report to. */
+    private final class Attempt implements JobControl, CheckpointCoordinator.Driver {
+        private final AtomicInteger liveTasks = new AtomicInteger();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private volatile AtomicLongArray watermarks = new AtomicLongArray(0);
+        private volatile boolean cancelled;
+        private volatile boolean over;
+        List<Tasklet> tasks = List.of();
+        CheckpointCoordinator coordinator;
+        ScheduledFuture<?> ticker;
+
+        void expect(int n) {
+            AtomicLongArray w = new AtomicLongArray(n);
+            for (int i = 0; i < n; i++) {
+                w.set(i, Long.MIN_VALUE);
+            }
+            watermarks = w;
+            liveTasks.set(n);
+        }
+
+        boolean isOver() {
+            return over;
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return cancelled;
+        }
+
+        @Override
+        public void fail(Throwable cause) {
+            if (failure.compareAndSet(null, cause) && coordinator != null) {
+                coordinator.stop("a task failed");
+            }
+            cancelled = true;
+        }
+
+        @Override
+        public void taskDone() {
+            if (liveTasks.decrementAndGet() == 0) {
+                over = true;
+                attemptEnded(this);
+            }
+        }
+
+        @Override
+        public void countRecordsIn(long n) {
+            recordsIn.add(n);
+        }
+
+        @Override
+        public void countLateRecord() {
+            late.increment();
+        }
+
+        @Override
+        public void snapshotTaken(long checkpointId, int task, byte[] blob, long syncNanos, long alignNanos) {
+            CheckpointCoordinator c = coordinator;
+            if (c == null) {
+                return;
+            }
+            String prefix = c.prefixOf(checkpointId);
+            if (prefix == null) {
+                return;
+            }
+            io.execute(() -> {
+                String key = prefix + "/t" + task;
+                try {
+                    options.store().put(key, blob);
+                    c.acknowledge(checkpointId, task, new CheckpointCoordinator.Ack(key, blob.length, syncNanos,
+                            alignNanos));
+                } catch (IOException | RuntimeException e) {
+                    c.decline(checkpointId, "task " + task + " could not write its snapshot: " + e.getMessage());
+                }
+            });
+        }
+
+        @Override
+        public void sourceEnded() {
+            CheckpointCoordinator c = coordinator;
+            if (c != null) {
+                c.stop("a source finished");
+            }
+        }
+
+        @Override
+        public void reportWatermark(int task, long watermark) {
+            AtomicLongArray w = watermarks;
+            if (task < w.length()) {
+                w.set(task, watermark);
+            }
+        }
+
+        long watermark() {
+            AtomicLongArray w = watermarks;
+            long min = Long.MAX_VALUE;
+            for (int i = 0; i < w.length(); i++) {
+                min = Math.min(min, w.get(i));
+            }
+            return w.length() == 0 ? Long.MIN_VALUE : min;
+        }
+
+        // ---- CheckpointCoordinator.Driver ----
+
+        @Override
+        public void injectBarrier(long checkpointId, boolean savepoint) {
+            for (Tasklet t : tasks) {
+                if (t instanceof SourceTask<?> s) {
+                    s.injectBarrier(checkpointId);
+                }
+            }
+        }
+
+        @Override
+        public void notifyComplete(long checkpointId) {
+            for (Tasklet t : tasks) {
+                TaskCoreAccess.notifyComplete(t, checkpointId);
+            }
+        }
+
+        @Override
+        public void notifyAborted(long checkpointId) {}
+    }
+
+    static CheckpointConfig.Mode modeOf(JobOptions o) {
+        return o.checkpoints().mode();
     }
 }

@@ -1,6 +1,8 @@
 package io.tidemill.local;
 
 import io.tidemill.api.JobResult;
+import io.tidemill.checkpoint.CheckpointCoordinator;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -15,6 +17,21 @@ public interface JobHandle {
     void cancel();
 
     long recordsIn();
+
+    /**
+     * Takes a savepoint under {@code prefix} of the job's snapshot store (e.g. {@code savepoint-1});
+     * completes when it is written. A job can later be started from it, also at another parallelism.
+     */
+    CompletableFuture<CheckpointCoordinator.Completed> triggerSavepoint(String prefix);
+
+    /** Takes a savepoint, then stops the job; {@link #result()} then completes normally. */
+    CompletableFuture<CheckpointCoordinator.Completed> stopWithSavepoint(String prefix);
+
+    /** Checkpoints completed so far, over all attempts. */
+    List<CheckpointCoordinator.Completed> completedCheckpoints();
+
+    /** How often the job restarted after a failure. */
+    int restarts();
 
     /** The lowest watermark of any task: event time the whole job has reached. */
     long watermark();

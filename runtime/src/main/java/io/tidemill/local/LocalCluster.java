@@ -7,11 +7,15 @@ import io.tidemill.plan.ExecutionPlan;
 import io.tidemill.plan.Planner;
 import io.tidemill.scheduler.CooperativeScheduler;
 import io.tidemill.task.TaskBuilder;
-import io.tidemill.task.Tasklet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,10 +35,24 @@ public final class LocalCluster implements AutoCloseable {
     private final CooperativeScheduler scheduler;
     private final TaskBuilder.Config config;
     private final List<Job> jobs = new CopyOnWriteArrayList<>();
+    /** Drives checkpoint coordinators and restart delays. */
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            daemon("tidemill-coordinator"));
+    /** Writes snapshot blobs: blocking I/O never runs on the cooperative workers. */
+    private final ExecutorService io = Executors.newFixedThreadPool(2, daemon("tidemill-snapshot-io"));
 
     private LocalCluster(int threads, TaskBuilder.Config config) {
         this.scheduler = new CooperativeScheduler(threads, "tidemill");
         this.config = config;
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /** A cluster with one worker thread per core. */
@@ -52,27 +70,35 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Plans and starts a job; invalid pipelines are rejected here, naming the operators. */
     public JobHandle submit(Pipeline pipeline) {
+        return submit(pipeline, JobOptions.DEFAULT);
+    }
+
+    /** Plans and starts a job with checkpoints, restarts or a snapshot to start from. */
+    public JobHandle submit(Pipeline pipeline, JobOptions options) {
         ExecutionPlan plan = Planner.plan(pipeline);
-        Job job = new Job(pipeline.name());
-        List<Tasklet> tasks;
-        try {
-            tasks = new TaskBuilder(plan, job, config).build();
-        } catch (OperatorException e) {
-            throw new JobFailedException(pipeline.name(), e);
-        } catch (Exception e) {
-            throw new JobFailedException(pipeline.name(), e);
-        }
+        Job job = new Job(pipeline.name(), plan, options, config, scheduler, timer, io);
         LOG.debug("starting job {} with plan:\n{}", pipeline.name(), plan.describe());
-        job.expectTasks(tasks.size());
         jobs.add(job);
         job.result().whenComplete((r, t) -> jobs.remove(job));
-        scheduler.schedule(tasks);
+        try {
+            job.start();
+        } catch (OperatorException e) {
+            jobs.remove(job);
+            throw new JobFailedException(pipeline.name(), e);
+        } catch (Exception e) {
+            jobs.remove(job);
+            throw new JobFailedException(pipeline.name(), e);
+        }
         return job;
     }
 
     /** Runs a job to completion; throws {@link JobFailedException} if it fails. */
     public JobResult execute(Pipeline pipeline) {
         return submit(pipeline).join();
+    }
+
+    public JobResult execute(Pipeline pipeline, JobOptions options) {
+        return submit(pipeline, options).join();
     }
 
     /** Cancels running jobs and stops the worker threads. */
@@ -88,7 +114,10 @@ public final class LocalCluster implements AutoCloseable {
                 LOG.warn("job {} did not stop within 10 s", j.name());
             }
         }
+        timer.shutdownNow();
+        io.shutdown();
         try {
+            io.awaitTermination(10, TimeUnit.SECONDS);
             scheduler.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -15,6 +15,12 @@ final class InputGate {
     private final long[] watermarks;
     private final boolean[] idle;
     private final boolean[] ended;
+    /** Channels held back while barriers align: their records wait until the checkpoint is taken. */
+    private final boolean[] blocked;
+    private final boolean[] barrierSeen;
+    private int barriersSeen;
+    private long alignedCheckpoint = Long.MIN_VALUE;
+    private long alignStart;
     private int endedCount;
     private int next;
     private int lastChannel;
@@ -26,6 +32,8 @@ final class InputGate {
         this.watermarks = new long[channels.length];
         this.idle = new boolean[channels.length];
         this.ended = new boolean[channels.length];
+        this.blocked = new boolean[channels.length];
+        this.barrierSeen = new boolean[channels.length];
         java.util.Arrays.fill(watermarks, Long.MIN_VALUE);
     }
 
@@ -37,7 +45,7 @@ final class InputGate {
             if (++next == n) {
                 next = 0;
             }
-            if (!ended[c]) {
+            if (!ended[c] && !blocked[c]) {
                 Object item = channels[c].poll();
                 if (item != null) {
                     lastChannel = c;
@@ -115,6 +123,60 @@ final class InputGate {
             return min;
         }
         return Long.MIN_VALUE;
+    }
+
+    /**
+     * Barrier {@code id} arrived on the last polled channel. Returns true when it has now arrived on
+     * every channel that has not ended (the snapshot is due). With {@code block}, the channel is held
+     * back until then (aligned, exactly-once); without, records keep flowing (at-least-once). A newer
+     * barrier abandons an older alignment (that checkpoint was aborted); an older one is ignored.
+     */
+    boolean onBarrier(long id, boolean block) {
+        if (id < alignedCheckpoint) {
+            return false;
+        }
+        if (id > alignedCheckpoint) {
+            unblockAll();
+            alignedCheckpoint = id;
+            barriersSeen = 0;
+            java.util.Arrays.fill(barrierSeen, false);
+            alignStart = System.nanoTime();
+        }
+        if (!barrierSeen[lastChannel]) {
+            barrierSeen[lastChannel] = true;
+            barriersSeen++;
+            blocked[lastChannel] = block;
+        }
+        return alignmentComplete();
+    }
+
+    /** True when an alignment is in progress and every live channel has delivered the barrier. */
+    boolean alignmentComplete() {
+        if (barriersSeen == 0) {
+            return false;
+        }
+        for (int c = 0; c < channels.length; c++) {
+            if (!ended[c] && !barrierSeen[c]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Ends the alignment: every channel flows again. Returns the time spent aligning. */
+    long finishAlignment() {
+        unblockAll();
+        barriersSeen = 0;
+        java.util.Arrays.fill(barrierSeen, false);
+        return System.nanoTime() - alignStart;
+    }
+
+    long alignedCheckpoint() {
+        return alignedCheckpoint;
+    }
+
+    private void unblockAll() {
+        java.util.Arrays.fill(blocked, false);
     }
 
     long watermark() {

@@ -14,6 +14,15 @@ public interface JobControl {
 
     void countLateRecord();
 
+    /**
+     * Task {@code task} took its snapshot for checkpoint {@code checkpointId} (synchronous part done);
+     * the job writes the blob asynchronously and acknowledges it to the coordinator.
+     */
+    void snapshotTaken(long checkpointId, int task, byte[] blob, long syncNanos, long alignNanos);
+
+    /** A source finished: no new checkpoints are started (the job is finishing). */
+    void sourceEnded();
+
     /** Task {@code task} (0-based index in the job) advanced its watermark. */
     void reportWatermark(int task, long watermark);
 }

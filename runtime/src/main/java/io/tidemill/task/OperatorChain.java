@@ -1,10 +1,15 @@
 package io.tidemill.task;
 
+import io.tidemill.checkpoint.OperatorSnapshot;
+import io.tidemill.checkpoint.RestoredState;
+import io.tidemill.exchange.Barrier;
 import io.tidemill.exchange.Control;
 import io.tidemill.exchange.Router;
 import io.tidemill.operator.Operator;
 import io.tidemill.operator.OperatorException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The operators fused into one task, in order, with the routers of every edge leaving the task.
@@ -13,15 +18,17 @@ import java.util.List;
 final class OperatorChain {
     private final Operator<?, ?>[] operators;
     private final String[] names;
+    private final String[] ids;
     private final Router[] routers;
     private final Emitter input;
     private final int subtask;
     private final int parallelism;
 
-    OperatorChain(List<Operator<?, ?>> operators, List<String> names, List<Router> routers, Emitter input,
-                  int subtask, int parallelism) {
+    OperatorChain(List<Operator<?, ?>> operators, List<String> names, List<String> ids, List<Router> routers,
+                  Emitter input, int subtask, int parallelism) {
         this.operators = operators.toArray(new Operator<?, ?>[0]);
         this.names = names.toArray(new String[0]);
+        this.ids = ids.toArray(new String[0]);
         this.routers = routers.toArray(new Router[0]);
         this.input = input;
         this.subtask = subtask;
@@ -85,6 +92,44 @@ final class OperatorChain {
         for (Router r : routers) {
             r.emitControl(Control.END_OF_INPUT);
         }
+    }
+
+    /** Each operator's snapshot at barrier {@code checkpointId}, by operator id, into {@code into}. */
+    void snapshot(long checkpointId, Map<String, OperatorSnapshot> into) {
+        for (int i = 0; i < operators.length; i++) {
+            OperatorSnapshot s = new OperatorSnapshot(checkpointId);
+            try {
+                operators[i].snapshotState(s);
+            } catch (OperatorException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new OperatorException(names[i], subtask, parallelism, ChainedEmitter.unwrap(e));
+            }
+            into.put(ids[i], s);
+        }
+    }
+
+    void notifyCheckpointComplete(long checkpointId) {
+        for (int i = 0; i < operators.length; i++) {
+            try {
+                operators[i].notifyCheckpointComplete(checkpointId);
+            } catch (OperatorException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new OperatorException(names[i], subtask, parallelism, ChainedEmitter.unwrap(e));
+            }
+        }
+    }
+
+    void emitBarrier(long checkpointId) {
+        Barrier b = new Barrier(checkpointId);
+        for (Router r : routers) {
+            r.emitBarrier(b);
+        }
+    }
+
+    List<String> operatorIds() {
+        return List.of(ids);
     }
 
     void emitIdle() {

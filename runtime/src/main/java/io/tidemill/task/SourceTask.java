@@ -1,13 +1,18 @@
 package io.tidemill.task;
 
 import io.tidemill.api.source.SourceOutput;
+import io.tidemill.api.source.SourceSplit;
+import io.tidemill.checkpoint.OperatorSnapshot;
+import io.tidemill.checkpoint.codec.ValueCodec;
 import io.tidemill.api.source.SplitReader;
 import io.tidemill.operator.OperatorException;
 import io.tidemill.watermark.TimestampAssigner;
 import io.tidemill.watermark.WatermarkGenerator;
 import io.tidemill.watermark.WatermarkStrategy;
 import java.util.ArrayList;
+import java.io.DataOutput;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads the splits assigned to one source subtask, stamps records, and derives the watermark.
@@ -16,23 +21,34 @@ import java.util.List;
  * that are neither finished nor idle (no record for the idleness timeout). When all remaining splits
  * are idle the task says IDLE downstream; when all have finished it sends the final watermark and
  * END_OF_INPUT.
+ *
+ * <p>Checkpoints start here: when the coordinator asks for barrier {@code n}, the task records every
+ * split's offset (the position after the last record emitted) between two reads, snapshots its
+ * chain, and sends the barrier downstream, so the barrier separates exactly the records before the
+ * recorded offsets from those after.
  */
 public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
+    /** A split of this subtask, and where to resume it ({@code ended}: nothing left to read). */
+    record AssignedSplit<T>(SourceSplit split, SplitReader<T> reader, long offset, boolean ended) {}
+
     private final List<Split<T>> splits;
+    private final List<SourceSplit> finished = new ArrayList<>();
+    private final String sourceId;
+    private volatile long barrierToInject = Long.MIN_VALUE;
+    private long lastInjected = Long.MIN_VALUE;
     private final TimestampAssigner<T> assigner;
     private final long idleMillis;
     private final int batchSize;
     private final String sourceName;
-    private final int subtask;
-    private final int parallelism;
     private Split<T> current;
     private long emittedWatermark = Long.MIN_VALUE;
     private boolean idle;
     private long count;
 
-    SourceTask(OperatorChain chain, List<SplitReader<T>> readers, WatermarkStrategy<T> strategy, int batchSize,
-               JobControl job, String name, String sourceName, int subtask, int parallelism) {
+    SourceTask(OperatorChain chain, List<AssignedSplit<T>> assigned, WatermarkStrategy<T> strategy, int batchSize,
+               JobControl job, String name, String sourceId, String sourceName, int subtask, int parallelism) {
         super(chain, job, name);
+        this.sourceId = sourceId;
         this.assigner = strategy.timestampAssigner();
         this.idleMillis = strategy.idlenessMillis();
         this.batchSize = batchSize;
@@ -41,14 +57,56 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
         this.parallelism = parallelism;
         this.splits = new ArrayList<>();
         long now = System.currentTimeMillis();
-        for (SplitReader<T> r : readers) {
-            splits.add(new Split<>(r, strategy.createGenerator(), now));
+        for (AssignedSplit<T> a : assigned) {
+            if (a.ended()) {
+                finished.add(a.split());
+            } else {
+                splits.add(new Split<>(a.split(), a.reader(), strategy.createGenerator(), now));
+            }
         }
+    }
+
+    /** Asks the task to inject barrier {@code checkpointId} at its next step; any thread. */
+    public void injectBarrier(long checkpointId) {
+        barrierToInject = checkpointId;
+    }
+
+    @Override
+    java.util.List<String> operatorIdsOfTask() {
+        List<String> ids = new ArrayList<>();
+        ids.add(sourceId);
+        ids.addAll(super.operatorIdsOfTask());
+        return ids;
+    }
+
+    /** Operator state of the source: {@code n, (split, offset, ended)*} for every split it was given. */
+    @Override
+    void snapshotOwnState(long checkpointId, Map<String, OperatorSnapshot> into) throws Exception {
+        OperatorSnapshot s = new OperatorSnapshot(checkpointId);
+        DataOutput out = s.operatorState();
+        out.writeInt(splits.size() + finished.size());
+        for (Split<T> sp : splits) {
+            ValueCodec.write(sp.split, out);
+            out.writeLong(sp.reader.offset());
+            out.writeBoolean(false);
+        }
+        for (SourceSplit sp : finished) {
+            ValueCodec.write(sp, out);
+            out.writeLong(0);
+            out.writeBoolean(true);
+        }
+        into.put(sourceId, s);
     }
 
     @Override
     boolean work() throws Exception {
         boolean progress = false;
+        long barrier = barrierToInject;
+        if (barrier > lastInjected) {
+            lastInjected = barrier;
+            takeSnapshot(barrier, 0);
+            progress = true;
+        }
         long before = count;
         for (int i = 0; i < splits.size(); i++) {
             Split<T> s = splits.get(i);
@@ -67,6 +125,7 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
                 progress = true;
             }
             if (status == SplitReader.Status.END) {
+                finished.add(s.split);
                 s.reader.close();
                 splits.remove(i--);
                 progress = true;
@@ -81,6 +140,7 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
             chain.finishBatch();
         }
         if (splits.isEmpty()) {
+            job.sourceEnded();
             chain.input().emitWatermark(Long.MAX_VALUE);
             chain.endInput();
             ended = true;
@@ -156,11 +216,13 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
 
     /** A split being read, with its watermark generator and last activity (-1: active just now). */
     private static final class Split<T> {
+        final SourceSplit split;
         final SplitReader<T> reader;
         final WatermarkGenerator generator;
         long lastActivity;
 
-        Split(SplitReader<T> reader, WatermarkGenerator generator, long now) {
+        Split(SourceSplit split, SplitReader<T> reader, WatermarkGenerator generator, long now) {
+            this.split = split;
             this.reader = reader;
             this.generator = generator;
             this.lastActivity = now;

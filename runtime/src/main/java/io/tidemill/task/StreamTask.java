@@ -1,5 +1,7 @@
 package io.tidemill.task;
 
+import io.tidemill.checkpoint.CheckpointConfig;
+import io.tidemill.exchange.Barrier;
 import io.tidemill.exchange.Batch;
 import io.tidemill.exchange.Control;
 import io.tidemill.watermark.Watermark;
@@ -10,14 +12,16 @@ public final class StreamTask extends TaskCore {
     private static final int ITEMS_PER_CALL = 8;
 
     private final InputGate gate;
+    private final boolean alignBarriers;
 
-    StreamTask(OperatorChain chain, InputGate gate, JobControl job, String name) {
+    StreamTask(OperatorChain chain, InputGate gate, JobControl job, String name, CheckpointConfig.Mode mode) {
         super(chain, job, name);
         this.gate = gate;
+        this.alignBarriers = mode != CheckpointConfig.Mode.AT_LEAST_ONCE;
     }
 
     @Override
-    boolean work() {
+    boolean work() throws Exception {
         boolean progress = false;
         Emitter input = chain.input();
         for (int n = 0; n < ITEMS_PER_CALL; n++) {
@@ -41,8 +45,15 @@ public final class StreamTask extends TaskCore {
                 if (gate.becameIdle()) {
                     chain.emitIdle();
                 }
+            } else if (item instanceof Barrier b) {
+                if (gate.onBarrier(b.checkpointId(), alignBarriers)) {
+                    takeSnapshot(b.checkpointId(), gate.finishAlignment());
+                }
             } else if (item == Control.END_OF_INPUT) {
                 advance(gate.onEnd());
+                if (gate.alignmentComplete()) {
+                    takeSnapshot(gate.alignedCheckpoint(), gate.finishAlignment());
+                }
                 if (gate.allEnded()) {
                     chain.endInput();
                     ended = true;

@@ -3,6 +3,11 @@ package io.tidemill.task;
 import io.tidemill.api.source.Source;
 import io.tidemill.api.source.SourceSplit;
 import io.tidemill.api.source.SplitReader;
+import io.tidemill.checkpoint.CheckpointConfig;
+import io.tidemill.checkpoint.LoadedCheckpoint;
+import io.tidemill.checkpoint.OperatorSnapshot;
+import io.tidemill.checkpoint.RestoredState;
+import io.tidemill.checkpoint.codec.ValueCodec;
 import io.tidemill.exchange.Channel;
 import io.tidemill.exchange.Router;
 import io.tidemill.graph.Node;
@@ -16,7 +21,11 @@ import io.tidemill.plan.Vertex;
 import io.tidemill.state.KeyGroups;
 import io.tidemill.state.KeyedStateBackend;
 import io.tidemill.watermark.WatermarkStrategy;
+import java.io.DataInput;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,14 +50,56 @@ public final class TaskBuilder {
     /** Per non-chained edge: channels[producerSubtask][consumerSubtask], null where not connected. */
     private final Map<PhysicalEdge, Channel[][]> channels = new HashMap<>();
 
-    public TaskBuilder(ExecutionPlan plan, JobControl job, Config config) {
+    private final LoadedCheckpoint restore;
+    private final CheckpointConfig.Mode mode;
+
+    /**
+     * @param restore the snapshot to start from, or null for a fresh start
+     */
+    public TaskBuilder(ExecutionPlan plan, JobControl job, Config config, LoadedCheckpoint restore,
+                       CheckpointConfig.Mode mode) {
         this.plan = plan;
         this.job = job;
         this.config = config;
+        this.restore = restore;
+        this.mode = mode;
+    }
+
+    public TaskBuilder(ExecutionPlan plan, JobControl job, Config config) {
+        this(plan, job, config, null, CheckpointConfig.Mode.EXACTLY_ONCE);
+    }
+
+    /** The id of a node's state in snapshots: stable as long as the job builds the same pipeline. */
+    public static String operatorId(Node n) {
+        return "n" + n.id();
+    }
+
+    private RestoredState stateOf(Node n) {
+        return restore == null ? OperatorSnapshot.EMPTY : restore.stateOf(operatorId(n));
+    }
+
+    /** Refuses a snapshot with state for operators this job does not have (the pipeline changed). */
+    private void checkRestoreMatches() {
+        if (restore == null) {
+            return;
+        }
+        Set<String> ids = new HashSet<>();
+        for (Vertex v : plan.vertices()) {
+            for (Node n : v.chain()) {
+                ids.add(operatorId(n));
+            }
+        }
+        for (String id : restore.operators().keySet()) {
+            if (!ids.contains(id)) {
+                throw new IllegalStateException("snapshot " + restore.prefix() + " has state for operator " + id
+                        + ", which this job does not have: the pipeline changed since the snapshot was taken");
+            }
+        }
     }
 
     /** Creates and opens every task of the plan. */
     public List<Tasklet> build() throws Exception {
+        checkRestoreMatches();
         for (PhysicalEdge e : plan.edges()) {
             if (plan.isChained(e)) {
                 continue;
@@ -67,11 +118,13 @@ public final class TaskBuilder {
         }
         List<Tasklet> tasks = new ArrayList<>();
         for (Vertex v : plan.vertices()) {
-            List<? extends SourceSplit> splits = v.head().kind() == Node.Kind.SOURCE
-                    ? v.head().source().createSplits(v.parallelism()) : List.of();
+            List<SplitState> splits = v.head().kind() == Node.Kind.SOURCE ? splitsOf(v.head()) : List.of();
             for (int s = 0; s < v.parallelism(); s++) {
                 TaskCore t = (TaskCore) buildTask(v, s, splits);
                 t.index = tasks.size();
+                t.vertex = v.index();
+                t.subtask = s;
+                t.parallelism = v.parallelism();
                 tasks.add(t);
             }
         }
@@ -79,7 +132,35 @@ public final class TaskBuilder {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private Tasklet buildTask(Vertex v, int subtask, List<? extends SourceSplit> splits) throws Exception {
+    /** A source split and where to resume it. */
+    private record SplitState(SourceSplit split, long offset, boolean ended) {}
+
+    /**
+     * The splits of a source: from the snapshot if there is one (the same splits, whatever the new
+     * parallelism, with their offsets), else freshly created.
+     */
+    private List<SplitState> splitsOf(Node source) throws Exception {
+        List<DataInput> states = stateOf(source).operatorStates();
+        List<SplitState> splits = new ArrayList<>();
+        if (states.isEmpty()) {
+            for (SourceSplit s : source.source().createSplits(plan.parallelismOf().get(source))) {
+                splits.add(new SplitState(s, 0, false));
+            }
+            return splits;
+        }
+        for (DataInput in : states) {
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                SourceSplit split = (SourceSplit) ValueCodec.read(in);
+                long offset = in.readLong();
+                splits.add(new SplitState(split, offset, in.readBoolean()));
+            }
+        }
+        splits.sort(Comparator.comparing(s -> s.split().splitId()));
+        return splits;
+    }
+
+    private Tasklet buildTask(Vertex v, int subtask, List<SplitState> splits) throws Exception {
         List<Node> chain = v.chain();
         int par = v.parallelism();
         boolean isSource = v.head().kind() == Node.Kind.SOURCE;
@@ -120,6 +201,7 @@ public final class TaskBuilder {
             Operator op = ops.get(i - first);
             try {
                 op.open(context(n, subtask, par), new OperatorOutput<>(mainOf[i], sidesOf[i]));
+                op.restoreState(stateOf(n));
             } catch (OperatorException e) {
                 throw e;
             } catch (Exception e) {
@@ -130,13 +212,15 @@ public final class TaskBuilder {
         if (isSource) {
             Node src = v.head();
             Source source = src.source();
-            List<SplitReader> readers = new ArrayList<>();
+            List<SourceTask.AssignedSplit> assigned = new ArrayList<>();
             for (int i = subtask; i < splits.size(); i += par) {
-                readers.add(source.createReader(splits.get(i), 0));
+                SplitState s = splits.get(i);
+                assigned.add(new SourceTask.AssignedSplit(s.split(),
+                        s.ended() ? null : source.createReader(s.split(), s.offset()), s.offset(), s.ended()));
             }
-            OperatorChain oc = new OperatorChain(ops, names, allRouters, mainOf[0], subtask, par);
-            return new SourceTask(oc, readers, (WatermarkStrategy) src.watermarkStrategy(), config.batchSize(), job,
-                    taskName, src.name(), subtask, par);
+            OperatorChain oc = new OperatorChain(ops, names, ids(chain, first), allRouters, mainOf[0], subtask, par);
+            return new SourceTask(oc, assigned, (WatermarkStrategy) src.watermarkStrategy(), config.batchSize(), job,
+                    taskName, operatorId(src), src.name(), subtask, par);
         }
         List<Channel> inputs = new ArrayList<>();
         for (PhysicalEdge e : plan.inputsOf(v)) {
@@ -148,8 +232,16 @@ public final class TaskBuilder {
             }
         }
         Emitter input = new ChainedEmitter(ops.get(0), chain.get(0).name(), subtask, par);
-        OperatorChain oc = new OperatorChain(ops, names, allRouters, input, subtask, par);
-        return new StreamTask(oc, new InputGate(inputs.toArray(new Channel[0])), job, taskName);
+        OperatorChain oc = new OperatorChain(ops, names, ids(chain, first), allRouters, input, subtask, par);
+        return new StreamTask(oc, new InputGate(inputs.toArray(new Channel[0])), job, taskName, mode);
+    }
+
+    private static List<String> ids(List<Node> chain, int first) {
+        List<String> ids = new ArrayList<>();
+        for (int i = first; i < chain.size(); i++) {
+            ids.add(operatorId(chain.get(i)));
+        }
+        return ids;
     }
 
     private Router router(PhysicalEdge e, int subtask, int par) {

@@ -1,5 +1,10 @@
 package io.tidemill.task;
 
+import io.tidemill.checkpoint.OperatorSnapshot;
+import io.tidemill.checkpoint.TaskSnapshot;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,10 +19,15 @@ abstract class TaskCore implements Tasklet {
     final OperatorChain chain;
     final JobControl job;
     int index;
+    int vertex;
+    int subtask;
+    int parallelism;
     private final String name;
     /** Input ended and END_OF_INPUT was sent; waiting for the overflow to drain. */
     boolean ended;
     private boolean done;
+    /** Completed checkpoints to tell the operators about, from the coordinator's thread. */
+    private final ConcurrentLinkedQueue<Long> completedCheckpoints = new ConcurrentLinkedQueue<>();
 
     TaskCore(OperatorChain chain, JobControl job, String name) {
         this.chain = chain;
@@ -39,6 +49,10 @@ abstract class TaskCore implements Tasklet {
             return finish();
         }
         try {
+            Long completed;
+            while ((completed = completedCheckpoints.poll()) != null) {
+                chain.notifyCheckpointComplete(completed);
+            }
             if (!chain.drain()) {
                 return ProgressState.NO_PROGRESS;
             }
@@ -60,6 +74,43 @@ abstract class TaskCore implements Tasklet {
             return finish();
         }
     }
+
+    /** Called from any thread when checkpoint {@code checkpointId} completed. */
+    public final void notifyCheckpointComplete(long checkpointId) {
+        if (!done) {
+            completedCheckpoints.add(checkpointId);
+        }
+    }
+
+    public final int index() {
+        return index;
+    }
+
+    public final java.util.List<String> operatorIds() {
+        return operatorIdsOfTask();
+    }
+
+    java.util.List<String> operatorIdsOfTask() {
+        return chain.operatorIds();
+    }
+
+    /**
+     * Synchronous part of a snapshot, between two records: every operator writes its state, the
+     * result is encoded into the task's blob, then the barrier goes downstream. Writing the blob to
+     * the store is asynchronous.
+     */
+    final void takeSnapshot(long checkpointId, long alignNanos) throws Exception {
+        long start = System.nanoTime();
+        Map<String, OperatorSnapshot> ops = new LinkedHashMap<>();
+        snapshotOwnState(checkpointId, ops);
+        chain.snapshot(checkpointId, ops);
+        byte[] blob = TaskSnapshot.encode(ops);
+        chain.emitBarrier(checkpointId);
+        job.snapshotTaken(checkpointId, index, blob, System.nanoTime() - start, alignNanos);
+    }
+
+    /** State of the task itself, before its operators' (a source's split offsets). */
+    void snapshotOwnState(long checkpointId, Map<String, OperatorSnapshot> into) throws Exception {}
 
     /** Does a bounded amount of work; returns true if anything happened. */
     abstract boolean work() throws Exception;

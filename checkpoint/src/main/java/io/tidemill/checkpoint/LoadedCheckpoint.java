@@ -1,0 +1,87 @@
+package io.tidemill.checkpoint;
+
+import io.tidemill.checkpoint.codec.CorruptSnapshotException;
+import io.tidemill.checkpoint.store.SnapshotStore;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A completed checkpoint or savepoint read back from a store: its metadata and, per operator id, the
+ * snapshots of all its old subtasks in subtask order. Every blob is read and verified when loading,
+ * so a corrupted or missing blob is found before the job starts; {@link #latest} then falls back to
+ * the previous completed checkpoint.
+ */
+public record LoadedCheckpoint(String prefix, CheckpointMetadata metadata,
+                               Map<String, List<OperatorSnapshot.Decoded>> operators) {
+    private static final Logger LOG = LoggerFactory.getLogger(LoadedCheckpoint.class);
+
+    /** The state of one operator, or {@link OperatorSnapshot#EMPTY} if the snapshot has none. */
+    public RestoredState stateOf(String operatorId) {
+        List<OperatorSnapshot.Decoded> subtasks = operators.get(operatorId);
+        return subtasks == null ? OperatorSnapshot.restored(metadata.checkpointId(), List.of())
+                : OperatorSnapshot.restored(metadata.checkpointId(), subtasks);
+    }
+
+    /** Reads the snapshot under {@code prefix}; throws if any part is missing or corrupt. */
+    public static LoadedCheckpoint load(SnapshotStore store, String prefix) throws IOException {
+        byte[] meta = store.get(prefix + "/_metadata");
+        if (meta == null) {
+            throw new CorruptSnapshotException(prefix + ": no metadata (not a completed checkpoint)");
+        }
+        CheckpointMetadata m = CheckpointMetadata.fromJson(meta);
+        Map<String, List<OperatorSnapshot.Decoded>> ops = new HashMap<>();
+        List<CheckpointMetadata.TaskState> tasks = new ArrayList<>(m.tasks());
+        tasks.sort(Comparator.comparingInt(CheckpointMetadata.TaskState::vertex)
+                .thenComparingInt(CheckpointMetadata.TaskState::subtask));
+        for (CheckpointMetadata.TaskState t : tasks) {
+            byte[] blob = store.get(t.blob());
+            if (blob == null) {
+                throw new CorruptSnapshotException(prefix + ": blob " + t.blob() + " is missing");
+            }
+            for (Map.Entry<String, OperatorSnapshot.Decoded> e : TaskSnapshot.decode(blob).entrySet()) {
+                ops.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
+            }
+        }
+        return new LoadedCheckpoint(prefix, m, ops);
+    }
+
+    /** Ids of the completed checkpoints in the store (those with metadata), oldest first. */
+    public static List<Long> completedIds(SnapshotStore store) throws IOException {
+        List<Long> ids = new ArrayList<>();
+        for (String k : store.list("chk-")) {
+            if (k.endsWith("/_metadata")) {
+                try {
+                    ids.add(Long.parseLong(k.substring(4, k.indexOf('/'))));
+                } catch (NumberFormatException e) {
+                    // not ours
+                }
+            }
+        }
+        ids.sort(null);
+        return ids;
+    }
+
+    /**
+     * The newest completed checkpoint that loads cleanly, or null if there is none. A corrupted or
+     * incomplete one is skipped with a warning naming what is wrong.
+     */
+    public static LoadedCheckpoint latest(SnapshotStore store) throws IOException {
+        List<Long> ids = completedIds(store);
+        for (int i = ids.size() - 1; i >= 0; i--) {
+            String prefix = "chk-" + ids.get(i);
+            try {
+                return load(store, prefix);
+            } catch (CorruptSnapshotException | IOException e) {
+                LOG.warn("checkpoint {} in {} cannot be restored ({}); falling back to the previous one", ids.get(i),
+                        store.describe(), e.getMessage());
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,18 @@
+package io.tidemill.task;
+
+import io.tidemill.checkpoint.CheckpointCoordinator;
+import io.tidemill.plan.ExecutionPlan;
+
+/** What the job needs to know of a task for checkpoints, without exposing the task's internals. */
+public final class TaskCoreAccess {
+    private TaskCoreAccess() {}
+
+    public static CheckpointCoordinator.TaskInfo info(Tasklet t, ExecutionPlan plan) {
+        TaskCore c = (TaskCore) t;
+        return new CheckpointCoordinator.TaskInfo(c.index(), c.vertex, c.subtask, c.parallelism, c.operatorIds());
+    }
+
+    public static void notifyComplete(Tasklet t, long checkpointId) {
+        ((TaskCore) t).notifyCheckpointComplete(checkpointId);
+    }
+}
