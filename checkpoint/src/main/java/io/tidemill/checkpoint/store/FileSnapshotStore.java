@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -11,7 +14,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Blobs as files under a directory (durable across a full restart, e.g. a Kubernetes volume). A put
@@ -70,28 +72,53 @@ public final class FileSnapshotStore implements SnapshotStore {
     @Override
     public void delete(String key) throws IOException {
         Path p = pathOf(key);
-        if (Files.isDirectory(p)) {
-            try (Stream<Path> s = Files.walk(p)) {
-                for (Path x : s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                    Files.deleteIfExists(x);
-                }
-            }
-        } else {
+        if (!Files.isDirectory(p)) {
             Files.deleteIfExists(p);
+            return;
         }
+        Files.walkFileTree(p, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+                Files.deleteIfExists(f);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path f, IOException e) {
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) {
+                try {
+                    Files.deleteIfExists(d);
+                } catch (IOException notEmpty) {
+                    // a write in flight re-created a file; the directory stays, without metadata it is ignored
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
     }
 
+    /** Lists keys; files appearing or vanishing meanwhile (writes in flight) are skipped, not errors. */
     @Override
     public List<String> list(String prefix) throws IOException {
         List<String> keys = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(root)) {
-            s.filter(Files::isRegularFile).forEach(p -> {
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
                 String k = root.relativize(p).toString().replace('\\', '/');
-                if (k.startsWith(prefix) && !p.getFileName().toString().startsWith(".")) {
+                if (attrs.isRegularFile() && k.startsWith(prefix) && !p.getFileName().toString().startsWith(".")) {
                     keys.add(k);
                 }
-            });
-        }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path p, IOException e) {
+                return FileVisitResult.CONTINUE;
+            }
+        });
         keys.sort(null);
         return keys;
     }
