@@ -172,7 +172,7 @@ public final class CheckpointCoordinator {
         lastCompletion = now;
         Completed c = new Completed(p.id, p.prefix, now - p.startMillis, bytes, maxSync, maxAlign);
         completed.add(c);
-        LOG.info("job {}: {} {} complete in {} ms, {} bytes", jobName, p.savepoint ? "savepoint" : "checkpoint",
+        LOG.debug("job {}: {} {} complete in {} ms, {} bytes", jobName, p.savepoint ? "savepoint" : "checkpoint",
                 p.id, c.durationMillis(), bytes);
         if (!p.savepoint) {
             retained.put(p.id, p.prefix);

@@ -1,12 +1,16 @@
 package io.tidemill.operator;
 
+import java.util.Arrays;
 import java.util.HashSet;
-import java.util.PriorityQueue;
 
 /**
  * Timers of a keyed operator, ordered by time, deduplicated, with lazy deletion: a deleted timer
  * stays in the heap until it surfaces and is skipped. A timer is {@code (time, key, namespace)}; the
  * namespace is the window for window operators and null for process functions.
+ *
+ * <p>The heap keeps each timer's time in a parallel {@code long[]}, so sifting compares primitives
+ * instead of following a reference per comparison; it sifts exactly as {@link java.util.PriorityQueue}
+ * does, so timers of equal time fire in the same order as they would there.
  */
 public final class TimerQueue {
     /** One timer; equal timers are registered once. */
@@ -17,24 +21,29 @@ public final class TimerQueue {
         }
     }
 
-    private final PriorityQueue<Timer> heap = new PriorityQueue<>();
+    private long[] times = new long[16];
+    private Timer[] timers = new Timer[16];
+    /** Heap entries, deleted ones included. */
+    private int size;
     private final HashSet<Timer> live = new HashSet<>();
 
     public void register(long time, Object key, Object namespace) {
         Timer t = new Timer(time, key, namespace);
         if (live.add(t)) {
-            heap.add(t);
+            push(t);
         }
     }
 
     public void delete(long time, Object key, Object namespace) {
-        live.remove(new Timer(time, key, namespace));
+        if (!live.isEmpty()) {
+            live.remove(new Timer(time, key, namespace));
+        }
     }
 
     /** Removes and returns the earliest live timer at or before {@code time}, or null. */
     public Timer pollDue(long time) {
-        while (!heap.isEmpty() && heap.peek().time() <= time) {
-            Timer t = heap.poll();
+        while (size > 0 && times[0] <= time) {
+            Timer t = pop();
             if (live.remove(t)) {
                 return t;
             }
@@ -44,10 +53,10 @@ public final class TimerQueue {
 
     /** The earliest live timer's time, or {@code Long.MAX_VALUE}. */
     public long nextTime() {
-        while (!heap.isEmpty() && !live.contains(heap.peek())) {
-            heap.poll();
+        while (size > 0 && !live.contains(timers[0])) {
+            pop();
         }
-        return heap.isEmpty() ? Long.MAX_VALUE : heap.peek().time();
+        return size == 0 ? Long.MAX_VALUE : times[0];
     }
 
     /** Every live timer, in no particular order (for snapshots). */
@@ -57,5 +66,53 @@ public final class TimerQueue {
 
     public int size() {
         return live.size();
+    }
+
+    private void push(Timer t) {
+        if (size == times.length) {
+            times = Arrays.copyOf(times, size * 2);
+            timers = Arrays.copyOf(timers, size * 2);
+        }
+        long time = t.time();
+        int k = size++;
+        while (k > 0) {
+            int parent = (k - 1) >>> 1;
+            if (time >= times[parent]) {
+                break;
+            }
+            times[k] = times[parent];
+            timers[k] = timers[parent];
+            k = parent;
+        }
+        times[k] = time;
+        timers[k] = t;
+    }
+
+    private Timer pop() {
+        Timer first = timers[0];
+        int n = --size;
+        Timer last = timers[n];
+        long time = times[n];
+        timers[n] = null;
+        if (n > 0) {
+            int k = 0;
+            int half = n >>> 1;
+            while (k < half) {
+                int child = 2 * k + 1;
+                int right = child + 1;
+                if (right < n && times[child] > times[right]) {
+                    child = right;
+                }
+                if (time <= times[child]) {
+                    break;
+                }
+                times[k] = times[child];
+                timers[k] = timers[child];
+                k = child;
+            }
+            times[k] = time;
+            timers[k] = last;
+        }
+        return first;
     }
 }

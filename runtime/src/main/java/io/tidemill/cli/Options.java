@@ -86,6 +86,33 @@ public final class Options {
         return n;
     }
 
+    /** A duration such as {@code 500ms}, {@code 1s}, {@code 2m} or plain milliseconds; null if absent. */
+    public java.time.Duration duration(String name) {
+        String v = values.get(name);
+        if (v == null) {
+            return null;
+        }
+        String s = v.trim().toLowerCase();
+        try {
+            java.time.Duration d;
+            if (s.endsWith("ms")) {
+                d = java.time.Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+            } else if (s.endsWith("s")) {
+                d = java.time.Duration.ofMillis(Math.round(Double.parseDouble(s.substring(0, s.length() - 1)) * 1000));
+            } else if (s.endsWith("m")) {
+                d = java.time.Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)) * 60);
+            } else {
+                d = java.time.Duration.ofMillis(Long.parseLong(s));
+            }
+            if (d.isNegative() || d.isZero()) {
+                throw new UsageException("option --" + name + " must be positive, got '" + v + "'");
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new UsageException("option --" + name + " expects a duration like 500ms, 1s or 2m, got '" + v + "'");
+        }
+    }
+
     /** Accepts {@code 1000}, {@code 1_000}, {@code 10k}, {@code 2m}. */
     static long parseCount(String v) {
         String s = v.replace("_", "").trim().toLowerCase();

@@ -30,8 +30,12 @@ public final class Progress implements AutoCloseable {
         double rate = (count - lastCount) / Math.max(1e-9, (now - lastNanos) / 1e9);
         lastCount = count;
         lastNanos = now;
-        err.printf("[%5.1fs] events %,d  rate %,.0f/s  watermark %s%n", (now - startNanos) / 1e9, count, rate,
-                formatWatermark(job.watermark()));
+        var checkpoints = job.completedCheckpoints();
+        String last = checkpoints.isEmpty() ? "" : String.format("  last checkpoint %d (%d ms, %,d bytes)",
+                checkpoints.get(checkpoints.size() - 1).id(), checkpoints.get(checkpoints.size() - 1).durationMillis(),
+                checkpoints.get(checkpoints.size() - 1).bytes());
+        err.printf("[%5.1fs] events %,d  rate %,.0f/s  watermark %s%s%n", (now - startNanos) / 1e9, count, rate,
+                formatWatermark(job.watermark()), last);
     }
 
     public static String formatWatermark(long wm) {

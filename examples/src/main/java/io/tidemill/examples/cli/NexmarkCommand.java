@@ -9,10 +9,15 @@ import io.tidemill.cli.Options;
 import io.tidemill.cli.Progress;
 import io.tidemill.cli.UsageException;
 import io.tidemill.connector.file.DeadLetters;
+import io.tidemill.checkpoint.CheckpointConfig;
+import io.tidemill.checkpoint.store.FileSnapshotStore;
+import io.tidemill.connector.file.ExactlyOnceFileSink;
 import io.tidemill.connector.file.JsonLinesFileSink;
 import io.tidemill.connector.nexmark.NexmarkFileWriter;
 import io.tidemill.examples.nexmark.NexmarkQueries;
 import io.tidemill.local.JobHandle;
+import io.tidemill.local.JobOptions;
+import io.tidemill.local.RestartStrategy;
 import io.tidemill.local.LocalCluster;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -29,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class NexmarkCommand implements Command {
     private static final Set<String> RUN_OPTIONS = Set.of("query", "input", "output", "parallelism", "events",
-            "rate", "seed", "threads", "show");
+            "rate", "seed", "threads", "show", "checkpoint-interval", "state-dir", "restore-from", "checkpoint-mode");
     private static final Set<String> GENERATE_OPTIONS = Set.of("events", "disorder", "seed", "output");
 
     @Override
@@ -49,6 +54,7 @@ public final class NexmarkCommand implements Command {
                   tidemill nexmark --query Q --input FILE --output FILE [--parallelism N]
                   tidemill nexmark --query Q --generator --events N [--rate R] [--parallelism N] [--output FILE]
                   tidemill nexmark generate --events N [--disorder MS] [--seed S] --output FILE
+                  tidemill nexmark --query Q --input FILE --output DIR --state-dir DIR --checkpoint-interval 1s
 
                   --query        one of q0 q1 q2 q3 q4 q5 q7 q8 q11
                   --input        a JSON-lines file of events, or a directory of them
@@ -63,6 +69,13 @@ public final class NexmarkCommand implements Command {
                   --threads      worker threads of the embedded cluster (default: number of cores)
                   --show         result rows to print at the end in generator mode (default 10)
                   --disorder     maximum event-time disorder of a generated file in ms (default 0; < 5000)
+                  --state-dir    checkpoint into this directory and write --output (a directory) exactly once,
+                                 as committed part files (in-progress files are hidden, named .part-*);
+                                 run the same command again after a crash and it resumes from the latest
+                                 completed checkpoint in it
+                  --checkpoint-interval  time between checkpoints, e.g. 1s (default 1s with --state-dir)
+                  --checkpoint-mode      exactly-once (default), at-least-once or unaligned
+                  --restore-from a checkpoint or savepoint directory (e.g. DIR/chk-7) to start from
                 """;
     }
 
@@ -105,7 +118,14 @@ public final class NexmarkCommand implements Command {
         DeadLetters deadLetters = null;
         Path output = o.has("output") ? Path.of(o.string("output", null)) : null;
         int show = (int) o.longValue("show", 10, 0);
+        JobOptions jobOptions = jobOptions(o);
+        boolean exactlyOnce = jobOptions.store() != null;
+        if (exactlyOnce && output == null) {
+            throw new UsageException("--state-dir needs --output (a directory for the committed part files)");
+        }
         RowCounter<Object> counter = new RowCounter<>(output == null ? null : JsonLinesFileSink.toFile(output), show);
+        Sink<Object> sink = exactlyOnce ? new ExactlyOnceFileSink<>(output) : counter;
+        long rate = o.longValue("rate", 0, 0);
         Pipeline pipeline;
         if (o.has("generator")) {
             if (o.has("input")) {
@@ -115,9 +135,8 @@ public final class NexmarkCommand implements Command {
             if (n < 0) {
                 throw new UsageException("missing option --events (generator mode)");
             }
-            long rate = o.longValue("rate", 0, 0);
             long seed = o.longValue("seed", 42, Long.MIN_VALUE);
-            pipeline = NexmarkJob.overGenerator(query, n, rate, seed, counter, parallelism);
+            pipeline = NexmarkJob.overGenerator(query, n, rate, seed, sink, parallelism);
         } else {
             Path input = Path.of(o.required("input"));
             if (!Files.exists(input)) {
@@ -127,12 +146,12 @@ public final class NexmarkCommand implements Command {
                 throw new UsageException("missing option --output");
             }
             deadLetters = DeadLetters.beside(output);
-            pipeline = NexmarkJob.overFile(query, input, deadLetters, counter, parallelism);
+            pipeline = NexmarkJob.overFile(query, input, deadLetters, sink, parallelism, rate);
         }
 
         JobResult result;
         try (LocalCluster cluster = LocalCluster.start(threads)) {
-            JobHandle job = cluster.submit(pipeline);
+            JobHandle job = cluster.submit(pipeline, jobOptions);
             try (Progress progress = new Progress(job, System.err, 2000)) {
                 result = job.join();
             }
@@ -140,6 +159,12 @@ public final class NexmarkCommand implements Command {
             if (deadLetters != null) {
                 deadLetters.close();
             }
+            if (jobOptions.store() != null) {
+                jobOptions.store().close();
+            }
+        }
+        if (exactlyOnce) {
+            counter.count.set(countCommittedRows(output));
         }
         double secs = result.duration().toNanos() / 1e9;
         if (output == null) {
@@ -151,6 +176,50 @@ public final class NexmarkCommand implements Command {
                 counter.count.get(), deadLetters == null ? 0 : deadLetters.count(), result.lateRecordsDropped(),
                 output == null ? "" : "  output " + output);
         return 0;
+    }
+
+    /** Checkpointing, restore and restart settings from the command line. */
+    private static JobOptions jobOptions(Options o) throws java.io.IOException {
+        if (!o.has("state-dir")) {
+            if (o.has("checkpoint-interval") || o.has("checkpoint-mode")) {
+                throw new UsageException("--checkpoint-interval and --checkpoint-mode need --state-dir");
+            }
+            return o.has("restore-from") ? JobOptions.DEFAULT.withRestoreFrom(snapshotAt(o)) : JobOptions.DEFAULT;
+        }
+        java.time.Duration interval = o.duration("checkpoint-interval");
+        CheckpointConfig.Mode mode = switch (o.string("checkpoint-mode", "exactly-once")) {
+            case "exactly-once" -> CheckpointConfig.Mode.EXACTLY_ONCE;
+            case "at-least-once" -> CheckpointConfig.Mode.AT_LEAST_ONCE;
+            case "unaligned" -> CheckpointConfig.Mode.UNALIGNED;
+            default -> throw new UsageException("option --checkpoint-mode must be exactly-once, at-least-once or "
+                    + "unaligned, got '" + o.string("checkpoint-mode", "") + "'");
+        };
+        CheckpointConfig config = CheckpointConfig.every(interval == null ? java.time.Duration.ofSeconds(1) : interval)
+                .withMode(mode);
+        JobOptions options = JobOptions.checkpointed(config, new FileSnapshotStore(Path.of(o.required("state-dir"))))
+                .withRestart(RestartStrategy.exponentialBackoff(3, java.time.Duration.ofMillis(200),
+                        java.time.Duration.ofSeconds(5)));
+        return o.has("restore-from") ? options.withRestoreFrom(snapshotAt(o)) : options;
+    }
+
+    private static JobOptions.SnapshotSource snapshotAt(Options o) throws java.io.IOException {
+        Path p = Path.of(o.required("restore-from")).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(p.resolve("_metadata"))) {
+            throw new NoSuchFileException(p + "/_metadata");
+        }
+        return new JobOptions.SnapshotSource(new FileSnapshotStore(p.getParent()), p.getFileName().toString());
+    }
+
+    private static long countCommittedRows(Path dir) throws java.io.IOException {
+        long n = 0;
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
+                try (java.util.stream.Stream<String> lines = Files.lines(f)) {
+                    n += lines.count();
+                }
+            }
+        }
+        return n;
     }
 
     private static boolean contains(Iterable<String> names, String q) {

@@ -3,6 +3,8 @@ package io.tidemill.examples.cli;
 import io.tidemill.api.DataStream;
 import io.tidemill.api.Pipeline;
 import io.tidemill.api.sink.Sink;
+import io.tidemill.api.source.RateLimitedSource;
+import io.tidemill.api.source.Source;
 import io.tidemill.connector.file.DeadLetters;
 import io.tidemill.connector.nexmark.GeneratorConfig;
 import io.tidemill.connector.nexmark.NexmarkEvent;
@@ -17,8 +19,15 @@ public final class NexmarkJob {
     /** The query over a JSON-lines file (or directory); malformed lines go to {@code deadLetters}. */
     public static Pipeline overFile(String query, Path input, DeadLetters deadLetters, Sink<Object> sink,
                                     int parallelism) {
+        return overFile(query, input, deadLetters, sink, parallelism, 0);
+    }
+
+    /** The same, reading at most {@code rate} events per second ({@code 0}: as fast as possible). */
+    public static Pipeline overFile(String query, Path input, DeadLetters deadLetters, Sink<Object> sink,
+                                    int parallelism, long rate) {
         Pipeline p = Pipeline.create().setName("nexmark-" + query).setParallelism(parallelism);
-        DataStream<NexmarkEvent> events = p.fromSource(NexmarkSources.file(input, deadLetters),
+        Source<NexmarkEvent> source = NexmarkSources.file(input, deadLetters);
+        DataStream<NexmarkEvent> events = p.fromSource(rate > 0 ? new RateLimitedSource<>(source, rate) : source,
                 NexmarkQueries.watermarkStrategy(), "nexmark-file");
         return withQuery(query, events, sink);
     }
