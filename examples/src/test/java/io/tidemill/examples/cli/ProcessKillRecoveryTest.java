@@ -1,0 +1,100 @@
+package io.tidemill.examples.cli;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tidemill.cli.Tidemill;
+import io.tidemill.connector.nexmark.NexmarkFileWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The {@code nexmark} command as a child JVM, killed with SIGKILL at random moments after a
+ * checkpoint completed and started again with the same arguments until it finishes: the committed
+ * output equals an uninterrupted run's, as a multiset of rows.
+ */
+class ProcessKillRecoveryTest {
+    private static final int KILLS = 3;
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"q5", "q11"})
+    void givenTheCommandIsKilledRepeatedly_whenRerunUntilItFinishes_thenTheOutputEqualsAnUninterruptedRun(
+            String query) throws Exception {
+        Path events = dir.resolve("events.jsonl");
+        NexmarkFileWriter.generate(150_000, 3000, 7, events);
+        Path expectedFile = dir.resolve("expected.jsonl");
+        assertEquals(0, Tidemill.run(List.of("nexmark", "--query", query, "--input", events.toString(),
+                "--output", expectedFile.toString(), "--parallelism", "2")));
+        Path out = dir.resolve("out");
+        Path state = dir.resolve("state");
+        List<String> args = List.of("nexmark", "--query", query, "--input", events.toString(), "--output",
+                out.toString(), "--state-dir", state.toString(), "--checkpoint-interval", "100ms", "--parallelism", "2",
+                "--rate", "60000");
+
+        for (int kill = 0; kill < KILLS; kill++) {
+            long before = latestCheckpoint(state);
+            long wanted = before + 1 + ThreadLocalRandom.current().nextInt(3);
+            Process p = start(args, dir.resolve("run-" + kill + ".log"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> latestCheckpoint(state) >= wanted || !p.isAlive());
+            assertTrue(p.isAlive(), "the run ended before it could be killed: "
+                    + Files.readString(dir.resolve("run-" + kill + ".log")));
+            p.destroyForcibly();
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        }
+        Process last = start(args, dir.resolve("last.log"));
+        assertTrue(last.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, last.exitValue(), Files.readString(dir.resolve("last.log")));
+
+        List<String> expected = new ArrayList<>(Files.readAllLines(expectedFile));
+        expected.sort(null);
+        assertTrue(expected.size() > 10, "the query produced rows");
+        assertEquals(expected, committedRows(out));
+    }
+
+    private static Process start(List<String> args, Path log) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx512m");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Tidemill.class.getName());
+        cmd.addAll(args);
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** The id of the newest completed checkpoint in the state directory (0 if none). */
+    private static long latestCheckpoint(Path state) throws IOException {
+        if (!Files.isDirectory(state)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.list(state)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("chk-") && Files.exists(p.resolve("_metadata")))
+                    .mapToLong(p -> Long.parseLong(p.getFileName().toString().substring(4))).max().orElse(0);
+        }
+    }
+
+    private static List<String> committedRows(Path out) throws IOException {
+        List<String> rows = new ArrayList<>();
+        try (Stream<Path> files = Files.list(out)) {
+            for (Path f : files.filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
+                rows.addAll(Files.readAllLines(f));
+            }
+        }
+        rows.sort(null);
+        return rows;
+    }
+}
