@@ -53,4 +53,9 @@ public interface Operator<IN, OUT> {
     default void notifyCheckpointComplete(long checkpointId) throws Exception {}
 
     default void close() throws Exception {}
+
+    /** True if calls may block; the task running this operator then gets its own thread. */
+    default boolean isBlocking() {
+        return false;
+    }
 }

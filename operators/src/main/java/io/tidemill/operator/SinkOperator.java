@@ -52,6 +52,11 @@ public final class SinkOperator<T> implements Operator<T, Void> {
     public void processWatermark(long watermark) {}
 
     @Override
+    public boolean isBlocking() {
+        return sink.isBlocking();
+    }
+
+    @Override
     public void snapshotState(SnapshotWriter snapshot) throws Exception {
         if (transactional == null) {
             return;

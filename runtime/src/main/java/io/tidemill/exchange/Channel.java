@@ -1,6 +1,7 @@
 package io.tidemill.exchange;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One producer subtask → one consumer subtask. The producer fills a batch and hands it over through
@@ -13,6 +14,12 @@ public final class Channel {
     private final int batchSize;
     private final ArrayDeque<Object> overflow = new ArrayDeque<>();
     private Batch current;
+    /** Items handed over by the producer (queue or overflow); producer thread only. */
+    private long pushed;
+    /** Items taken from the queue by the consumer; consumer thread only. */
+    private long taken;
+    /** An unaligned barrier that overtakes the queue. */
+    private final AtomicReference<PriorityBarrier> priority = new AtomicReference<>();
 
     public Channel(int queueCapacity, int batchSize) {
         this.queue = new SpscQueue<>(queueCapacity);
@@ -45,7 +52,17 @@ public final class Channel {
         }
     }
 
+    /**
+     * Sends an unaligned barrier ahead of everything queued: the records added so far are flushed into
+     * the channel and counted, and the barrier carries that count.
+     */
+    public void addPriorityBarrier(long checkpointId) {
+        flush();
+        priority.set(new PriorityBarrier(checkpointId, pushed));
+    }
+
     private void push(Object item) {
+        pushed++;
         if (overflow.isEmpty() && queue.offer(item)) {
             return;
         }
@@ -71,7 +88,21 @@ public final class Channel {
 
     /** The next batch, {@code Watermark} or {@link Control}, or null. */
     public Object poll() {
-        return queue.poll();
+        Object item = queue.poll();
+        if (item != null) {
+            taken++;
+        }
+        return item;
+    }
+
+    /** Items taken from the queue so far (consumer side). */
+    public long taken() {
+        return taken;
+    }
+
+    /** The pending unaligned barrier, if any (consumer side). */
+    public PriorityBarrier pollPriority() {
+        return priority.getAndSet(null);
     }
 
     /** Items waiting in the queue (for metrics and tests). */

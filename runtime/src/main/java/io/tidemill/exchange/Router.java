@@ -90,6 +90,13 @@ public final class Router {
         }
     }
 
+    /** Sends an unaligned barrier that overtakes what is queued, on every channel. */
+    public void emitPriorityBarrier(long checkpointId) {
+        for (Channel c : channels) {
+            c.addPriorityBarrier(checkpointId);
+        }
+    }
+
     public void emitControl(Control control) {
         for (Channel c : channels) {
             c.addControl(control);

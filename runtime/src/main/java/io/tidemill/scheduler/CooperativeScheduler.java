@@ -8,8 +8,11 @@ import java.util.List;
 public final class CooperativeScheduler implements AutoCloseable {
     private final List<Worker> workers = new ArrayList<>();
     private int next;
+    private final String namePrefix;
+    private int dedicatedCount;
 
     public CooperativeScheduler(int threads, String namePrefix) {
+        this.namePrefix = namePrefix;
         if (threads <= 0) {
             throw new IllegalArgumentException("worker threads must be positive, was " + threads);
         }
@@ -23,6 +26,12 @@ public final class CooperativeScheduler implements AutoCloseable {
     /** Spreads tasks over workers round robin (so a job's subtasks land on different threads). */
     public synchronized void schedule(List<Tasklet> tasks) {
         for (Tasklet t : tasks) {
+            if (!t.isCooperative()) {
+                Worker dedicated = new Worker(namePrefix + "-blocking-" + (++dedicatedCount), true);
+                dedicated.add(t);
+                dedicated.start();
+                continue;
+            }
             workers.get(next).add(t);
             next = (next + 1) % workers.size();
         }

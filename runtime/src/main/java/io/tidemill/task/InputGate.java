@@ -1,6 +1,15 @@
 package io.tidemill.task;
 
+import io.tidemill.api.function.KeySelector;
+import io.tidemill.checkpoint.OperatorSnapshot;
+import io.tidemill.checkpoint.codec.ValueCodec;
+import io.tidemill.exchange.Batch;
 import io.tidemill.exchange.Channel;
+import io.tidemill.exchange.PriorityBarrier;
+import io.tidemill.state.KeyGroups;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayDeque;
 
 /**
  * The input channels of a task and their event-time progress.
@@ -9,6 +18,15 @@ import io.tidemill.exchange.Channel;
  * neither idle nor ended, and it never goes backwards. A channel becomes idle on an IDLE event and
  * active again on its next batch or watermark. When every channel that has not ended is idle, the
  * task is idle and says so downstream (once), so idle inputs do not hold windows back forever.
+ *
+ * <p>Unaligned checkpoints: the first priority barrier of checkpoint {@code n} (on any channel)
+ * starts a recording; from then on, every record that lies before barrier {@code n} in its channel
+ * is written to the channel state of the snapshot as it is taken from the queue. Once a channel's
+ * barrier is known, the rest of the records before it are moved out of the queue into a pending list
+ * right away (recorded, and processed later as usual), so the snapshot completes without waiting for
+ * the task to process its backlog. The recording is complete when every live channel's barrier
+ * arrived and every item before it was taken. Records go to the section of their key group when the
+ * channel is keyed (so channel state can be redistributed), else to the operator-state section.
  */
 final class InputGate {
     private final Channel[] channels;
@@ -21,6 +39,17 @@ final class InputGate {
     private int barriersSeen;
     private long alignedCheckpoint = Long.MIN_VALUE;
     private long alignStart;
+    /** Items taken from the queue but not yet processed (moved ahead for an unaligned snapshot). */
+    private final ArrayDeque<Object>[] pending;
+    private final KeySelector<Object, Object>[] keys;
+    private final int maxParallelism;
+    private long unalignedId = Long.MIN_VALUE;
+    /** Per channel, the batches taken while recording, with their position in the channel. */
+    private java.util.List<Object[]>[] recorded;
+    private boolean recording;
+    private boolean[] priorityArrived;
+    private long[] priorityAt;
+    private int lastPriorityChannel;
     private int endedCount;
     private int next;
     private int lastChannel;
@@ -28,7 +57,20 @@ final class InputGate {
     private boolean allIdle;
 
     InputGate(Channel[] channels) {
+        this(channels, new KeySelector[channels.length], 1);
+    }
+
+    @SuppressWarnings("unchecked")
+    InputGate(Channel[] channels, KeySelector<?, ?>[] keys, int maxParallelism) {
         this.channels = channels;
+        this.keys = (KeySelector<Object, Object>[]) keys;
+        this.maxParallelism = maxParallelism;
+        this.pending = new ArrayDeque[channels.length];
+        for (int i = 0; i < channels.length; i++) {
+            pending[i] = new ArrayDeque<>();
+        }
+        this.priorityArrived = new boolean[channels.length];
+        this.priorityAt = new long[channels.length];
         this.watermarks = new long[channels.length];
         this.idle = new boolean[channels.length];
         this.ended = new boolean[channels.length];
@@ -46,7 +88,13 @@ final class InputGate {
                 next = 0;
             }
             if (!ended[c] && !blocked[c]) {
-                Object item = channels[c].poll();
+                Object item = pending[c].poll();
+                if (item == null) {
+                    item = channels[c].poll();
+                    if (item != null && recording) {
+                        record(c, item);
+                    }
+                }
                 if (item != null) {
                     lastChannel = c;
                     return item;
@@ -177,6 +225,123 @@ final class InputGate {
 
     private void unblockAll() {
         java.util.Arrays.fill(blocked, false);
+    }
+
+    // ---- unaligned checkpoints ----
+
+    /** The next priority barrier of any live channel, or null; sets the channel it came from. */
+    PriorityBarrier pollPriority() {
+        for (int c = 0; c < channels.length; c++) {
+            if (!ended[c]) {
+                PriorityBarrier b = channels[c].pollPriority();
+                if (b != null) {
+                    lastPriorityChannel = c;
+                    return b;
+                }
+            }
+        }
+        return null;
+    }
+
+    long unalignedCheckpoint() {
+        return unalignedId;
+    }
+
+    /** Starts recording channel state for checkpoint {@code id} (abandoning an older recording). */
+    @SuppressWarnings("unchecked")
+    void startRecording(long id) {
+        unalignedId = id;
+        recording = true;
+        recorded = new java.util.List[channels.length];
+        java.util.Arrays.fill(priorityArrived, false);
+        for (int c = 0; c < channels.length; c++) {
+            recorded[c] = new java.util.ArrayList<>();
+            // Moved ahead for an earlier checkpoint and not processed yet: before any barrier.
+            for (Object item : pending[c]) {
+                if (item instanceof Batch b) {
+                    recorded[c].add(new Object[] {Long.MIN_VALUE, b});
+                }
+            }
+        }
+    }
+
+    /** The priority barrier of the current recording arrived on the last priority channel. */
+    void onPriorityBarrier(PriorityBarrier b) {
+        priorityArrived[lastPriorityChannel] = true;
+        priorityAt[lastPriorityChannel] = b.sequence();
+    }
+
+    /** Moves items before known barriers out of the queues (recording them); true when complete. */
+    boolean advanceRecording() {
+        if (!recording) {
+            return false;
+        }
+        boolean complete = true;
+        for (int c = 0; c < channels.length; c++) {
+            if (ended[c]) {
+                continue;
+            }
+            if (!priorityArrived[c]) {
+                complete = false;
+                continue;
+            }
+            while (channels[c].taken() < priorityAt[c]) {
+                Object item = channels[c].poll();
+                if (item == null) {
+                    break;
+                }
+                record(c, item);
+                pending[c].add(item);
+            }
+            complete &= channels[c].taken() >= priorityAt[c];
+        }
+        return complete;
+    }
+
+    /**
+     * Ends the recording and returns the channel state: the records of every batch that was in its
+     * channel before that channel's barrier (batches taken after it, before the barrier was seen, are
+     * left out by their position).
+     */
+    OperatorSnapshot finishRecording() throws IOException {
+        OperatorSnapshot s = new OperatorSnapshot(unalignedId);
+        for (int c = 0; c < channels.length; c++) {
+            for (Object[] r : recorded[c]) {
+                long position = (Long) r[0];
+                if (priorityArrived[c] && position >= priorityAt[c]) {
+                    continue;
+                }
+                Batch b = (Batch) r[1];
+                for (int i = 0; i < b.size; i++) {
+                    Object v = b.values[i];
+                    DataOutput out;
+                    try {
+                        out = keys[c] != null ? s.keyGroup(KeyGroups.keyGroupOf(keys[c].getKey(v), maxParallelism))
+                                : s.operatorState();
+                    } catch (RuntimeException e) {
+                        throw e;
+                    } catch (Exception e) {
+                        throw new IOException("cannot key an in-flight record: " + e.getMessage(), e);
+                    }
+                    ValueCodec.write(v, out);
+                    out.writeLong(b.timestamps[i]);
+                }
+            }
+        }
+        recording = false;
+        recorded = null;
+        return s;
+    }
+
+    boolean isRecording() {
+        return recording;
+    }
+
+    /** Notes a batch taken from channel {@code c}'s queue (its position is taken - 1). */
+    private void record(int c, Object item) {
+        if (item instanceof Batch b) {
+            recorded[c].add(new Object[] {channels[c].taken() - 1, b});
+        }
     }
 
     long watermark() {

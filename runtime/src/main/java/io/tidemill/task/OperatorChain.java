@@ -121,11 +121,26 @@ final class OperatorChain {
         }
     }
 
+    void emitPriorityBarrier(long checkpointId) {
+        for (Router r : routers) {
+            r.emitPriorityBarrier(checkpointId);
+        }
+    }
+
     void emitBarrier(long checkpointId) {
         Barrier b = new Barrier(checkpointId);
         for (Router r : routers) {
             r.emitBarrier(b);
         }
+    }
+
+    boolean isBlocking() {
+        for (Operator<?, ?> op : operators) {
+            if (op.isBlocking()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     List<String> operatorIds() {

@@ -35,6 +35,7 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
     private final List<SourceSplit> finished = new ArrayList<>();
     private final String sourceId;
     private volatile long barrierToInject = Long.MIN_VALUE;
+    private boolean unaligned;
     private long lastInjected = Long.MIN_VALUE;
     private final TimestampAssigner<T> assigner;
     private final long idleMillis;
@@ -64,6 +65,25 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
                 splits.add(new Split<>(a.split(), a.reader(), strategy.createGenerator(), now));
             }
         }
+    }
+
+    @Override
+    boolean priorityWork() throws Exception {
+        long barrier = barrierToInject;
+        if (!unaligned || barrier <= lastInjected) {
+            return false;
+        }
+        lastInjected = barrier;
+        long start = System.nanoTime();
+        byte[] blob = io.tidemill.checkpoint.TaskSnapshot.encode(snapshotOperators(barrier));
+        chain.emitPriorityBarrier(barrier);
+        job.snapshotTaken(barrier, index, blob, System.nanoTime() - start, 0);
+        return true;
+    }
+
+    /** Unaligned checkpoints: barriers overtake the task's output queues. */
+    void setUnaligned(boolean unaligned) {
+        this.unaligned = unaligned;
     }
 
     /** Asks the task to inject barrier {@code checkpointId} at its next step; any thread. */
@@ -102,7 +122,9 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
     boolean work() throws Exception {
         boolean progress = false;
         long barrier = barrierToInject;
-        if (barrier > lastInjected) {
+        if (unaligned) {
+            progress = priorityWork();
+        } else if (barrier > lastInjected) {
             lastInjected = barrier;
             takeSnapshot(barrier, 0);
             progress = true;

@@ -2,7 +2,12 @@ package io.tidemill.task;
 
 import io.tidemill.checkpoint.CheckpointConfig;
 import io.tidemill.exchange.Barrier;
+import io.tidemill.checkpoint.OperatorSnapshot;
+import io.tidemill.checkpoint.TaskSnapshot;
 import io.tidemill.exchange.Batch;
+import io.tidemill.exchange.PriorityBarrier;
+import java.util.List;
+import java.util.Map;
 import io.tidemill.exchange.Control;
 import io.tidemill.watermark.Watermark;
 
@@ -13,17 +18,73 @@ public final class StreamTask extends TaskCore {
 
     private final InputGate gate;
     private final boolean alignBarriers;
+    private final boolean unaligned;
+    private final String channelStateId;
+    /** Records of the restored channel state, replayed before any input. */
+    private List<Object[]> replay;
+    private Map<String, OperatorSnapshot> unalignedSnapshot;
+    private long unalignedSyncNanos;
 
-    StreamTask(OperatorChain chain, InputGate gate, JobControl job, String name, CheckpointConfig.Mode mode) {
+    StreamTask(OperatorChain chain, InputGate gate, JobControl job, String name, CheckpointConfig.Mode mode,
+               String channelStateId, List<Object[]> replay) {
         super(chain, job, name);
         this.gate = gate;
-        this.alignBarriers = mode != CheckpointConfig.Mode.AT_LEAST_ONCE;
+        this.alignBarriers = mode == CheckpointConfig.Mode.EXACTLY_ONCE;
+        this.unaligned = mode == CheckpointConfig.Mode.UNALIGNED;
+        this.channelStateId = channelStateId;
+        this.replay = replay.isEmpty() ? null : replay;
+    }
+
+    /**
+     * Unaligned checkpoints: the first priority barrier of a checkpoint snapshots the operators at
+     * once and sends the barrier downstream ahead of the output queues; the in-flight records before
+     * each input's barrier are then recorded (see {@link InputGate}) and the snapshot is acknowledged
+     * when the recording is complete.
+     */
+    @Override
+    boolean priorityWork() throws Exception {
+        if (!unaligned) {
+            return false;
+        }
+        boolean progress = false;
+        PriorityBarrier b;
+        while ((b = gate.pollPriority()) != null) {
+            progress = true;
+            if (b.checkpointId() > gate.unalignedCheckpoint()) {
+                long start = System.nanoTime();
+                unalignedSnapshot = snapshotOperators(b.checkpointId());
+                unalignedSyncNanos = System.nanoTime() - start;
+                chain.emitPriorityBarrier(b.checkpointId());
+                gate.startRecording(b.checkpointId());
+            }
+            if (b.checkpointId() == gate.unalignedCheckpoint()) {
+                gate.onPriorityBarrier(b);
+            }
+        }
+        if (gate.isRecording() && gate.advanceRecording()) {
+            long start = System.nanoTime();
+            unalignedSnapshot.put(channelStateId, gate.finishRecording());
+            byte[] blob = TaskSnapshot.encode(unalignedSnapshot);
+            job.snapshotTaken(gate.unalignedCheckpoint(), index, blob,
+                    unalignedSyncNanos + System.nanoTime() - start, 0);
+            unalignedSnapshot = null;
+            progress = true;
+        }
+        return progress;
     }
 
     @Override
     boolean work() throws Exception {
-        boolean progress = false;
+        boolean progress = priorityWork();
         Emitter input = chain.input();
+        if (replay != null) {
+            for (Object[] r : replay) {
+                input.emit(r[0], (Long) r[1]);
+            }
+            replay = null;
+            chain.finishBatch();
+            return true;
+        }
         for (int n = 0; n < ITEMS_PER_CALL; n++) {
             Object item = gate.poll();
             if (item == null) {
@@ -62,6 +123,9 @@ public final class StreamTask extends TaskCore {
             }
             if (!chain.drain()) {
                 break;
+            }
+            if (unaligned && priorityWork()) {
+                progress = true;
             }
         }
         return progress;

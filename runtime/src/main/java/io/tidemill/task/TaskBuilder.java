@@ -78,6 +78,47 @@ public final class TaskBuilder {
         return restore == null ? OperatorSnapshot.EMPTY : restore.stateOf(operatorId(n));
     }
 
+    /** The id under which a task's in-flight input records (unaligned checkpoints) are stored. */
+    static String channelStateId(Node head) {
+        return "in:" + operatorId(head);
+    }
+
+    /**
+     * The in-flight records of an unaligned snapshot that this subtask replays before any input: by
+     * key group when its input is keyed (so they follow their keys to any parallelism), else those of
+     * old subtask {@code i} go to subtask {@code i mod parallelism}.
+     */
+    private List<Object[]> channelStateOf(Node head, int subtask, int par, boolean keyed) throws Exception {
+        List<Object[]> records = new ArrayList<>();
+        if (restore == null) {
+            return records;
+        }
+        RestoredState state = restore.stateOf(channelStateId(head));
+        List<DataInput> inputs = new ArrayList<>();
+        if (keyed) {
+            var range = KeyGroups.rangeOf(subtask, plan.maxParallelism(), par);
+            for (int kg = range.start(); kg <= range.end(); kg++) {
+                DataInput in = state.keyGroup(kg);
+                if (in != null) {
+                    inputs.add(in);
+                }
+            }
+        } else {
+            List<DataInput> all = state.operatorStates();
+            for (int i = subtask; i < all.size(); i += par) {
+                inputs.add(all.get(i));
+            }
+        }
+        for (DataInput in : inputs) {
+            java.io.DataInputStream d = (java.io.DataInputStream) in;
+            while (d.available() > 0) {
+                Object v = ValueCodec.read(d);
+                records.add(new Object[] {v, d.readLong()});
+            }
+        }
+        return records;
+    }
+
     /** Refuses a snapshot with state for operators this job does not have (the pipeline changed). */
     private void checkRestoreMatches() {
         if (restore == null) {
@@ -88,6 +129,7 @@ public final class TaskBuilder {
             for (Node n : v.chain()) {
                 ids.add(operatorId(n));
             }
+            ids.add(channelStateId(v.head()));
         }
         for (String id : restore.operators().keySet()) {
             if (!ids.contains(id)) {
@@ -219,21 +261,28 @@ public final class TaskBuilder {
                         s.ended() ? null : source.createReader(s.split(), s.offset()), s.offset(), s.ended()));
             }
             OperatorChain oc = new OperatorChain(ops, names, ids(chain, first), allRouters, mainOf[0], subtask, par);
-            return new SourceTask(oc, assigned, (WatermarkStrategy) src.watermarkStrategy(), config.batchSize(), job,
-                    taskName, operatorId(src), src.name(), subtask, par);
+            SourceTask task = new SourceTask(oc, assigned, (WatermarkStrategy) src.watermarkStrategy(),
+                    config.batchSize(), job, taskName, operatorId(src), src.name(), subtask, par);
+            task.setUnaligned(mode == CheckpointConfig.Mode.UNALIGNED);
+            return task;
         }
         List<Channel> inputs = new ArrayList<>();
+        List<io.tidemill.api.function.KeySelector<?, ?>> keys = new ArrayList<>();
         for (PhysicalEdge e : plan.inputsOf(v)) {
             Channel[][] c = channels.get(e);
             for (Channel[] fromProducer : c) {
                 if (fromProducer[subtask] != null) {
                     inputs.add(fromProducer[subtask]);
+                    keys.add(e.partitioning().type() == Partitioning.Type.KEYED ? e.partitioning().key() : null);
                 }
             }
         }
         Emitter input = new ChainedEmitter(ops.get(0), chain.get(0).name(), subtask, par);
         OperatorChain oc = new OperatorChain(ops, names, ids(chain, first), allRouters, input, subtask, par);
-        return new StreamTask(oc, new InputGate(inputs.toArray(new Channel[0])), job, taskName, mode);
+        InputGate gate = new InputGate(inputs.toArray(new Channel[0]),
+                keys.toArray(new io.tidemill.api.function.KeySelector<?, ?>[0]), plan.maxParallelism());
+        return new StreamTask(oc, gate, job, taskName, mode, channelStateId(v.head()),
+                channelStateOf(v.head(), subtask, par, v.head().isKeyed()));
     }
 
     private static List<String> ids(List<Node> chain, int first) {

@@ -36,6 +36,11 @@ abstract class TaskCore implements Tasklet {
     }
 
     @Override
+    public boolean isCooperative() {
+        return !chain.isBlocking();
+    }
+
+    @Override
     public final String name() {
         return name;
     }
@@ -54,7 +59,8 @@ abstract class TaskCore implements Tasklet {
                 chain.notifyCheckpointComplete(completed);
             }
             if (!chain.drain()) {
-                return ProgressState.NO_PROGRESS;
+                // Backpressured: no input now, but unaligned barriers still overtake the backlog.
+                return priorityWork() ? ProgressState.MADE_PROGRESS : ProgressState.NO_PROGRESS;
             }
             if (ended) {
                 return finish();
@@ -101,12 +107,23 @@ abstract class TaskCore implements Tasklet {
      */
     final void takeSnapshot(long checkpointId, long alignNanos) throws Exception {
         long start = System.nanoTime();
-        Map<String, OperatorSnapshot> ops = new LinkedHashMap<>();
-        snapshotOwnState(checkpointId, ops);
-        chain.snapshot(checkpointId, ops);
+        Map<String, OperatorSnapshot> ops = snapshotOperators(checkpointId);
         byte[] blob = TaskSnapshot.encode(ops);
         chain.emitBarrier(checkpointId);
         job.snapshotTaken(checkpointId, index, blob, System.nanoTime() - start, alignNanos);
+    }
+
+    /** The synchronous snapshot of the task's and its operators' state. */
+    final Map<String, OperatorSnapshot> snapshotOperators(long checkpointId) throws Exception {
+        Map<String, OperatorSnapshot> ops = new LinkedHashMap<>();
+        snapshotOwnState(checkpointId, ops);
+        chain.snapshot(checkpointId, ops);
+        return ops;
+    }
+
+    /** Work that goes on while the task's output is blocked (unaligned barriers); true if any. */
+    boolean priorityWork() throws Exception {
+        return false;
     }
 
     /** State of the task itself, before its operators' (a source's split offsets). */

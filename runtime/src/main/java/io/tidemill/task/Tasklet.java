@@ -7,6 +7,11 @@ package io.tidemill.task;
 public interface Tasklet {
     ProgressState call();
 
+    /** False for tasks that may block: they run on a thread of their own, not a cooperative worker. */
+    default boolean isCooperative() {
+        return true;
+    }
+
     /** For logs and thread dumps. */
     String name();
 }

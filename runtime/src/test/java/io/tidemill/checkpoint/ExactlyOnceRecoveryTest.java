@@ -52,11 +52,22 @@ class ExactlyOnceRecoveryTest {
     @ValueSource(ints = {2, 3, 4})
     void givenRandomFailures_whenTheJobRestartsFromCheckpoints_thenTheSinkHoldsEveryRowExactlyOnce(int parallelism)
             throws Exception {
+        runWithFailures(parallelism, CheckpointConfig.Mode.EXACTLY_ONCE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 4})
+    void givenRandomFailuresWithUnalignedCheckpoints_thenTheSinkHoldsEveryRowExactlyOnce(int parallelism)
+            throws Exception {
+        runWithFailures(parallelism, CheckpointConfig.Mode.UNALIGNED);
+    }
+
+    private void runWithFailures(int parallelism, CheckpointConfig.Mode mode) throws Exception {
         AtomicInteger failures = new AtomicInteger(4);
         Path out = dir.resolve("out");
         try (LocalCluster cluster = LocalCluster.start(2)) {
             JobHandle job = cluster.submit(CheckpointJobs.windowedJob(EVENTS, 60_000, parallelism,
-                    failing(failures, 8_000), new ExactlyOnceFileSink<>(out)), options(CheckpointConfig.Mode.EXACTLY_ONCE));
+                    failing(failures, 8_000), new ExactlyOnceFileSink<>(out)), options(mode));
             job.join();
             assertTrue(job.restarts() >= 1, "the job restarted, restarts=" + job.restarts());
             assertTrue(job.completedCheckpoints().size() >= 2, "checkpoints completed");

@@ -53,6 +53,12 @@ public final class ExactlyOnceFileSink<T> implements Sink<T> {
     /** A pre-committed file waiting for its checkpoint to complete. */
     public record PendingFile(String inProgress, String committed) {}
 
+    /** Pre-commits force files to disk: keep that off the cooperative workers. */
+    @Override
+    public boolean isBlocking() {
+        return true;
+    }
+
     @Override
     public SinkWriter<T> createWriter(int subtask, int parallelism) throws IOException {
         Files.createDirectories(directory);
