@@ -191,7 +191,12 @@ public final class CheckpointCoordinator {
         Pending p = pending;
         pending = null;
         aborted++;
-        LOG.warn("job {}: {} {} aborted: {}", jobName, p.savepoint ? "savepoint" : "checkpoint", p.id, reason);
+        if (stopped) {
+            // The job is finishing or failing: an expected end of the checkpoint in flight.
+            LOG.debug("job {}: {} {} aborted: {}", jobName, p.savepoint ? "savepoint" : "checkpoint", p.id, reason);
+        } else {
+            LOG.warn("job {}: {} {} aborted: {}", jobName, p.savepoint ? "savepoint" : "checkpoint", p.id, reason);
+        }
         deleteQuietly(p.prefix);
         driver.notifyAborted(p.id);
         if (p.future != null) {
