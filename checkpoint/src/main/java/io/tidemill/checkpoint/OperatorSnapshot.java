@@ -21,6 +21,7 @@ public final class OperatorSnapshot implements SnapshotWriter {
     private final ByteArrayOutputStream operator = new ByteArrayOutputStream();
     private final DataOutputStream operatorOut = new DataOutputStream(operator);
     private final long checkpointId;
+    private final List<Deferred> deferred = new ArrayList<>();
 
     public OperatorSnapshot(long checkpointId) {
         this.checkpointId = checkpointId;
@@ -42,7 +43,21 @@ public final class OperatorSnapshot implements SnapshotWriter {
         return operatorOut;
     }
 
+    @Override
+    public void defer(Deferred write) {
+        deferred.add(write);
+    }
+
+    /** Runs the deferred (asynchronous) writes; called once, on the thread that encodes the blob. */
+    public void complete() throws IOException {
+        for (Deferred d : deferred) {
+            d.writeTo(this);
+        }
+        deferred.clear();
+    }
+
     public void writeTo(DataOutputStream out) throws IOException {
+        complete();
         int nonEmpty = 0;
         for (ByteArrayOutputStream b : groups.values()) {
             nonEmpty += b.size() > 0 ? 1 : 0;

@@ -14,4 +14,18 @@ public interface SnapshotWriter {
     DataOutput keyGroup(int keyGroup);
 
     DataOutput operatorState();
+
+    /**
+     * Runs {@code write} later, off the task's thread, after the barrier went on: the asynchronous
+     * part of a snapshot. The operator captures a private copy of its state synchronously and
+     * serializes the copy here. Deferred writes run in the order they were registered, after all
+     * synchronous writes.
+     */
+    void defer(Deferred write);
+
+    /** The asynchronous part of an operator's snapshot. */
+    @FunctionalInterface
+    interface Deferred {
+        void writeTo(SnapshotWriter writer) throws java.io.IOException;
+    }
 }

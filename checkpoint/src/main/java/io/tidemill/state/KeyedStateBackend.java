@@ -2,6 +2,7 @@ package io.tidemill.state;
 
 import io.tidemill.checkpoint.RestoredState;
 import io.tidemill.checkpoint.SnapshotWriter;
+import io.tidemill.checkpoint.codec.StateCopier;
 import io.tidemill.checkpoint.codec.ValueCodec;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -108,16 +109,32 @@ public final class KeyedStateBackend {
      * entries there, then each as {@code name, kind, count, (key, value)*} through {@link ValueCodec}.
      */
     public void snapshot(SnapshotWriter writer) throws IOException {
+        // Synchronous part: a private copy of every table (values copied where they are mutable);
+        // the copy is serialized later, off the task thread.
+        java.util.List<StateTable> copy = new java.util.ArrayList<>();
+        for (StateTable t : tables.values()) {
+            StateTable c = new StateTable(t.name, t.kind, range.size());
+            for (int g = 0; g < range.size(); g++) {
+                for (Map.Entry<Object, Object> e : t.groups[g].entrySet()) {
+                    c.groups[g].put(e.getKey(), StateCopier.copy(e.getValue()));
+                }
+            }
+            copy.add(c);
+        }
+        writer.defer(w -> write(copy, w));
+    }
+
+    private void write(java.util.List<StateTable> tables, SnapshotWriter writer) throws IOException {
         for (int g = 0; g < range.size(); g++) {
             int nonEmpty = 0;
-            for (StateTable t : tables.values()) {
+            for (StateTable t : tables) {
                 nonEmpty += t.groups[g].isEmpty() ? 0 : 1;
             }
             // Every group gets a section (possibly a zero count) so that operators can append more
             // per-group state (timers) after it and read it back in the same order.
             DataOutput out = writer.keyGroup(range.start() + g);
             out.writeInt(nonEmpty);
-            for (StateTable t : tables.values()) {
+            for (StateTable t : tables) {
                 HashMap<Object, Object> m = t.groups[g];
                 if (m.isEmpty()) {
                     continue;

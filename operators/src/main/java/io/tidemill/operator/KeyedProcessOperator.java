@@ -110,11 +110,13 @@ public final class KeyedProcessOperator<K, IN, OUT> implements Operator<IN, OUT>
         List<List<TimerQueue.Timer>> event = TimerSnapshots.byKeyGroup(eventTimers, range, state.maxParallelism());
         List<List<TimerQueue.Timer>> proc = TimerSnapshots.byKeyGroup(processingTimers, range,
                 state.maxParallelism());
-        for (int g = 0; g < range.size(); g++) {
-            DataOutput out = writer.keyGroup(range.start() + g);
-            TimerSnapshots.write(event.get(g), out);
-            TimerSnapshots.write(proc.get(g), out);
-        }
+        writer.defer(w -> {
+            for (int g = 0; g < range.size(); g++) {
+                DataOutput out = w.keyGroup(range.start() + g);
+                TimerSnapshots.write(event.get(g), out);
+                TimerSnapshots.write(proc.get(g), out);
+            }
+        });
     }
 
     @Override

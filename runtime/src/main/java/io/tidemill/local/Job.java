@@ -283,7 +283,8 @@ final class Job implements JobHandle {
         }
 
         @Override
-        public void snapshotTaken(long checkpointId, int task, byte[] blob, long syncNanos, long alignNanos) {
+        public void snapshotTaken(long checkpointId, int task, java.util.concurrent.Callable<byte[]> payload,
+                                  long syncNanos, long alignNanos) {
             CheckpointCoordinator c = coordinator;
             if (c == null) {
                 return;
@@ -295,10 +296,11 @@ final class Job implements JobHandle {
             io.execute(() -> {
                 String key = prefix + "/t" + task;
                 try {
+                    byte[] blob = payload.call();
                     options.store().put(key, blob);
                     c.acknowledge(checkpointId, task, new CheckpointCoordinator.Ack(key, blob.length, syncNanos,
                             alignNanos));
-                } catch (IOException | RuntimeException e) {
+                } catch (Exception e) {
                     c.decline(checkpointId, "task " + task + " could not write its snapshot: " + e.getMessage());
                 }
             });

@@ -16,9 +16,11 @@ public interface JobControl {
 
     /**
      * Task {@code task} took its snapshot for checkpoint {@code checkpointId} (synchronous part done);
-     * the job writes the blob asynchronously and acknowledges it to the coordinator.
+     * the job encodes the blob (running the operators' deferred writes) and stores it asynchronously,
+     * then acknowledges it to the coordinator.
      */
-    void snapshotTaken(long checkpointId, int task, byte[] blob, long syncNanos, long alignNanos);
+    void snapshotTaken(long checkpointId, int task, java.util.concurrent.Callable<byte[]> blob, long syncNanos,
+                       long alignNanos);
 
     /** A source finished: no new checkpoints are started (the job is finishing). */
     void sourceEnded();

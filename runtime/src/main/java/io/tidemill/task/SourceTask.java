@@ -75,9 +75,10 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
         }
         lastInjected = barrier;
         long start = System.nanoTime();
-        byte[] blob = io.tidemill.checkpoint.TaskSnapshot.encode(snapshotOperators(barrier));
+        Map<String, OperatorSnapshot> ops = snapshotOperators(barrier);
         chain.emitPriorityBarrier(barrier);
-        job.snapshotTaken(barrier, index, blob, System.nanoTime() - start, 0);
+        job.snapshotTaken(barrier, index, () -> io.tidemill.checkpoint.TaskSnapshot.encode(ops),
+                System.nanoTime() - start, 0);
         return true;
     }
 

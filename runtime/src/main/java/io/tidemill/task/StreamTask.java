@@ -63,9 +63,9 @@ public final class StreamTask extends TaskCore {
         }
         if (gate.isRecording() && gate.advanceRecording()) {
             long start = System.nanoTime();
-            unalignedSnapshot.put(channelStateId, gate.finishRecording());
-            byte[] blob = TaskSnapshot.encode(unalignedSnapshot);
-            job.snapshotTaken(gate.unalignedCheckpoint(), index, blob,
+            Map<String, OperatorSnapshot> ops = unalignedSnapshot;
+            ops.put(channelStateId, gate.finishRecording());
+            job.snapshotTaken(gate.unalignedCheckpoint(), index, () -> TaskSnapshot.encode(ops),
                     unalignedSyncNanos + System.nanoTime() - start, 0);
             unalignedSnapshot = null;
             progress = true;

@@ -108,9 +108,9 @@ abstract class TaskCore implements Tasklet {
     final void takeSnapshot(long checkpointId, long alignNanos) throws Exception {
         long start = System.nanoTime();
         Map<String, OperatorSnapshot> ops = snapshotOperators(checkpointId);
-        byte[] blob = TaskSnapshot.encode(ops);
         chain.emitBarrier(checkpointId);
-        job.snapshotTaken(checkpointId, index, blob, System.nanoTime() - start, alignNanos);
+        job.snapshotTaken(checkpointId, index, () -> TaskSnapshot.encode(ops), System.nanoTime() - start,
+                alignNanos);
     }
 
     /** The synchronous snapshot of the task's and its operators' state. */
