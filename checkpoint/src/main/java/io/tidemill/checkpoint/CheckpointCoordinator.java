@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,8 @@ public final class CheckpointCoordinator {
     private final int maxParallelism;
     private final List<TaskInfo> tasks;
     private final Driver driver;
+    /** The clock of {@link #tick}'s times; completion times must come from the same clock. */
+    private final LongSupplier clock;
     private long nextId;
     private long lastTrigger = Long.MIN_VALUE / 2;
     private long lastCompletion = Long.MIN_VALUE / 2;
@@ -65,6 +68,15 @@ public final class CheckpointCoordinator {
 
     public CheckpointCoordinator(CheckpointConfig config, SnapshotStore store, String jobName, int maxParallelism,
                                  List<TaskInfo> tasks, long firstId, Driver driver) {
+        this(config, store, jobName, maxParallelism, tasks, firstId, driver, System::currentTimeMillis);
+    }
+
+    /**
+     * @param clock milliseconds on the clock that {@link #tick} is driven with; acknowledgements
+     *     complete checkpoints at its time (the minimum pause and durations are measured on it)
+     */
+    public CheckpointCoordinator(CheckpointConfig config, SnapshotStore store, String jobName, int maxParallelism,
+                                 List<TaskInfo> tasks, long firstId, Driver driver, LongSupplier clock) {
         this.config = config;
         this.store = store;
         this.jobName = jobName;
@@ -72,6 +84,7 @@ public final class CheckpointCoordinator {
         this.tasks = List.copyOf(tasks);
         this.nextId = firstId;
         this.driver = driver;
+        this.clock = clock;
     }
 
     /** Advances the state machine to {@code nowMillis}: timeouts, then maybe a new trigger. */
@@ -123,7 +136,7 @@ public final class CheckpointCoordinator {
         }
         pending.acks.put(task, ack);
         if (pending.acks.size() == tasks.size()) {
-            complete(System.currentTimeMillis());
+            complete(clock.getAsLong());
         }
     }
 

@@ -162,6 +162,12 @@ public final class KeyedStateBackend {
             for (int i = 0; i < n; i++) {
                 String name = ValueCodec.readString(in);
                 StateDescriptor.Kind kind = StateDescriptor.Kind.values()[in.readByte()];
+                StateTable registered = tables.get(name);
+                if (registered != null && registered.kind != kind) {
+                    throw new IllegalStateException("state '" + name + "' is " + kind + " state in the snapshot "
+                            + "but the job now registers it as " + registered.kind + ": keep its kind, or give "
+                            + "the new state another name");
+                }
                 HashMap<Object, Object> m = tableOf(name, kind).groups[kg - range.start()];
                 int entries = in.readInt();
                 for (int j = 0; j < entries; j++) {

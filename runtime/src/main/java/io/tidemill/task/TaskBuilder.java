@@ -119,7 +119,12 @@ public final class TaskBuilder {
         return records;
     }
 
-    /** Refuses a snapshot with state for operators this job does not have (the pipeline changed). */
+    /**
+     * Refuses a snapshot whose operators are not exactly this job's (the pipeline changed). Every
+     * operator of the snapshotted job has an entry in it, stateless ones too; and operator ids follow
+     * the order operators were added to the pipeline, so an added operator shifts the ids of those
+     * after it: restoring anyway would hand their state to the wrong operators.
+     */
     private void checkRestoreMatches() {
         if (restore == null) {
             return;
@@ -135,6 +140,15 @@ public final class TaskBuilder {
             if (!ids.contains(id)) {
                 throw new IllegalStateException("snapshot " + restore.prefix() + " has state for operator " + id
                         + ", which this job does not have: the pipeline changed since the snapshot was taken");
+            }
+        }
+        for (Vertex v : plan.vertices()) {
+            for (Node n : v.chain()) {
+                if (!restore.operators().containsKey(operatorId(n))) {
+                    throw new IllegalStateException("snapshot " + restore.prefix() + " has no state for operator "
+                            + operatorId(n) + " ('" + n.name() + "') of this job: the pipeline changed since the "
+                            + "snapshot was taken");
+                }
             }
         }
     }

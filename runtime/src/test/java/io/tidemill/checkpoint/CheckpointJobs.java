@@ -38,8 +38,13 @@ final class CheckpointJobs {
         Pipeline p = Pipeline.create().setName("checkpointed").setParallelism(parallelism);
         GeneratorSource<Event> source = GeneratorSource.bounded(events, i -> new Event(i % 37, i * 5, i));
         DataStream<Event> in = p.fromSource(rate > 0 ? source.withRate(rate) : source, STRATEGY, "events");
-        in.map(failurePoint).name("failure-point")
-                .keyBy(Event::key)
+        sumPerKeyAndSecond(in.map(failurePoint).name("failure-point")).sinkTo(sink, "sink");
+        return p;
+    }
+
+    /** Keyed 1 s event-time windows of {@code in}, each giving a row with the sum of its values. */
+    static DataStream<Row> sumPerKeyAndSecond(DataStream<Event> in) {
+        return in.keyBy(Event::key)
                 .window(TumblingWindows.eventTime(Duration.ofSeconds(1)))
                 .aggregate(Aggregates.<Event>sum(Event::value), new io.tidemill.api.function.ProcessWindowFunction<
                         Long, Row, Long>() {
@@ -50,18 +55,24 @@ final class CheckpointJobs {
                         // count derived from the arithmetic series of values in the window
                         out.collect(new Row(key, ctx.window().start(), -1, sum));
                     }
-                }).name("window")
-                .sinkTo(sink, "sink");
-        return p;
+                }).name("window");
     }
 
     /** The rows the failure-free run gives, computed directly. */
     static List<String> expectedRows(long events) {
-        java.util.Map<String, Long> sums = new java.util.TreeMap<>();
+        List<Event> all = new ArrayList<>();
         for (long i = 0; i < events; i++) {
-            long key = i % 37;
-            long start = Math.floorDiv(i * 5, 1000) * 1000;
-            sums.merge(key + ":" + start, i, Long::sum);
+            all.add(new Event(i % 37, i * 5, i));
+        }
+        return expectedRows(all);
+    }
+
+    /** The rows of {@link #sumPerKeyAndSecond} over {@code events}, as the sink writes them, sorted. */
+    static List<String> expectedRows(Iterable<Event> events) {
+        java.util.Map<String, Long> sums = new java.util.TreeMap<>();
+        for (Event e : events) {
+            long start = Math.floorDiv(e.ts(), 1000) * 1000;
+            sums.merge(e.key() + ":" + start, e.value(), Long::sum);
         }
         List<String> rows = new ArrayList<>();
         sums.forEach((k, sum) -> {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -189,27 +190,29 @@ public final class ValueCodec {
             case CHAR:
                 return in.readChar();
             case LONG_ARRAY: {
-                long[] a = new long[checkedLength(in)];
-                for (int i = 0; i < a.length; i++) {
+                int n = checkedLength(in);
+                long[] a = new long[initialCapacity(n)];
+                for (int i = 0; i < n; i++) {
+                    if (i == a.length) {
+                        a = Arrays.copyOf(a, (int) Math.min(n, 2L * a.length));
+                    }
                     a[i] = in.readLong();
                 }
                 return a;
             }
-            case BYTES: {
-                byte[] a = new byte[checkedLength(in)];
-                in.readFully(a);
-                return a;
-            }
+            case BYTES:
+                return readBytes(in, checkedLength(in));
             case OBJECT_ARRAY: {
-                Object[] a = new Object[checkedLength(in)];
-                for (int i = 0; i < a.length; i++) {
-                    a[i] = read(in);
+                int n = checkedLength(in);
+                List<Object> a = new ArrayList<>(initialCapacity(n));
+                for (int i = 0; i < n; i++) {
+                    a.add(read(in));
                 }
-                return a;
+                return a.toArray();
             }
             case LIST: {
                 int n = checkedLength(in);
-                List<Object> list = new ArrayList<>(n);
+                List<Object> list = new ArrayList<>(initialCapacity(n));
                 for (int i = 0; i < n; i++) {
                     list.add(read(in));
                 }
@@ -325,9 +328,28 @@ public final class ValueCodec {
     }
 
     public static String readString(DataInput in) throws IOException {
-        byte[] b = new byte[checkedLength(in)];
-        in.readFully(b);
-        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(readBytes(in, checkedLength(in)), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Lengths come from the snapshot's bytes: a corrupted one must end in an {@link java.io.EOFException}
+     * once the data runs out, not in allocating the claimed size up front (up to gigabytes).
+     */
+    private static int initialCapacity(int n) {
+        return Math.min(n, 1 << 12);
+    }
+
+    private static byte[] readBytes(DataInput in, int n) throws IOException {
+        byte[] b = new byte[Math.min(n, 1 << 16)];
+        int filled = 0;
+        while (true) {
+            in.readFully(b, filled, b.length - filled);
+            filled = b.length;
+            if (filled == n) {
+                return b;
+            }
+            b = Arrays.copyOf(b, (int) Math.min(n, 2L * b.length));
+        }
     }
 
     private record RecordShape(RecordComponent[] components, Constructor<?> constructor) {}
