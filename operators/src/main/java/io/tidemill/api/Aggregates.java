@@ -12,29 +12,7 @@ public final class Aggregates {
 
     /** Counts records. */
     public static <T> AggregateFunction<T, long[], Long> count() {
-        return new AggregateFunction<>() {
-            @Override
-            public long[] createAccumulator() {
-                return new long[1];
-            }
-
-            @Override
-            public long[] add(T value, long[] acc) {
-                acc[0]++;
-                return acc;
-            }
-
-            @Override
-            public Long getResult(long[] acc) {
-                return acc[0];
-            }
-
-            @Override
-            public long[] merge(long[] a, long[] b) {
-                a[0] += b[0];
-                return a;
-            }
-        };
+        return sum(value -> 1);
     }
 
     /** Sums a long field of each record. */

@@ -4,7 +4,6 @@ import io.tidemill.api.OutputTag;
 import io.tidemill.api.function.Collector;
 import io.tidemill.api.function.KeySelector;
 import io.tidemill.api.function.KeyedProcessFunction;
-import io.tidemill.api.function.RuntimeContext;
 import io.tidemill.api.function.TimerService;
 import io.tidemill.checkpoint.RestoredState;
 import io.tidemill.checkpoint.SnapshotWriter;
@@ -14,7 +13,6 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.util.List;
 import io.tidemill.state.KeyedStateBackend;
-import io.tidemill.state.StateDescriptor;
 
 /** Runs a {@link KeyedProcessFunction}: sets the current key, then calls the function or its timers. */
 public final class KeyedProcessOperator<K, IN, OUT> implements Operator<IN, OUT> {
@@ -38,27 +36,7 @@ public final class KeyedProcessOperator<K, IN, OUT> implements Operator<IN, OUT>
         this.ctx = ctx;
         this.out = out;
         this.state = ctx.keyedState();
-        function.open(new RuntimeContext() {
-            @Override
-            public String operatorName() {
-                return ctx.operatorName();
-            }
-
-            @Override
-            public int subtaskIndex() {
-                return ctx.subtaskIndex();
-            }
-
-            @Override
-            public int parallelism() {
-                return ctx.parallelism();
-            }
-
-            @Override
-            public <S> S state(StateDescriptor<S> descriptor) {
-                return state.state(descriptor);
-            }
-        });
+        function.open(new OperatorRuntimeContext(ctx));
     }
 
     @Override
