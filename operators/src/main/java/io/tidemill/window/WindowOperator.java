@@ -63,8 +63,16 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
     /** True when the accumulator is the list of elements handed to the window function as is. */
     private final boolean resultIsElements;
 
+    /** Timers the trigger registered, except the cleanup timers (see {@link #isCleanupTimer}). */
     private final TimerQueue eventTimers = new TimerQueue();
     private final TimerQueue processingTimers = new TimerQueue();
+    /**
+     * The cleanup timer of every window, in the assigner's time domain: pushed once when the window
+     * opens, never deleted, so unlike trigger timers it needs no hash set for deduplication or
+     * deletion. An entry whose window is gone is skipped when it surfaces (or, for a window merged
+     * into a session, stands for that session: see {@link #fireTimer}).
+     */
+    private final TimerQueue.Heap cleanups = new TimerQueue.Heap();
     private final Fire fire = new Fire();
     private OperatorContext ctx;
     private Output<OUT> out;
@@ -72,6 +80,8 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
     private int maxParallelism;
     private HashMap<Object, KeyWindows>[] groups;
     private long watermark = Long.MIN_VALUE;
+    /** Set once the window function asks for keyed state; until then firing skips setting the key. */
+    private boolean functionUsesState;
 
     // Per-record scratch, to assign windows without allocating a lambda per record.
     private K currentKey;
@@ -125,6 +135,10 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
 
                 @Override
                 public <S> S state(StateDescriptor<S> descriptor) {
+                    functionUsesState = true;
+                    if (currentKey != null) {
+                        ctx.keyedState().setCurrentKey(currentKey);
+                    }
                     return ctx.keyedState().state(descriptor);
                 }
             });
@@ -175,35 +189,47 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
         onTrigger(trigger.onElement(currentTimestamp, kw.windows[i], fire.at(currentKey, kw, i)), kw, i);
     }
 
+    /**
+     * Merges the record's window {@code [ts, ts + gap)} with every window of the key it intersects
+     * (the cover grows as they merge), then adds the record to the merged accumulator. Allocates a
+     * new window only when the merge changed the bounds.
+     */
     private void addToSession(long ts) {
-        TimeWindow window = new TimeWindow(ts, ts + ((SessionWindows) assigner).gap());
+        long start = ts;
+        long end = ts + ((SessionWindows) assigner).gap();
         KeyWindows kw = currentWindows;
-        ACC acc = aggregate.add(currentValue, aggregate.createAccumulator());
+        TimeWindow last = null;
+        ACC acc = null;
         long count = 1;
-        boolean merged = false;
         if (kw != null) {
             for (int i = kw.size - 1; i >= 0; i--) {
                 TimeWindow w = kw.windows[i];
-                if (w.intersects(window)) {
-                    window = window.cover(w);
-                    acc = aggregate.merge(kw.acc(i), acc);
+                if (w.start() <= end && w.end() >= start) {
+                    start = Math.min(start, w.start());
+                    end = Math.max(end, w.end());
+                    acc = acc == null ? kw.acc(i) : aggregate.merge(kw.acc(i), acc);
                     count += kw.counts[i];
                     deleteTimers(w);
                     kw.remove(i);
-                    merged = true;
+                    last = w;
                 }
             }
         }
-        if (!merged && isLate(window.maxTimestamp())) {
+        boolean merged = last != null;
+        if (!merged && isLate(end - 1)) {
             return;
         }
+        TimeWindow window = merged && last.start() == start && last.end() == end ? last : new TimeWindow(start, end);
+        acc = aggregate.add(currentValue, merged ? acc : aggregate.createAccumulator());
         assignedAny = true;
         kw = windowsOfCurrentKey();
         int i = kw.add(window, acc);
         kw.counts[i] = count;
-        registerCleanup(window);
         if (merged) {
+            // no cleanup entry of its own: those of the windows it absorbed stand for it (see fireTimer)
             trigger.onMerge(window, fire.at(currentKey, kw, i));
+        } else {
+            registerCleanup(window);
         }
         onTrigger(trigger.onElement(currentTimestamp, window, fire.at(currentKey, kw, i)), kw, i);
     }
@@ -226,17 +252,23 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
     }
 
     private void registerCleanup(TimeWindow w) {
-        if (assigner.isEventTime()) {
-            eventTimers.register(cleanupTime(w.maxTimestamp()), currentKey, w);
-        } else {
-            processingTimers.register(w.maxTimestamp(), currentKey, w);
-        }
+        long time = assigner.isEventTime() ? cleanupTime(w.maxTimestamp()) : w.maxTimestamp();
+        cleanups.push(new TimerQueue.Timer(time, currentKey, w));
     }
 
+    /** Deletes the trigger's timers of a window that merged away; its cleanup entry goes stale. */
     private void deleteTimers(TimeWindow w) {
         eventTimers.delete(w.maxTimestamp(), currentKey, w);
-        eventTimers.delete(cleanupTime(w.maxTimestamp()), currentKey, w);
+        if (cleanupTime(w.maxTimestamp()) != w.maxTimestamp()) {
+            eventTimers.delete(cleanupTime(w.maxTimestamp()), currentKey, w);
+        }
         processingTimers.delete(w.maxTimestamp(), currentKey, w);
+    }
+
+    /** True for the timer every open window has (see {@link #cleanups}); a trigger registering it is a no-op. */
+    private boolean isCleanupTimer(long time, boolean eventTime, TimeWindow w) {
+        return eventTime == assigner.isEventTime()
+                && time == (eventTime ? cleanupTime(w.maxTimestamp()) : w.maxTimestamp());
     }
 
     private void onTrigger(Trigger.Result result, KeyWindows kw, int i) {
@@ -260,7 +292,9 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
         fire.window = w;
         Iterable<R> elements = resultIsElements ? (Iterable<R>) result : List.of(result);
         // The window function may use keyed state: point it at this key, and at this subtask's backend.
-        ctx.keyedState().setCurrentKey(currentKey);
+        if (functionUsesState) {
+            ctx.keyedState().setCurrentKey(currentKey);
+        }
         try {
             windowFunction.process(currentKey, fire, elements, fire);
         } catch (RuntimeException e) {
@@ -279,7 +313,8 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
 
     @Override
     public long nextProcessingTime() {
-        return processingTimers.nextTime();
+        long cleanup = assigner.isEventTime() ? Long.MAX_VALUE : cleanups.nextTime();
+        return Math.min(processingTimers.nextTime(), cleanup);
     }
 
     @Override
@@ -287,29 +322,50 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
         fireDue(processingTimers, now, false);
     }
 
-    @SuppressWarnings("unchecked")
+    /** Fires the trigger and cleanup timers due at {@code time} in time order (trigger timers first on ties). */
     private void fireDue(TimerQueue timers, long time, boolean eventTime) {
-        TimerQueue.Timer t;
-        while ((t = timers.pollDue(time)) != null) {
-            currentKey = (K) t.key();
-            currentGroup = groups[KeyGroups.keyGroupOf(currentKey, maxParallelism) - range.start()];
-            KeyWindows kw = currentGroup.get(currentKey);
-            TimeWindow w = (TimeWindow) t.namespace();
-            int i = kw == null ? -1 : kw.indexOf(w.start(), w.end());
-            if (i < 0) {
-                continue;
-            }
-            Trigger.Result result = eventTime
-                    ? trigger.onEventTime(t.time(), w, fire.at(currentKey, kw, i))
-                    : trigger.onProcessingTime(t.time(), w, fire.at(currentKey, kw, i));
-            onTrigger(result, kw, i);
-            boolean cleanup = eventTime == assigner.isEventTime()
-                    && t.time() == (eventTime ? cleanupTime(w.maxTimestamp()) : w.maxTimestamp());
+        boolean withCleanups = eventTime == assigner.isEventTime();
+        while (true) {
+            TimerQueue.Timer t;
+            boolean cleanupDue = withCleanups && cleanups.size() > 0 && cleanups.nextTime() <= time;
+            boolean cleanup = cleanupDue && (timers.size() == 0 || cleanups.nextTime() < timers.nextTime());
             if (cleanup) {
-                kw.remove(i);
-                if (kw.size == 0) {
-                    currentGroup.remove(currentKey);
-                }
+                t = cleanups.pop();
+            } else if ((t = timers.pollDue(time)) == null) {
+                return;
+            }
+            fireTimer(t, eventTime, cleanup);
+        }
+    }
+
+    /**
+     * Fires one timer of a window. A session that grows by merging does not get a new cleanup entry
+     * each time (that would be one per record): the entry of a window it absorbed surfaces first,
+     * finds the session that now covers that window, and is pushed again at the session's cleanup
+     * time. (Session windows of a key never overlap, so the covering window is the one it merged into.)
+     */
+    @SuppressWarnings("unchecked")
+    private void fireTimer(TimerQueue.Timer t, boolean eventTime, boolean cleanupEntry) {
+        currentKey = (K) t.key();
+        currentGroup = groups[KeyGroups.keyGroupOf(currentKey, maxParallelism) - range.start()];
+        KeyWindows kw = currentGroup.get(currentKey);
+        TimeWindow w = (TimeWindow) t.namespace();
+        int i = kw == null ? -1 : kw.indexOf(w.start(), w.end());
+        if (i < 0) {
+            int cover = cleanupEntry && assigner.isMerging() && kw != null ? kw.indexOfCover(w) : -1;
+            if (cover >= 0) {
+                registerCleanup(kw.windows[cover]);
+            }
+            return; // otherwise the window was cleaned up: a stale timer
+        }
+        Trigger.Result result = eventTime
+                ? trigger.onEventTime(t.time(), w, fire.at(currentKey, kw, i))
+                : trigger.onProcessingTime(t.time(), w, fire.at(currentKey, kw, i));
+        onTrigger(result, kw, i);
+        if (isCleanupTimer(t.time(), eventTime, w)) {
+            kw.remove(i);
+            if (kw.size == 0) {
+                currentGroup.remove(currentKey);
             }
         }
     }
@@ -371,6 +427,8 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
         }
     }
 
+    /** Cleanup timers are not written: every restored window gets its own again. */
+    @SuppressWarnings("unchecked")
     @Override
     public void restoreState(RestoredState restored) throws Exception {
         for (int g = 0; g < groups.length; g++) {
@@ -388,6 +446,8 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
                     long count = in.readLong();
                     int idx = kw.add(w, ValueCodec.read(in));
                     kw.counts[idx] = count;
+                    currentKey = (K) key;
+                    registerCleanup(w);
                 }
                 groups[g].put(key, kw);
             }
@@ -413,6 +473,16 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
         Object[] accs = new Object[2];
         long[] counts = new long[2];
         int size;
+
+        /** The window containing {@code w}, or -1. */
+        int indexOfCover(TimeWindow w) {
+            for (int i = 0; i < size; i++) {
+                if (windows[i].start() <= w.start() && windows[i].end() >= w.end()) {
+                    return i;
+                }
+            }
+            return -1;
+        }
 
         int indexOf(long start, long end) {
             for (int i = 0; i < size; i++) {
@@ -485,12 +555,18 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
 
         @Override
         public void registerEventTimeTimer(long time) {
-            eventTimers.register(time, key, kw.windows[index]);
+            TimeWindow w = kw.windows[index];
+            if (!isCleanupTimer(time, true, w)) {
+                eventTimers.register(time, key, w);
+            }
         }
 
         @Override
         public void registerProcessingTimeTimer(long time) {
-            processingTimers.register(time, key, kw.windows[index]);
+            TimeWindow w = kw.windows[index];
+            if (!isCleanupTimer(time, false, w)) {
+                processingTimers.register(time, key, w);
+            }
         }
 
         @Override
