@@ -36,6 +36,7 @@ public final class JsonLinesFileSource<T> implements Source<T> {
     /** Longer lines are dead letters (protects the heap from a file without newlines). */
     public static final int DEFAULT_MAX_LINE = 1 << 20;
     private static final int MIN_SPLIT = 1 << 20;
+    private static final int READ_SIZE = 1 << 16;
 
     private final Path path;
     private final Supplier<? extends LineDecoder<T>> decoders;
@@ -106,7 +107,6 @@ public final class JsonLinesFileSource<T> implements Source<T> {
         private final FileRange range;
         private final LineDecoder<T> decoder = decoders.get();
         private final FileChannel channel;
-        private final ByteBuffer buffer;
         private byte[] bytes;
         /** Unconsumed bytes are {@code bytes[pos, limit)}; {@code bytes[0]} is at file position {@code base}. */
         private int pos;
@@ -120,7 +120,6 @@ public final class JsonLinesFileSource<T> implements Source<T> {
             this.range = range;
             this.channel = FileChannel.open(Path.of(range.file()), StandardOpenOption.READ);
             this.bytes = new byte[1 << 16];
-            this.buffer = ByteBuffer.allocate(1 << 16);
             long startAt = offset > 0 ? offset : range.start();
             if (offset <= 0 && range.start() > 0) {
                 startAt = range.start() - 1;
@@ -166,14 +165,12 @@ public final class JsonLinesFileSource<T> implements Source<T> {
                 }
                 bytes = java.util.Arrays.copyOf(bytes, Math.min(bytes.length * 2, maxLineLength + 2));
             }
-            buffer.clear().limit(Math.min(buffer.capacity(), bytes.length - limit));
-            int n = channel.read(buffer);
+            // Straight into the line buffer: no intermediate copy.
+            int n = channel.read(ByteBuffer.wrap(bytes, limit, Math.min(READ_SIZE, bytes.length - limit)));
             if (n < 0) {
                 eof = true;
                 return false;
             }
-            buffer.flip();
-            buffer.get(bytes, limit, n);
             limit += n;
             return true;
         }
