@@ -47,55 +47,61 @@ public final class Q4AverageClosingPrice {
                 .name("q4");
     }
 
-    /** Per auction id: the first auction with that id and its highest valid bid. */
+    /**
+     * Per auction id: the first auction with that id and its highest valid bid. Both live in one
+     * value, so a bid costs one state lookup (and one update when it raises the price).
+     */
     static final class WinningBid extends KeyedCoProcessFunction<Long, Auction, Bid, WinningPrice> {
-        private ValueState<Auction> auction;
-        private ValueState<Long> winningPrice;
+        private ValueState<Leader> leader;
         private ListState<Bid> bidsBeforeAuction;
+
+        /** An auction and, if {@code hasBid}, the highest price of its valid bids so far. */
+        record Leader(Auction auction, boolean hasBid, long price) {
+            /** This leader after {@code bid}: itself unless the bid is valid and higher. */
+            Leader offer(Bid bid) {
+                boolean open = bid.dateTime() >= auction.dateTime() && bid.dateTime() <= auction.expires();
+                return open && (!hasBid || bid.price() > price) ? new Leader(auction, true, bid.price()) : this;
+            }
+        }
 
         @Override
         public void open(RuntimeContext ctx) {
-            auction = ctx.state(StateDescriptor.value("auction"));
-            winningPrice = ctx.state(StateDescriptor.value("winning-price"));
+            leader = ctx.state(StateDescriptor.value("leader"));
             bidsBeforeAuction = ctx.state(StateDescriptor.list("bids-before-auction"));
         }
 
         @Override
         public void processElement1(Auction a, Context<Long> ctx, Collector<WinningPrice> out) {
-            if (auction.value() != null) {
+            if (leader.value() != null) {
                 return; // a repeated auction id: the first occurrence counts
             }
-            auction.update(a);
+            Leader l = new Leader(a, false, 0);
             for (Bid bid : bidsBeforeAuction.get()) {
-                offer(a, bid);
+                l = l.offer(bid);
             }
             bidsBeforeAuction.clear();
+            leader.update(l);
             ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
         }
 
         @Override
         public void processElement2(Bid bid, Context<Long> ctx, Collector<WinningPrice> out) {
-            Auction a = auction.value();
-            if (a == null) {
+            Leader l = leader.value();
+            if (l == null) {
                 bidsBeforeAuction.add(bid);
             } else {
-                offer(a, bid);
-            }
-        }
-
-        private void offer(Auction a, Bid bid) {
-            Long best = winningPrice.value();
-            boolean open = bid.dateTime() >= a.dateTime() && bid.dateTime() <= a.expires();
-            if (open && (best == null || bid.price() > best)) {
-                winningPrice.update(bid.price());
+                Leader after = l.offer(bid);
+                if (after != l) {
+                    leader.update(after);
+                }
             }
         }
 
         @Override
         public void onTimer(long time, Context<Long> ctx, Collector<WinningPrice> out) {
-            Long price = winningPrice.value();
-            if (price != null) {
-                out.collect(new WinningPrice(ctx.currentKey(), auction.value().category(), price));
+            Leader l = leader.value();
+            if (l.hasBid()) {
+                out.collect(new WinningPrice(ctx.currentKey(), l.auction().category(), l.price()));
             }
         }
     }
