@@ -3,21 +3,10 @@ package io.tidemill.scheduler;
 import io.tidemill.task.Tasklet;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
-/**
- * A fixed pool of cooperative worker threads sharing all tasks of all jobs.
- *
- * <p>Each cooperative task has a home worker (round robin), which calls it in turn with its other
- * tasks. A worker whose own tasks made no progress in a round helps: it calls other workers' tasks
- * that are not running (work stealing), so a static assignment that happens to put two busy tasks
- * on one thread and a starved one on another does not leave a core idle. A task runs on one thread
- * at a time (see {@link Slot}).
- */
+/** A fixed pool of cooperative worker threads sharing all tasks of all jobs. */
 public final class CooperativeScheduler implements AutoCloseable {
     private final List<Worker> workers = new ArrayList<>();
-    /** Every cooperative task not yet done, for workers looking for work to steal. */
-    private final CopyOnWriteArrayList<Slot> all = new CopyOnWriteArrayList<>();
     private int next;
     private final String namePrefix;
     private int dedicatedCount;
@@ -28,7 +17,7 @@ public final class CooperativeScheduler implements AutoCloseable {
             throw new IllegalArgumentException("worker threads must be positive, was " + threads);
         }
         for (int i = 0; i < threads; i++) {
-            Worker w = new Worker(namePrefix + "-worker-" + i, all);
+            Worker w = new Worker(namePrefix + "-worker-" + i);
             workers.add(w);
             w.start();
         }
@@ -36,19 +25,14 @@ public final class CooperativeScheduler implements AutoCloseable {
 
     /** Spreads tasks over workers round robin (so a job's subtasks land on different threads). */
     public synchronized void schedule(List<Tasklet> tasks) {
-        List<Slot> slots = new ArrayList<>();
         for (Tasklet t : tasks) {
             if (!t.isCooperative()) {
-                Worker dedicated = new Worker(namePrefix + "-blocking-" + (++dedicatedCount), null);
-                dedicated.add(new Slot(t));
+                Worker dedicated = new Worker(namePrefix + "-blocking-" + (++dedicatedCount), true);
+                dedicated.add(t);
                 dedicated.start();
                 continue;
             }
-            slots.add(new Slot(t));
-        }
-        all.addAll(slots);
-        for (Slot s : slots) {
-            workers.get(next).add(s);
+            workers.get(next).add(t);
             next = (next + 1) % workers.size();
         }
     }
