@@ -41,7 +41,7 @@ public final class KeyedProcessOperator<K, IN, OUT> implements Operator<IN, OUT>
 
     @Override
     public void processElement(IN value, long timestamp) throws Exception {
-        K key = keySelector.getKey(value);
+        K key = Keys.of(keySelector, value);
         setKey(key);
         call.timestamp = timestamp;
         function.processElement(value, call, call);

@@ -6,6 +6,7 @@ import io.tidemill.api.function.Collector;
 import io.tidemill.api.function.KeySelector;
 import io.tidemill.api.function.ProcessWindowFunction;
 import io.tidemill.api.function.RuntimeContext;
+import io.tidemill.operator.Keys;
 import io.tidemill.operator.Operator;
 import io.tidemill.operator.OperatorContext;
 import io.tidemill.operator.Output;
@@ -148,7 +149,7 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
     @Override
     public void processElement(IN value, long timestamp) throws Exception {
         long ts = assigner.isEventTime() ? timestamp : ctx.currentProcessingTime();
-        K key = keySelector.getKey(value);
+        K key = Keys.of(keySelector, value);
         currentKey = key;
         currentValue = value;
         currentTimestamp = ts;

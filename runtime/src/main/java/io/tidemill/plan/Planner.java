@@ -16,7 +16,8 @@ import java.util.Map;
  * re-partitioning sets the edge's partitioning (a consumer's keyBy wins over it), a side output sets
  * the edge's tag. A forward edge between different parallelisms becomes a rebalance. A node is
  * chained to its producer when it has exactly one input edge, the edge is forward, main output, same
- * parallelism, and it is the producer's only consumer.
+ * parallelism, and it is the producer's only consumer. A keyed edge between two operators of
+ * parallelism 1 is chained too: every key goes to the single subtask anyway.
  */
 public final class Planner {
     private Planner() {}
@@ -103,7 +104,11 @@ public final class Planner {
         PhysicalEdge e = in.get(0);
         Node from = e.from();
         boolean onlyConsumer = edges.stream().filter(x -> x.from() == from).count() == 1;
-        if (e.tag() == null && e.partitioning().type() == Partitioning.Type.FORWARD && onlyConsumer
+        // A keyed edge between two single subtasks sends every key to the one consumer: a forward edge.
+        boolean forward = e.partitioning().type() == Partitioning.Type.FORWARD
+                || e.partitioning().type() == Partitioning.Type.KEYED && parallelism.get(from).intValue() == 1
+                && parallelism.get(n).intValue() == 1;
+        if (e.tag() == null && forward && onlyConsumer
                 && from.kind() != Node.Kind.SINK && parallelism.get(from).equals(parallelism.get(n))) {
             return from;
         }

@@ -34,6 +34,22 @@ class PlannerChainingTest {
     }
 
     @Test
+    void atParallelismOneAKeyedEdgeIsChained() {
+        // given: every key goes to the single subtask, so the exchange is a plain call
+        Pipeline pipeline = Pipeline.create().setParallelism(1);
+        numbers(pipeline).map(v -> v + 1).name("map")
+                .keyBy(v -> v % 10)
+                .window(TumblingWindows.eventTime(Duration.ofMillis(10))).aggregate(Aggregates.count()).name("count")
+                .sinkTo(new CollectSink<>(), "sink");
+
+        // when
+        ExecutionPlan plan = Planner.plan(pipeline);
+
+        // then
+        assertEquals(List.of("source -> map -> count -> sink"), vertexNames(plan));
+    }
+
+    @Test
     void rebalanceCutsTheChain() {
         // given
         Pipeline pipeline = Pipeline.create().setParallelism(2);

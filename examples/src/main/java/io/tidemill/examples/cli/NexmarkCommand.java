@@ -244,6 +244,11 @@ public final class NexmarkCommand implements Command {
         }
 
         @Override
+        public boolean isBlocking() {
+            return inner != null && inner.isBlocking();
+        }
+
+        @Override
         public SinkWriter<T> createWriter(int subtask, int parallelism) throws Exception {
             SinkWriter<T> w = inner == null ? null : inner.createWriter(subtask, parallelism);
             return new SinkWriter<>() {
