@@ -14,6 +14,7 @@ import io.tidemill.operator.TimerQueue;
 import io.tidemill.operator.TimerSnapshots;
 import io.tidemill.checkpoint.RestoredState;
 import io.tidemill.checkpoint.SnapshotWriter;
+import io.tidemill.checkpoint.codec.StateCopier;
 import io.tidemill.checkpoint.codec.ValueCodec;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -407,25 +408,49 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
      */
     @Override
     public void snapshotState(SnapshotWriter writer) throws Exception {
+        // Synchronous part: a private copy of the windows (accumulators copied where mutable) and of
+        // the timers; the copy is serialized later, off the task thread.
         List<List<TimerQueue.Timer>> event = TimerSnapshots.byKeyGroup(eventTimers, range, maxParallelism);
         List<List<TimerQueue.Timer>> proc = TimerSnapshots.byKeyGroup(processingTimers, range, maxParallelism);
+        Object[][] captured = new Object[groups.length][];
         for (int g = 0; g < groups.length; g++) {
-            DataOutput out = writer.keyGroup(range.start() + g);
-            out.writeInt(groups[g].size());
+            Object[] c = new Object[groups[g].size() * 4];
+            int j = 0;
             for (Map.Entry<Object, KeyWindows> e : groups[g].entrySet()) {
                 KeyWindows kw = e.getValue();
-                ValueCodec.write(e.getKey(), out);
-                out.writeInt(kw.size);
+                Object[] accs = new Object[kw.size];
                 for (int i = 0; i < kw.size; i++) {
-                    out.writeLong(kw.windows[i].start());
-                    out.writeLong(kw.windows[i].end());
-                    out.writeLong(kw.counts[i]);
-                    ValueCodec.write(kw.accs[i], out);
+                    accs[i] = StateCopier.copy(kw.accs[i]);
                 }
+                c[j++] = e.getKey();
+                c[j++] = java.util.Arrays.copyOf(kw.windows, kw.size);
+                c[j++] = java.util.Arrays.copyOf(kw.counts, kw.size);
+                c[j++] = accs;
             }
-            TimerSnapshots.write(event.get(g), out);
-            TimerSnapshots.write(proc.get(g), out);
+            captured[g] = c;
         }
+        writer.defer(w -> {
+            for (int g = 0; g < captured.length; g++) {
+                DataOutput out = w.keyGroup(range.start() + g);
+                Object[] c = captured[g];
+                out.writeInt(c.length / 4);
+                for (int j = 0; j < c.length; j += 4) {
+                    TimeWindow[] windows = (TimeWindow[]) c[j + 1];
+                    long[] counts = (long[]) c[j + 2];
+                    Object[] accs = (Object[]) c[j + 3];
+                    ValueCodec.write(c[j], out);
+                    out.writeInt(windows.length);
+                    for (int i = 0; i < windows.length; i++) {
+                        out.writeLong(windows[i].start());
+                        out.writeLong(windows[i].end());
+                        out.writeLong(counts[i]);
+                        ValueCodec.write(accs[i], out);
+                    }
+                }
+                TimerSnapshots.write(event.get(g), out);
+                TimerSnapshots.write(proc.get(g), out);
+            }
+        });
     }
 
     /** Cleanup timers are not written: every restored window gets its own again. */
