@@ -15,7 +15,10 @@ import io.tidemill.connector.file.ExactlyOnceFileSink;
 import io.tidemill.connector.file.JsonLinesFileSink;
 import io.tidemill.connector.nexmark.NexmarkFileWriter;
 import io.tidemill.examples.nexmark.NexmarkQueries;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidemill.local.JobHandle;
+import io.tidemill.metrics.JobMetrics;
 import io.tidemill.local.JobOptions;
 import io.tidemill.local.RestartStrategy;
 import io.tidemill.local.LocalCluster;
@@ -34,7 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class NexmarkCommand implements Command {
     private static final Set<String> RUN_OPTIONS = Set.of("query", "input", "output", "parallelism", "events",
-            "rate", "seed", "threads", "show", "checkpoint-interval", "state-dir", "restore-from", "checkpoint-mode");
+            "rate", "seed", "threads", "show", "checkpoint-interval", "state-dir", "restore-from", "checkpoint-mode", "metrics");
     private static final Set<String> GENERATE_OPTIONS = Set.of("events", "disorder", "seed", "output");
 
     @Override
@@ -76,6 +79,7 @@ public final class NexmarkCommand implements Command {
                   --checkpoint-interval  time between checkpoints, e.g. 1s (default 1s with --state-dir)
                   --checkpoint-mode      exactly-once (default), at-least-once or unaligned
                   --restore-from a checkpoint or savepoint directory (e.g. DIR/chk-7) to start from
+                  --metrics      write the job's metrics in Prometheus text format to this file at the end
                 """;
     }
 
@@ -152,8 +156,15 @@ public final class NexmarkCommand implements Command {
         JobResult result;
         try (LocalCluster cluster = LocalCluster.start(threads)) {
             JobHandle job = cluster.submit(pipeline, jobOptions);
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            DeadLetters dead = deadLetters;
+            JobMetrics.bind(job, registry, dead == null ? null : dead::count);
             try (Progress progress = new Progress(job, System.err, 2000)) {
                 result = job.join();
+            } finally {
+                if (o.has("metrics")) {
+                    Files.writeString(Path.of(o.string("metrics", null)), registry.scrape());
+                }
             }
         } finally {
             if (deadLetters != null) {

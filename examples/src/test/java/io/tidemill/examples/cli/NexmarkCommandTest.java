@@ -77,8 +77,9 @@ class NexmarkCommandTest {
         Files.writeString(events, "{not json\n", java.nio.file.StandardOpenOption.APPEND);
         Path output = dir.resolve("out.jsonl");
 
+        Path metrics = dir.resolve("metrics.txt");
         int exit = Tidemill.run(List.of("nexmark", "--query", "q2", "--input", events.toString(), "--output",
-                output.toString(), "--parallelism", "2"));
+                output.toString(), "--parallelism", "2", "--metrics", metrics.toString()));
 
         assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
         List<String> rows = Files.readAllLines(output);
@@ -90,6 +91,8 @@ class NexmarkCommandTest {
         String summary = err.toString(StandardCharsets.UTF_8);
         assertTrue(summary.contains("dead letters 1"), summary);
         assertTrue(summary.contains("events 20,000"), summary);
+        assertTrue(Files.readString(metrics).contains("tidemill_dead_letters_total{job=\"nexmark-q2\"} 1.0"),
+                Files.readString(metrics));
     }
 
     @Test
