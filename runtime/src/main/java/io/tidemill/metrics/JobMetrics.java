@@ -12,7 +12,8 @@ import java.util.function.LongSupplier;
 /**
  * Publishes a job's counters to a Micrometer registry (Prometheus names {@code tidemill_*}, label
  * {@code job}): records read, late records dropped, dead letters, restarts, completed checkpoints,
- * the last checkpoint's duration and size, and the watermark lag.
+ * the last checkpoint's duration and size, and the watermark lag. The meters read the job handle,
+ * which Micrometer references weakly: keep the handle while the registry is scraped.
  *
  * <pre>{@code
  * PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -33,7 +34,8 @@ public final class JobMetrics {
         FunctionCounter.builder("tidemill.late.records.dropped", job, JobHandle::lateRecordsDropped)
                 .description("records left out of windows because they were late").tags(tags).register(registry);
         if (deadLetters != null) {
-            FunctionCounter.builder("tidemill.dead.letters", deadLetters, LongSupplier::getAsLong)
+            // Micrometer holds the state object weakly: the job (kept by its owner), not the supplier.
+            FunctionCounter.builder("tidemill.dead.letters", job, j -> deadLetters.getAsLong())
                     .description("malformed input records sent to the dead-letter output").tags(tags)
                     .register(registry);
         }

@@ -19,12 +19,14 @@ class JobMetricsTest {
         Pipeline p = Pipeline.create().setName("metrics-job").setParallelism(2);
         p.fromCollection(IntStream.range(0, 1000).boxed().toList()).map(i -> i * 2).sinkTo(new CollectSink<>());
 
+        JobHandle job;
         try (LocalCluster cluster = LocalCluster.start(2)) {
-            JobHandle job = cluster.submit(p);
+            job = cluster.submit(p);
             JobMetrics.bind(job, registry, () -> 6);
             job.join();
         }
         String text = registry.scrape();
+        assertTrue(job.result().isDone());
 
         for (String line : List.of("tidemill_records_in_total{job=\"metrics-job\"} 1000.0",
                 "tidemill_dead_letters_total{job=\"metrics-job\"} 6.0",
