@@ -408,6 +408,8 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
      */
     @Override
     public void snapshotState(SnapshotWriter writer) throws Exception {
+        // Keyed state of the window function first, then windows and timers, in every group's section.
+        ctx.keyedState().snapshot(writer);
         // Synchronous part: a private copy of the windows (accumulators copied where mutable) and of
         // the timers; the copy is serialized later, off the task thread.
         List<List<TimerQueue.Timer>> event = TimerSnapshots.byKeyGroup(eventTimers, range, maxParallelism);
@@ -457,6 +459,7 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
     @SuppressWarnings("unchecked")
     @Override
     public void restoreState(RestoredState restored) throws Exception {
+        ctx.keyedState().restore(restored);
         for (int g = 0; g < groups.length; g++) {
             DataInput in = restored.keyGroup(range.start() + g);
             if (in == null) {

@@ -50,6 +50,8 @@ final class Job implements JobHandle {
     private final CompletableFuture<JobResult> result = new CompletableFuture<>();
     private final List<CheckpointCoordinator.Completed> completedCheckpoints = new ArrayList<>();
     private volatile Attempt current;
+    /** The snapshot the job started from (null: a fresh start); a restart without newer ones uses it. */
+    private LoadedCheckpoint initialRestore;
     private volatile boolean cancelRequested;
     private volatile boolean stopAfterSavepoint;
     private int restarts;
@@ -77,6 +79,7 @@ final class Job implements JobHandle {
             LOG.info("job {}: restoring from {} (checkpoint {})", name, restore.prefix(),
                     restore.metadata().checkpointId());
         }
+        initialRestore = restore;
         startAttempt(restore);
     }
 
@@ -107,6 +110,7 @@ final class Job implements JobHandle {
                     TimeUnit.MILLISECONDS);
         }
         current = a;
+        a.cancelled = cancelRequested;
         scheduler.schedule(tasks);
     }
 
@@ -139,16 +143,40 @@ final class Job implements JobHandle {
         LOG.warn("job {}: attempt failed ({}); restart {} of {} in {} ms", name, failure.getMessage(), restarts,
                 options.restart().maxRestarts(), delay.toMillis());
         timer.schedule(() -> {
+            if (cancelRequested) {
+                result.completeExceptionally(new CancellationException("job '" + name + "' was cancelled"));
+                return;
+            }
             try {
-                LoadedCheckpoint restore = options.store() == null ? null : LoadedCheckpoint.latest(options.store());
-                if (restore == null && options.restoreFrom() != null) {
-                    restore = LoadedCheckpoint.load(options.restoreFrom().store(), options.restoreFrom().prefix());
-                }
-                startAttempt(restore);
+                startAttempt(restorePoint());
             } catch (Exception e) {
                 result.completeExceptionally(new JobFailedException(name, e));
             }
         }, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Where a restart resumes: the newest checkpoint this job completed that still loads, else the
+     * snapshot it started from. Never a checkpoint it did not take itself: a store may hold newer
+     * ones from an earlier run that a restore from an older snapshot has already superseded.
+     */
+    private LoadedCheckpoint restorePoint() throws Exception {
+        List<CheckpointCoordinator.Completed> done;
+        synchronized (completedCheckpoints) {
+            done = new ArrayList<>(completedCheckpoints);
+        }
+        for (int i = done.size() - 1; i >= 0; i--) {
+            CheckpointCoordinator.Completed c = done.get(i);
+            if (c.prefix().startsWith("chk-")) {
+                try {
+                    return LoadedCheckpoint.load(options.store(), c.prefix());
+                } catch (Exception e) {
+                    LOG.warn("job {}: checkpoint {} cannot be restored ({}); trying the previous one", name, c.id(),
+                            e.getMessage());
+                }
+            }
+        }
+        return initialRestore;
     }
 
     private JobResult summary() {

@@ -43,7 +43,8 @@ public final class StreamTask extends TaskCore {
      */
     @Override
     boolean priorityWork() throws Exception {
-        if (!unaligned) {
+        if (!unaligned || replay != null) {
+            // Restored in-flight records are replayed first: a snapshot before that would miss them.
             return false;
         }
         boolean progress = false;
@@ -75,7 +76,6 @@ public final class StreamTask extends TaskCore {
 
     @Override
     boolean work() throws Exception {
-        boolean progress = priorityWork();
         Emitter input = chain.input();
         if (replay != null) {
             for (Object[] r : replay) {
@@ -85,6 +85,7 @@ public final class StreamTask extends TaskCore {
             chain.finishBatch();
             return true;
         }
+        boolean progress = priorityWork();
         for (int n = 0; n < ITEMS_PER_CALL; n++) {
             Object item = gate.poll();
             if (item == null) {

@@ -50,13 +50,15 @@ abstract class TaskCore implements Tasklet {
         if (done) {
             return ProgressState.DONE;
         }
-        if (job.isCancelled()) {
-            return finish();
-        }
         try {
+            // Before the cancellation check: a stop-with-savepoint cancels right after the savepoint
+            // completed, and its sinks must still commit.
             Long completed;
             while ((completed = completedCheckpoints.poll()) != null) {
                 chain.notifyCheckpointComplete(completed);
+            }
+            if (job.isCancelled()) {
+                return finish();
             }
             if (!chain.drain()) {
                 // Backpressured: no input now, but unaligned barriers still overtake the backlog.

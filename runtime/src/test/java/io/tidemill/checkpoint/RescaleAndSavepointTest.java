@@ -43,6 +43,7 @@ class RescaleAndSavepointTest {
             job.join();
             assertTrue(job.recordsIn() < EVENTS, "stopped before the end");
             assertEquals("savepoint-1", sp.prefix());
+            assertTrue(!CheckpointJobs.committedRows(out).isEmpty(), "the sink committed the savepoint's output");
 
             JobHandle resumed = cluster.submit(CheckpointJobs.windowedJob(EVENTS, 0, newParallelism, e -> e,
                     new ExactlyOnceFileSink<>(out)), JobOptions.DEFAULT.withRestoreFrom(
