@@ -100,6 +100,11 @@ public final class Channel {
         return taken;
     }
 
+    /** The pending unaligned barrier without taking it (consumer side). */
+    public PriorityBarrier peekPriority() {
+        return priority.get();
+    }
+
     /** The pending unaligned barrier, if any (consumer side). */
     public PriorityBarrier pollPriority() {
         return priority.getAndSet(null);

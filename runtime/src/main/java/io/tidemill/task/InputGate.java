@@ -39,8 +39,15 @@ final class InputGate {
     private int barriersSeen;
     private long alignedCheckpoint = Long.MIN_VALUE;
     private long alignStart;
-    /** Items taken from the queue but not yet processed (moved ahead for an unaligned snapshot). */
-    private final ArrayDeque<Object>[] pending;
+    /** An item taken from a queue but not processed yet, with its position in its channel. */
+    private record Held(Object item, long position) {}
+
+    /**
+     * Items taken from the queue but not yet processed: moved ahead for an unaligned snapshot, or
+     * held back because they lie after a barrier that has not been handled yet.
+     */
+    private final ArrayDeque<Held>[] pending;
+    private boolean unaligned;
     private final KeySelector<Object, Object>[] keys;
     private final int maxParallelism;
     private long unalignedId = Long.MIN_VALUE;
@@ -88,17 +95,28 @@ final class InputGate {
                 next = 0;
             }
             if (!ended[c] && !blocked[c]) {
-                Object item = pending[c].poll();
-                if (item == null) {
+                Held held = pending[c].poll();
+                Object item;
+                if (held != null) {
+                    item = held.item();
+                } else {
                     item = channels[c].poll();
-                    if (item != null && recording) {
-                        record(c, item);
+                    if (item == null) {
+                        continue;
+                    }
+                    long position = channels[c].taken() - 1;
+                    PriorityBarrier b = unaligned ? channels[c].peekPriority() : null;
+                    if (b != null && position >= b.sequence()) {
+                        // After a barrier not handled yet: the snapshot must come first.
+                        pending[c].addFirst(new Held(item, position));
+                        return null;
+                    }
+                    if (recording) {
+                        record(c, item, position);
                     }
                 }
-                if (item != null) {
-                    lastChannel = c;
-                    return item;
-                }
+                lastChannel = c;
+                return item;
             }
         }
         return null;
@@ -229,6 +247,11 @@ final class InputGate {
 
     // ---- unaligned checkpoints ----
 
+    /** Unaligned checkpoints: records after a pending priority barrier wait until it is handled. */
+    void setUnaligned(boolean unaligned) {
+        this.unaligned = unaligned;
+    }
+
     /** The next priority barrier of any live channel, or null; sets the channel it came from. */
     PriorityBarrier pollPriority() {
         for (int c = 0; c < channels.length; c++) {
@@ -256,11 +279,10 @@ final class InputGate {
         java.util.Arrays.fill(priorityArrived, false);
         for (int c = 0; c < channels.length; c++) {
             recorded[c] = new java.util.ArrayList<>();
-            // Moved ahead for an earlier checkpoint and not processed yet: before any barrier.
-            for (Object item : pending[c]) {
-                if (item instanceof Batch b) {
-                    recorded[c].add(new Object[] {Long.MIN_VALUE, b});
-                }
+            // Taken but not processed yet: recorded with their positions; those after this
+            // checkpoint's barrier in their channel are left out when the recording finishes.
+            for (Held h : pending[c]) {
+                record(c, h.item(), h.position());
             }
         }
     }
@@ -290,8 +312,9 @@ final class InputGate {
                 if (item == null) {
                     break;
                 }
-                record(c, item);
-                pending[c].add(item);
+                long position = channels[c].taken() - 1;
+                record(c, item, position);
+                pending[c].add(new Held(item, position));
             }
             complete &= channels[c].taken() >= priorityAt[c];
         }
@@ -337,10 +360,10 @@ final class InputGate {
         return recording;
     }
 
-    /** Notes a batch taken from channel {@code c}'s queue (its position is taken - 1). */
-    private void record(int c, Object item) {
+    /** Notes a batch of channel {@code c} at {@code position} for the channel state. */
+    private void record(int c, Object item, long position) {
         if (item instanceof Batch b) {
-            recorded[c].add(new Object[] {channels[c].taken() - 1, b});
+            recorded[c].add(new Object[] {position, b});
         }
     }
 

@@ -32,6 +32,7 @@ public final class StreamTask extends TaskCore {
         this.alignBarriers = mode == CheckpointConfig.Mode.EXACTLY_ONCE;
         this.unaligned = mode == CheckpointConfig.Mode.UNALIGNED;
         this.channelStateId = channelStateId;
+        gate.setUnaligned(unaligned);
         this.replay = replay.isEmpty() ? null : replay;
     }
 
