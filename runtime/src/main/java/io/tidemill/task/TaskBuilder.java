@@ -173,16 +173,24 @@ public final class TaskBuilder {
             channels.put(e, c);
         }
         List<Tasklet> tasks = new ArrayList<>();
-        for (Vertex v : plan.vertices()) {
-            List<SplitState> splits = v.head().kind() == Node.Kind.SOURCE ? splitsOf(v.head()) : List.of();
-            for (int s = 0; s < v.parallelism(); s++) {
-                TaskCore t = (TaskCore) buildTask(v, s, splits);
-                t.index = tasks.size();
-                t.vertex = v.index();
-                t.subtask = s;
-                t.parallelism = v.parallelism();
-                tasks.add(t);
+        try {
+            for (Vertex v : plan.vertices()) {
+                List<SplitState> splits = v.head().kind() == Node.Kind.SOURCE ? splitsOf(v.head()) : List.of();
+                for (int s = 0; s < v.parallelism(); s++) {
+                    TaskCore t = (TaskCore) buildTask(v, s, splits);
+                    t.index = tasks.size();
+                    t.vertex = v.index();
+                    t.subtask = s;
+                    t.parallelism = v.parallelism();
+                    tasks.add(t);
+                }
             }
+        } catch (Exception | Error e) {
+            // Nothing runs: release what the tasks built so far opened (files, readers).
+            for (Tasklet t : tasks) {
+                ((TaskCore) t).abandon();
+            }
+            throw e;
         }
         return tasks;
     }
@@ -258,10 +266,11 @@ public final class TaskBuilder {
             try {
                 op.open(context(n, subtask, par), new OperatorOutput<>(mainOf[i], sidesOf[i]));
                 op.restoreState(stateOf(n));
-            } catch (OperatorException e) {
-                throw e;
             } catch (Exception e) {
-                throw new OperatorException(n.name(), subtask, par, e);
+                for (int j = i; j < chain.size(); j++) {
+                    closeQuietly(ops.get(j - first));
+                }
+                throw e instanceof OperatorException oe ? oe : new OperatorException(n.name(), subtask, par, e);
             }
         }
         String taskName = v.name() + " (" + (subtask + 1) + "/" + par + ")";
@@ -297,6 +306,14 @@ public final class TaskBuilder {
                 keys.toArray(new io.tidemill.api.function.KeySelector<?, ?>[0]), plan.maxParallelism());
         return new StreamTask(oc, gate, job, taskName, mode, channelStateId(v.head()),
                 channelStateOf(v.head(), subtask, par, v.head().isKeyed()));
+    }
+
+    private static void closeQuietly(Operator<?, ?> op) {
+        try {
+            op.close();
+        } catch (Exception ignored) {
+            // the build already failed; that failure is the one to report
+        }
     }
 
     private static List<String> ids(List<Node> chain, int first) {

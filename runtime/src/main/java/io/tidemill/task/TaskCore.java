@@ -134,6 +134,13 @@ abstract class TaskCore implements Tasklet {
     /** Does a bounded amount of work; returns true if anything happened. */
     abstract boolean work() throws Exception;
 
+    /** A task built but never run (the job could not start): close its operators and resources. */
+    final void abandon() {
+        done = true;
+        chain.close();
+        closeResources();
+    }
+
     /** Releases what the task holds beyond its operators (source readers); returns the first failure. */
     Exception closeResources() {
         return null;
