@@ -97,6 +97,15 @@ final class Job implements JobHandle {
             if (restore != null) {
                 firstId = Math.max(firstId, restore.metadata().checkpointId() + 1);
             }
+            // Never reuse the id of an aborted checkpoint: a late write of the old attempt could land
+            // in the new checkpoint's blobs.
+            for (String key : options.store().list("chk-")) {
+                try {
+                    firstId = Math.max(firstId, Long.parseLong(key.substring(4, key.indexOf('/'))) + 1);
+                } catch (RuntimeException notOurs) {
+                    // a key that is not chk-<id>/...
+                }
+            }
             List<CheckpointCoordinator.TaskInfo> infos = new ArrayList<>();
             for (Tasklet t : tasks) {
                 infos.add(TaskCoreAccess.info(t, plan));
