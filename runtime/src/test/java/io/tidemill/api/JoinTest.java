@@ -134,19 +134,21 @@ class JoinTest {
      * 100 ms (event time) after it is unmatched, whether its timer or the customer comes first.
      */
     static final class EnrichOrders extends KeyedCoProcessFunction<Long, Order, Customer, String> {
-        private ValueState<String> name;
+        private ValueState<Customer> customer;
         private ListState<Order> waiting;
 
         @Override
         public void open(RuntimeContext ctx) {
-            name = ctx.state(StateDescriptor.value("name"));
+            customer = ctx.state(StateDescriptor.value("customer"));
             waiting = ctx.state(StateDescriptor.list("waiting"));
         }
 
         @Override
         public void processElement1(Order order, KeyedProcessFunction.Context<Long> ctx, Collector<String> out) {
-            if (name.value() != null) {
-                out.collect(order.id() + " for " + name.value());
+            Customer c = customer.value();
+            if (c != null) {
+                // the customer may have been processed first although it came later in event time
+                out.collect(order.id() + (c.ts() <= order.ts() + 100 ? " for " + c.name() : " unmatched"));
             } else {
                 waiting.add(order);
                 ctx.timerService().registerEventTimeTimer(order.ts() + 100);
@@ -154,12 +156,12 @@ class JoinTest {
         }
 
         @Override
-        public void processElement2(Customer customer, KeyedProcessFunction.Context<Long> ctx,
+        public void processElement2(Customer c, KeyedProcessFunction.Context<Long> ctx,
                                     Collector<String> out) {
-            name.update(customer.name());
+            customer.update(c);
             for (Order o : waiting.get()) {
                 // the order's timer may not have fired yet: records can run ahead of the watermark
-                out.collect(o.id() + (customer.ts() <= o.ts() + 100 ? " for " + customer.name() : " unmatched"));
+                out.collect(o.id() + (c.ts() <= o.ts() + 100 ? " for " + c.name() : " unmatched"));
             }
             waiting.clear();
         }
