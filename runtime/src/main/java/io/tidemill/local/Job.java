@@ -1,7 +1,6 @@
 package io.tidemill.local;
 
 import io.tidemill.api.JobResult;
-import io.tidemill.checkpoint.CheckpointConfig;
 import io.tidemill.checkpoint.CheckpointCoordinator;
 import io.tidemill.checkpoint.LoadedCheckpoint;
 import io.tidemill.plan.ExecutionPlan;
@@ -11,7 +10,6 @@ import io.tidemill.task.SourceTask;
 import io.tidemill.task.TaskBuilder;
 import io.tidemill.task.Tasklet;
 import io.tidemill.task.TaskCoreAccess;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -388,9 +386,5 @@ final class Job implements JobHandle {
 
         @Override
         public void notifyAborted(long checkpointId) {}
-    }
-
-    static CheckpointConfig.Mode modeOf(JobOptions o) {
-        return o.checkpoints().mode();
     }
 }
