@@ -11,7 +11,6 @@ import io.tidemill.local.JobOptions;
 import io.tidemill.local.LocalCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -71,7 +70,7 @@ public final class CheckpointBenchCommand implements Command {
                 if (!interval.equals("none")) {
                     Path dir = data.resolve("checkpoints-" + q + "-" + interval + "-" + System.nanoTime());
                     Files.createDirectories(dir);
-                    options = JobOptions.checkpointed(CheckpointConfig.every(parse(interval)), new FileSnapshotStore(dir))
+                    options = JobOptions.checkpointed(CheckpointConfig.every(Options.parseDuration(interval)), new FileSnapshotStore(dir))
                             .withRestoreLatest(false);
                 }
                 long t0 = System.nanoTime();
@@ -92,28 +91,10 @@ public final class CheckpointBenchCommand implements Command {
                         .orElse(0) / 1e6;
                 long state = done.isEmpty() ? 0 : done.get(done.size() - 1).bytes();
                 System.out.printf("%-5s %-9s %,12.0f %9s %6d %9s %9s %11.1f %10.1f%n", q, interval, rate,
-                        none > 0 ? String.format("%.3f", rate / none) : "-", done.size(), pct(durations, 50),
-                        pct(durations, 99), maxSync, state / 1e6);
+                        none > 0 ? String.format("%.3f", rate / none) : "-", done.size(), Percentiles.of(durations, 50),
+                        Percentiles.of(durations, 99), maxSync, state / 1e6);
             }
         }
         return 0;
-    }
-
-    private static String pct(long[] sorted, int p) {
-        if (sorted.length == 0) {
-            return "-";
-        }
-        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-        return String.valueOf(sorted[Math.max(0, Math.min(sorted.length - 1, i))]);
-    }
-
-    private static Duration parse(String s) {
-        if (s.endsWith("ms")) {
-            return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
-        }
-        if (s.endsWith("s")) {
-            return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
-        }
-        return Duration.ofMillis(Long.parseLong(s));
     }
 }

@@ -97,9 +97,9 @@ public final class LatencyBenchCommand implements Command {
                 long passedNanos = start[0] + firstIndex * 1_000_000_000L / rate;
                 latencies.add(Math.max(0, s[0] - passedNanos) / 1_000_000);
             }
-            latencies.sort(null);
-            System.out.printf("%-5s %8d %10s %10s %10s%n", q, latencies.size(), pct(latencies, 50), pct(latencies, 99),
-                    latencies.isEmpty() ? "-" : latencies.get(latencies.size() - 1));
+            long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            System.out.printf("%-5s %8d %10s %10s %10s%n", q, sorted.length, Percentiles.of(sorted, 50),
+                    Percentiles.of(sorted, 99), sorted.length == 0 ? "-" : sorted[sorted.length - 1]);
         }
         return 0;
     }
@@ -131,13 +131,5 @@ public final class LatencyBenchCommand implements Command {
 
     private static long ceilDiv(long a, long b) {
         return -Math.floorDiv(-a, b);
-    }
-
-    private static String pct(List<Long> sorted, int p) {
-        if (sorted.isEmpty()) {
-            return "-";
-        }
-        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-        return String.valueOf(sorted.get(Math.max(0, Math.min(sorted.size() - 1, i))));
     }
 }

@@ -53,14 +53,29 @@ public record LoadedCheckpoint(String prefix, CheckpointMetadata metadata,
 
     /** Ids of the completed checkpoints in the store (those with metadata), oldest first. */
     public static List<Long> completedIds(SnapshotStore store) throws IOException {
+        return ids(store, true);
+    }
+
+    /** The highest checkpoint id with anything in the store, completed or not; 0 if none. */
+    public static long highestIdInStore(SnapshotStore store) throws IOException {
+        List<Long> ids = ids(store, false);
+        return ids.isEmpty() ? 0 : ids.get(ids.size() - 1);
+    }
+
+    private static List<Long> ids(SnapshotStore store, boolean completedOnly) throws IOException {
         List<Long> ids = new ArrayList<>();
         for (String k : store.list("chk-")) {
-            if (k.endsWith("/_metadata")) {
-                try {
-                    ids.add(Long.parseLong(k.substring(4, k.indexOf('/'))));
-                } catch (NumberFormatException e) {
-                    // not ours
+            int slash = k.indexOf('/');
+            if (slash < 0 || completedOnly && !k.endsWith("/_metadata")) {
+                continue;
+            }
+            try {
+                long id = Long.parseLong(k.substring(4, slash));
+                if (!ids.contains(id)) {
+                    ids.add(id);
                 }
+            } catch (NumberFormatException e) {
+                // not ours
             }
         }
         ids.sort(null);

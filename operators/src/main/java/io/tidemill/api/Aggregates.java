@@ -2,6 +2,7 @@ package io.tidemill.api;
 
 import io.tidemill.api.function.AggregateFunction;
 import io.tidemill.api.function.ReduceFunction;
+import io.tidemill.operator.UserFunctionException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToLongFunction;
@@ -58,7 +59,7 @@ public final class Aggregates {
                 } catch (RuntimeException e) {
                     throw e;
                 } catch (Exception e) {
-                    throw new IllegalStateException(e.getMessage(), e);
+                    throw new UserFunctionException(e);
                 }
                 return acc;
             }

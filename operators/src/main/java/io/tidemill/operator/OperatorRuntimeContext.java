@@ -4,7 +4,7 @@ import io.tidemill.api.function.RuntimeContext;
 import io.tidemill.state.StateDescriptor;
 
 /** The {@link RuntimeContext} user functions see, backed by their operator's context. */
-public final class OperatorRuntimeContext implements RuntimeContext {
+public class OperatorRuntimeContext implements RuntimeContext {
     private final OperatorContext ctx;
 
     public OperatorRuntimeContext(OperatorContext ctx) {

@@ -5,9 +5,10 @@ import io.tidemill.api.function.AggregateFunction;
 import io.tidemill.api.function.Collector;
 import io.tidemill.api.function.KeySelector;
 import io.tidemill.api.function.ProcessWindowFunction;
-import io.tidemill.api.function.RuntimeContext;
 import io.tidemill.operator.Keys;
 import io.tidemill.operator.Operator;
+import io.tidemill.operator.OperatorRuntimeContext;
+import io.tidemill.operator.UserFunctionException;
 import io.tidemill.operator.OperatorContext;
 import io.tidemill.operator.Output;
 import io.tidemill.operator.TimerQueue;
@@ -119,29 +120,14 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
             groups[i] = new HashMap<>();
         }
         if (windowFunction != null) {
-            windowFunction.open(new RuntimeContext() {
-                @Override
-                public String operatorName() {
-                    return ctx.operatorName();
-                }
-
-                @Override
-                public int subtaskIndex() {
-                    return ctx.subtaskIndex();
-                }
-
-                @Override
-                public int parallelism() {
-                    return ctx.parallelism();
-                }
-
+            windowFunction.open(new OperatorRuntimeContext(ctx) {
                 @Override
                 public <S> S state(StateDescriptor<S> descriptor) {
                     functionUsesState = true;
                     if (currentKey != null) {
                         ctx.keyedState().setCurrentKey(currentKey);
                     }
-                    return ctx.keyedState().state(descriptor);
+                    return super.state(descriptor);
                 }
             });
         }
@@ -302,7 +288,7 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
-            throw new WindowFunctionException(e);
+            throw new UserFunctionException(e);
         }
     }
 
@@ -611,13 +597,6 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
         @Override
         public void collect(OUT value) {
             out.emit(value, window.maxTimestamp());
-        }
-    }
-
-    /** Carries a checked exception of a window function out of the trigger path. */
-    static final class WindowFunctionException extends RuntimeException {
-        WindowFunctionException(Exception cause) {
-            super(cause.getMessage(), cause);
         }
     }
 }

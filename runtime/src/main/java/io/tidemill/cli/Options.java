@@ -92,25 +92,31 @@ public final class Options {
         if (v == null) {
             return null;
         }
-        String s = v.trim().toLowerCase();
+        java.time.Duration d;
         try {
-            java.time.Duration d;
-            if (s.endsWith("ms")) {
-                d = java.time.Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
-            } else if (s.endsWith("s")) {
-                d = java.time.Duration.ofMillis(Math.round(Double.parseDouble(s.substring(0, s.length() - 1)) * 1000));
-            } else if (s.endsWith("m")) {
-                d = java.time.Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)) * 60);
-            } else {
-                d = java.time.Duration.ofMillis(Long.parseLong(s));
-            }
-            if (d.isNegative() || d.isZero()) {
-                throw new UsageException("option --" + name + " must be positive, got '" + v + "'");
-            }
-            return d;
+            d = parseDuration(v);
         } catch (NumberFormatException e) {
             throw new UsageException("option --" + name + " expects a duration like 500ms, 1s or 2m, got '" + v + "'");
         }
+        if (d.isNegative() || d.isZero()) {
+            throw new UsageException("option --" + name + " must be positive, got '" + v + "'");
+        }
+        return d;
+    }
+
+    /** Parses {@code 500ms}, {@code 1s}, {@code 1.5s}, {@code 2m} or plain milliseconds. */
+    public static java.time.Duration parseDuration(String text) {
+        String s = text.trim().toLowerCase();
+        if (s.endsWith("ms")) {
+            return java.time.Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+        }
+        if (s.endsWith("s")) {
+            return java.time.Duration.ofMillis(Math.round(Double.parseDouble(s.substring(0, s.length() - 1)) * 1000));
+        }
+        if (s.endsWith("m")) {
+            return java.time.Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)) * 60);
+        }
+        return java.time.Duration.ofMillis(Long.parseLong(s));
     }
 
     /** Accepts {@code 1000}, {@code 1_000}, {@code 10k}, {@code 2m}. */

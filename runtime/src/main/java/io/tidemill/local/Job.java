@@ -87,22 +87,12 @@ final class Job implements JobHandle {
         a.tasks = tasks;
         a.expect(tasks.size());
         if (options.store() != null) {
-            long firstId = 1;
             List<Long> ids = LoadedCheckpoint.completedIds(options.store());
-            if (!ids.isEmpty()) {
-                firstId = ids.get(ids.size() - 1) + 1;
-            }
+            // After every id in the store, completed or not: a late write of an aborted checkpoint of
+            // an earlier attempt must never land in a new checkpoint's blobs.
+            long firstId = LoadedCheckpoint.highestIdInStore(options.store()) + 1;
             if (restore != null) {
                 firstId = Math.max(firstId, restore.metadata().checkpointId() + 1);
-            }
-            // Never reuse the id of an aborted checkpoint: a late write of the old attempt could land
-            // in the new checkpoint's blobs.
-            for (String key : options.store().list("chk-")) {
-                try {
-                    firstId = Math.max(firstId, Long.parseLong(key.substring(4, key.indexOf('/'))) + 1);
-                } catch (RuntimeException notOurs) {
-                    // a key that is not chk-<id>/...
-                }
             }
             List<CheckpointCoordinator.TaskInfo> infos = new ArrayList<>();
             for (Tasklet t : tasks) {

@@ -2,6 +2,7 @@ package io.tidemill.task;
 
 import io.tidemill.operator.Operator;
 import io.tidemill.operator.OperatorException;
+import io.tidemill.operator.UserFunctionException;
 
 /**
  * Calls the next operator of a chain directly. Failures of that operator are wrapped once, here,
@@ -43,11 +44,7 @@ final class ChainedEmitter implements Emitter {
         }
     }
 
-    /** Window functions carry checked exceptions in a runtime wrapper; report the user's exception. */
     static Throwable unwrap(Throwable e) {
-        if (e.getClass().getSimpleName().equals("WindowFunctionException") && e.getCause() != null) {
-            return e.getCause();
-        }
-        return e;
+        return UserFunctionException.unwrap(e);
     }
 }

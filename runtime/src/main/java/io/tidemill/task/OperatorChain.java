@@ -39,15 +39,26 @@ final class OperatorChain {
         return input;
     }
 
+    /** A call into one operator. */
+    @FunctionalInterface
+    private interface Call {
+        void on(Operator<?, ?> op) throws Exception;
+    }
+
+    /** Calls operator {@code i}, reporting a failure with its name and subtask. */
+    private void call(int i, Call call) {
+        try {
+            call.on(operators[i]);
+        } catch (OperatorException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new OperatorException(names[i], subtask, parallelism, ChainedEmitter.unwrap(e));
+        }
+    }
+
     void finishBatch() {
         for (int i = 0; i < operators.length; i++) {
-            try {
-                operators[i].finishBatch();
-            } catch (OperatorException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new OperatorException(names[i], subtask, parallelism, ChainedEmitter.unwrap(e));
-            }
+            call(i, Operator::finishBatch);
         }
     }
 
@@ -57,13 +68,7 @@ final class OperatorChain {
         for (int i = 0; i < operators.length; i++) {
             if (operators[i].nextProcessingTime() <= now) {
                 fired = true;
-                try {
-                    operators[i].onProcessingTime(now);
-                } catch (OperatorException e) {
-                    throw e;
-                } catch (Exception e) {
-                    throw new OperatorException(names[i], subtask, parallelism, ChainedEmitter.unwrap(e));
-                }
+                call(i, op -> op.onProcessingTime(now));
             }
         }
         return fired;
@@ -81,13 +86,7 @@ final class OperatorChain {
     /** End of all input: each operator in order flushes what it holds into the next. */
     void endInput() {
         for (int i = 0; i < operators.length; i++) {
-            try {
-                operators[i].endInput();
-            } catch (OperatorException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new OperatorException(names[i], subtask, parallelism, ChainedEmitter.unwrap(e));
-            }
+            call(i, Operator::endInput);
         }
         for (Router r : routers) {
             r.emitControl(Control.END_OF_INPUT);
@@ -98,26 +97,14 @@ final class OperatorChain {
     void snapshot(long checkpointId, Map<String, OperatorSnapshot> into) {
         for (int i = 0; i < operators.length; i++) {
             OperatorSnapshot s = new OperatorSnapshot(checkpointId);
-            try {
-                operators[i].snapshotState(s);
-            } catch (OperatorException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new OperatorException(names[i], subtask, parallelism, ChainedEmitter.unwrap(e));
-            }
+            call(i, op -> op.snapshotState(s));
             into.put(ids[i], s);
         }
     }
 
     void notifyCheckpointComplete(long checkpointId) {
         for (int i = 0; i < operators.length; i++) {
-            try {
-                operators[i].notifyCheckpointComplete(checkpointId);
-            } catch (OperatorException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new OperatorException(names[i], subtask, parallelism, ChainedEmitter.unwrap(e));
-            }
+            call(i, op -> op.notifyCheckpointComplete(checkpointId));
         }
     }
 

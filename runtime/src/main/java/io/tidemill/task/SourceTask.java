@@ -74,11 +74,7 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
             return false;
         }
         lastInjected = barrier;
-        long start = System.nanoTime();
-        Map<String, OperatorSnapshot> ops = snapshotOperators(barrier);
-        chain.emitPriorityBarrier(barrier);
-        job.snapshotTaken(barrier, index, () -> io.tidemill.checkpoint.TaskSnapshot.encode(ops),
-                System.nanoTime() - start, 0);
+        takeSnapshot(barrier, 0, true);
         return true;
     }
 

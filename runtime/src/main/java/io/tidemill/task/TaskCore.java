@@ -108,9 +108,18 @@ abstract class TaskCore implements Tasklet {
      * the store is asynchronous.
      */
     final void takeSnapshot(long checkpointId, long alignNanos) throws Exception {
+        takeSnapshot(checkpointId, alignNanos, false);
+    }
+
+    /** With {@code priority}, the barrier overtakes the output queues (unaligned checkpoints). */
+    final void takeSnapshot(long checkpointId, long alignNanos, boolean priority) throws Exception {
         long start = System.nanoTime();
         Map<String, OperatorSnapshot> ops = snapshotOperators(checkpointId);
-        chain.emitBarrier(checkpointId);
+        if (priority) {
+            chain.emitPriorityBarrier(checkpointId);
+        } else {
+            chain.emitBarrier(checkpointId);
+        }
         job.snapshotTaken(checkpointId, index, () -> TaskSnapshot.encode(ops), System.nanoTime() - start,
                 alignNanos);
     }

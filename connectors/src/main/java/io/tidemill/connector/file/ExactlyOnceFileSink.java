@@ -2,7 +2,6 @@ package io.tidemill.connector.file;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tidemill.api.sink.Sink;
 import io.tidemill.api.sink.SinkWriter;
@@ -67,7 +66,8 @@ public final class ExactlyOnceFileSink<T> implements Sink<T> {
 
     private final class Writer implements TransactionalSinkWriter<T, PendingFile> {
         private final int subtask;
-        private final ObjectWriter json = MAPPER.writer();
+        /** The same row encoding as {@link JsonLinesFileSink}. */
+        private final JsonRowWriter rows = new JsonRowWriter(MAPPER);
         private Path current;
         private FileChannel channel;
         private JsonGenerator generator;
@@ -89,7 +89,7 @@ public final class ExactlyOnceFileSink<T> implements Sink<T> {
             if (generator == null) {
                 openFile();
             }
-            json.writeValue(generator, value);
+            rows.write(value, generator);
             generator.writeRaw('\n');
         }
 
