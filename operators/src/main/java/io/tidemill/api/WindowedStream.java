@@ -3,6 +3,7 @@ package io.tidemill.api;
 import io.tidemill.api.function.AggregateFunction;
 import io.tidemill.api.function.ProcessWindowFunction;
 import io.tidemill.api.function.ReduceFunction;
+import io.tidemill.window.AlignedWindowOperator;
 import io.tidemill.window.Trigger;
 import io.tidemill.window.WindowAssigner;
 import io.tidemill.window.WindowOperator;
@@ -89,7 +90,9 @@ public final class WindowedStream<K, T> {
         long lateness = allowedLateness;
         OutputTag<T> tag = lateTag;
         DataStream<R> out = keyed.keyedOperator("window(" + assigner + ")." + kind, List.of(keyed.input.node),
-                () -> new WindowOperator<>(keyed.key, assigner, t, lateness, tag, agg, fn, resultIsElements));
+                () -> AlignedWindowOperator.applies(assigner, t, lateness)
+                        ? new AlignedWindowOperator<>(keyed.key, assigner, tag, agg, fn, resultIsElements)
+                        : new WindowOperator<>(keyed.key, assigner, t, lateness, tag, agg, fn, resultIsElements));
         problems.forEach(out.node::addProblem);
         return out;
     }

@@ -1,0 +1,358 @@
+package io.tidemill.window;
+
+import io.tidemill.api.OutputTag;
+import io.tidemill.api.function.AggregateFunction;
+import io.tidemill.api.function.Collector;
+import io.tidemill.api.function.KeySelector;
+import io.tidemill.api.function.ProcessWindowFunction;
+import io.tidemill.checkpoint.RestoredState;
+import io.tidemill.checkpoint.SnapshotWriter;
+import io.tidemill.checkpoint.codec.StateCopier;
+import io.tidemill.checkpoint.codec.ValueCodec;
+import io.tidemill.operator.Keys;
+import io.tidemill.operator.Operator;
+import io.tidemill.operator.OperatorContext;
+import io.tidemill.operator.OperatorRuntimeContext;
+import io.tidemill.operator.Output;
+import io.tidemill.operator.TimerQueue;
+import io.tidemill.operator.TimerSnapshots;
+import io.tidemill.operator.UserFunctionException;
+import io.tidemill.state.CowHashMap;
+import io.tidemill.state.KeyGroupRange;
+import io.tidemill.state.KeyGroups;
+import io.tidemill.state.StateDescriptor;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Event-time tumbling and sliding windows with the default trigger and no allowed lateness: the
+ * common case, kept by window rather than by key. Every key's window {@code [start, end)} fires at
+ * the same watermark, so one map per window (key to accumulator) replaces per-key timers: a record
+ * costs one hash lookup per window it falls in, and firing a window walks its map once and drops
+ * it. {@code WindowedStream} picks this operator when it applies and {@link WindowOperator}
+ * otherwise; both give the same rows, and their snapshots have the same format.
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>{@link #open} holds the windows that have not fired, sorted by end (then start); a window
+ *       is there iff some record reached it, and it fires (and leaves) when the watermark reaches
+ *       its last timestamp, {@code end - 1}.
+ *   <li>A record is late for a window whose last timestamp is at or below the watermark: that
+ *       window has fired. A record late for all its windows goes to the late side output if there
+ *       is one, else is counted as dropped.
+ *   <li>Accumulators are read for update through {@link CowHashMap#getForUpdate}, so that a
+ *       snapshot being written concurrently keeps seeing the values it captured.
+ * </ul>
+ *
+ * @param <K> key type
+ * @param <IN> input record type
+ * @param <ACC> accumulator type
+ * @param <R> aggregate result type
+ * @param <OUT> output type
+ */
+public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OUT> {
+    private final KeySelector<IN, K> keySelector;
+    private final WindowAssigner assigner;
+    private final OutputTag<IN> lateTag;
+    private final AggregateFunction<IN, ACC, R> aggregate;
+    /** Null when the aggregate's result is the output. */
+    private final ProcessWindowFunction<R, OUT, K> windowFunction;
+    /** True when the accumulator is the list of elements handed to the window function as is. */
+    private final boolean resultIsElements;
+
+    private final ArrayList<Pending<K, ACC>> open = new ArrayList<>();
+    private final Fire fire = new Fire();
+    private OperatorContext ctx;
+    private Output<OUT> out;
+    private KeyGroupRange range;
+    private int maxParallelism;
+    private long watermark = Long.MIN_VALUE;
+    /** Set once the window function asks for keyed state; until then firing skips setting the key. */
+    private boolean functionUsesState;
+
+    // Per-record scratch, to assign windows without allocating a lambda per record.
+    private K currentKey;
+    private IN currentValue;
+    private boolean assignedAny;
+    private Pending<K, ACC> lastHit;
+    private final WindowAssigner.WindowSink addToWindow = this::addToWindow;
+
+    /** True when {@code WindowedStream} can use this operator for windows so configured. */
+    public static boolean applies(WindowAssigner assigner, Trigger trigger, long allowedLateness) {
+        return assigner.isEventTime() && !assigner.isMerging() && trigger == Trigger.eventTime()
+                && allowedLateness == 0;
+    }
+
+    public AlignedWindowOperator(KeySelector<IN, K> keySelector, WindowAssigner assigner, OutputTag<IN> lateTag,
+                                 AggregateFunction<IN, ACC, R> aggregate, ProcessWindowFunction<R, OUT, K> windowFunction,
+                                 boolean resultIsElements) {
+        if (!applies(assigner, Trigger.eventTime(), 0)) {
+            throw new IllegalArgumentException("aligned windows need non-merging event-time windows, not " + assigner);
+        }
+        this.keySelector = keySelector;
+        this.assigner = assigner;
+        this.lateTag = lateTag;
+        this.aggregate = aggregate;
+        this.windowFunction = windowFunction;
+        this.resultIsElements = resultIsElements;
+    }
+
+    @Override
+    public void open(OperatorContext ctx, Output<OUT> out) throws Exception {
+        this.ctx = ctx;
+        this.out = out;
+        this.range = ctx.keyedState().keyGroupRange();
+        this.maxParallelism = ctx.keyedState().maxParallelism();
+        if (windowFunction != null) {
+            windowFunction.open(new OperatorRuntimeContext(ctx) {
+                @Override
+                public <S> S state(StateDescriptor<S> descriptor) {
+                    functionUsesState = true;
+                    if (currentKey != null) {
+                        ctx.keyedState().setCurrentKey(currentKey);
+                    }
+                    return super.state(descriptor);
+                }
+            });
+        }
+    }
+
+    @Override
+    public void processElement(IN value, long timestamp) throws Exception {
+        currentKey = Keys.of(keySelector, value);
+        currentValue = value;
+        assignedAny = false;
+        assigner.assignWindows(timestamp, addToWindow);
+        if (!assignedAny) {
+            if (lateTag != null) {
+                out.emitSide(lateTag, value, timestamp);
+            } else {
+                ctx.countLateRecord();
+            }
+        }
+        currentValue = null;
+    }
+
+    private void addToWindow(long start, long end) {
+        if (end - 1 <= watermark) {
+            return; // fired already
+        }
+        assignedAny = true;
+        Pending<K, ACC> p = lastHit;
+        if (p == null || p.window.start() != start || p.window.end() != end) {
+            p = lastHit = pending(start, end);
+        }
+        ACC acc = p.accs.getForUpdate(currentKey);
+        ACC next = aggregate.add(currentValue, acc == null ? aggregate.createAccumulator() : acc);
+        if (next != acc) {
+            p.accs.put(currentKey, next);
+        }
+    }
+
+    /** The open window {@code [start, end)}, opened if it is not. */
+    private Pending<K, ACC> pending(long start, long end) {
+        int lo = 0;
+        int hi = open.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            TimeWindow w = open.get(mid).window;
+            int c = w.end() != end ? Long.compare(w.end(), end) : Long.compare(w.start(), start);
+            if (c < 0) {
+                lo = mid + 1;
+            } else if (c > 0) {
+                hi = mid - 1;
+            } else {
+                return open.get(mid);
+            }
+        }
+        Pending<K, ACC> p = new Pending<>(new TimeWindow(start, end));
+        open.add(lo, p);
+        return p;
+    }
+
+    @Override
+    public void processWatermark(long wm) throws Exception {
+        watermark = wm;
+        int due = 0;
+        while (due < open.size() && open.get(due).window.maxTimestamp() <= wm) {
+            fire(open.get(due));
+            due++;
+        }
+        if (due > 0) {
+            open.subList(0, due).clear();
+            lastHit = null;
+        }
+        out.emitWatermark(wm);
+    }
+
+    private void fire(Pending<K, ACC> p) {
+        fire.window = p.window;
+        p.accs.forEach(fire);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void emit(K key, ACC acc) throws Exception {
+        R result = aggregate.getResult(acc);
+        if (windowFunction == null) {
+            out.emit((OUT) result, fire.window.maxTimestamp());
+            return;
+        }
+        currentKey = key;
+        if (functionUsesState) {
+            ctx.keyedState().setCurrentKey(key);
+        }
+        Iterable<R> elements = resultIsElements ? (Iterable<R>) result : List.of(result);
+        windowFunction.process(key, fire, elements, fire);
+    }
+
+    /**
+     * Per key group, as {@link WindowOperator} writes it: {@code keys, (key, windows, (start, end,
+     * count, accumulator)*)*}, then empty event and processing-time timer lists. The synchronous part
+     * only captures each window's map (copy-on-write); grouping by key and encoding run deferred.
+     */
+    @Override
+    public void snapshotState(SnapshotWriter writer) throws Exception {
+        ctx.keyedState().snapshot(writer);
+        List<TimeWindow> windows = new ArrayList<>(open.size());
+        List<CowHashMap.Snapshot<K, ACC>> captured = new ArrayList<>(open.size());
+        for (Pending<K, ACC> p : open) {
+            windows.add(p.window);
+            captured.add(p.accs.snapshot());
+        }
+        writer.defer(w -> {
+            try {
+                writeByKeyGroup(windows, captured, w);
+            } finally {
+                captured.forEach(CowHashMap.Snapshot::release);
+            }
+        });
+    }
+
+    private void writeByKeyGroup(List<TimeWindow> windows, List<CowHashMap.Snapshot<K, ACC>> captured,
+                                 SnapshotWriter writer) throws java.io.IOException {
+        List<Map<K, List<Object>>> byGroup = new ArrayList<>(range.size());
+        for (int g = 0; g < range.size(); g++) {
+            byGroup.add(new LinkedHashMap<>());
+        }
+        for (int i = 0; i < windows.size(); i++) {
+            TimeWindow window = windows.get(i);
+            captured.get(i).forEach((key, acc) -> {
+                int g = KeyGroups.keyGroupOf(key, maxParallelism) - range.start();
+                List<Object> l = byGroup.get(g).computeIfAbsent(key, k -> new ArrayList<>(2));
+                l.add(window);
+                l.add(acc);
+            });
+        }
+        for (int g = 0; g < range.size(); g++) {
+            DataOutput o = writer.keyGroup(range.start() + g);
+            o.writeInt(byGroup.get(g).size());
+            for (Map.Entry<K, List<Object>> e : byGroup.get(g).entrySet()) {
+                ValueCodec.write(e.getKey(), o);
+                List<Object> l = e.getValue();
+                o.writeInt(l.size() / 2);
+                for (int j = 0; j < l.size(); j += 2) {
+                    TimeWindow window = (TimeWindow) l.get(j);
+                    o.writeLong(window.start());
+                    o.writeLong(window.end());
+                    o.writeLong(1); // the record count, which only count triggers read
+                    ValueCodec.write(l.get(j + 1), o);
+                }
+            }
+            o.writeInt(0); // event-time timers: this operator has none of its own
+            o.writeInt(0); // processing-time timers
+        }
+    }
+
+    /** Reads windows written by this operator or by {@link WindowOperator}; trigger timers are not needed. */
+    @SuppressWarnings("unchecked")
+    @Override
+    public void restoreState(RestoredState restored) throws Exception {
+        ctx.keyedState().restore(restored);
+        for (int kg = range.start(); kg <= range.end(); kg++) {
+            DataInput in = restored.keyGroup(kg);
+            if (in == null) {
+                continue;
+            }
+            int keys = in.readInt();
+            for (int k = 0; k < keys; k++) {
+                K key = (K) ValueCodec.read(in);
+                int n = in.readInt();
+                for (int i = 0; i < n; i++) {
+                    long start = in.readLong();
+                    long end = in.readLong();
+                    in.readLong(); // count
+                    pending(start, end).accs.put(key, (ACC) ValueCodec.read(in));
+                }
+            }
+            TimerQueue ignored = new TimerQueue();
+            TimerSnapshots.read(in, ignored);
+            TimerSnapshots.read(in, ignored);
+        }
+    }
+
+    /** Number of open (key, window) pairs; for tests and metrics. */
+    public long openWindows() {
+        long n = 0;
+        for (Pending<K, ACC> p : open) {
+            n += p.accs.size();
+        }
+        return n;
+    }
+
+    /** A window that has not fired, with the accumulator of every key that has records in it. */
+    private static final class Pending<K, ACC> {
+        final TimeWindow window;
+        @SuppressWarnings("unchecked")
+        final CowHashMap<K, ACC> accs = new CowHashMap<>(v -> (ACC) StateCopier.copy(v));
+
+        Pending(TimeWindow window) {
+            this.window = window;
+        }
+    }
+
+    /** Walks a firing window's map; the window function's context and collector. */
+    private final class Fire implements java.util.function.BiConsumer<K, ACC>, ProcessWindowFunction.Context,
+            Collector<OUT> {
+        TimeWindow window;
+
+        @Override
+        public void accept(K key, ACC acc) {
+            try {
+                emit(key, acc);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new UserFunctionException(e);
+            }
+        }
+
+        @Override
+        public TimeWindow window() {
+            return window;
+        }
+
+        @Override
+        public long currentWatermark() {
+            return watermark;
+        }
+
+        @Override
+        public long currentProcessingTime() {
+            return ctx.currentProcessingTime();
+        }
+
+        @Override
+        public <X> void output(OutputTag<X> tag, X value) {
+            out.emitSide(tag, value, window.maxTimestamp());
+        }
+
+        @Override
+        public void collect(OUT value) {
+            out.emit(value, window.maxTimestamp());
+        }
+    }
+}
