@@ -47,8 +47,17 @@ public final class CowHashMap<K, V> {
 
     /** {@code copier} makes a private copy of a value (identity for immutable values). */
     public CowHashMap(UnaryOperator<V> copier) {
+        this(copier, 0);
+    }
+
+    /** A map sized to hold {@code expectedSize} entries without growing. */
+    public CowHashMap(UnaryOperator<V> copier, int expectedSize) {
         this.copier = copier;
-        this.table = newTable(MIN_CAPACITY);
+        int capacity = MIN_CAPACITY;
+        while (capacity * 3 / 4 < expectedSize && capacity < (1 << 30)) {
+            capacity *= 2;
+        }
+        this.table = newTable(capacity);
     }
 
     public int size() {

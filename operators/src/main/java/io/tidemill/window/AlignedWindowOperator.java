@@ -79,6 +79,8 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
     private IN currentValue;
     private boolean assignedAny;
     private Pending<K, ACC> lastHit;
+    /** Keys in the window that fired last: new windows are sized for as many, to skip growing. */
+    private int lastFiredKeys;
     private final WindowAssigner.WindowSink addToWindow = this::addToWindow;
 
     /** True when {@code WindowedStream} can use this operator for windows so configured. */
@@ -169,7 +171,7 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
                 return open.get(mid);
             }
         }
-        Pending<K, ACC> p = new Pending<>(new TimeWindow(start, end));
+        Pending<K, ACC> p = new Pending<>(new TimeWindow(start, end), lastFiredKeys);
         open.add(lo, p);
         return p;
     }
@@ -191,6 +193,7 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
 
     private void fire(Pending<K, ACC> p) {
         fire.window = p.window;
+        lastFiredKeys = p.accs.size();
         p.accs.forEach(fire);
     }
 
@@ -306,11 +309,12 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
     /** A window that has not fired, with the accumulator of every key that has records in it. */
     private static final class Pending<K, ACC> {
         final TimeWindow window;
-        @SuppressWarnings("unchecked")
-        final CowHashMap<K, ACC> accs = new CowHashMap<>(v -> (ACC) StateCopier.copy(v));
+        final CowHashMap<K, ACC> accs;
 
-        Pending(TimeWindow window) {
+        @SuppressWarnings("unchecked")
+        Pending(TimeWindow window, int expectedKeys) {
             this.window = window;
+            this.accs = new CowHashMap<>(v -> (ACC) StateCopier.copy(v), expectedKeys);
         }
     }
 
