@@ -7,6 +7,7 @@ import io.tidemill.checkpoint.codec.ValueCodec;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -107,44 +108,62 @@ public final class KeyedStateBackend {
     /**
      * Writes every state table, key group by key group: per group the number of tables that have
      * entries there, then each as {@code name, kind, count, (key, value)*} through {@link ValueCodec}.
+     *
+     * <p>The synchronous part captures each group's map copy-on-write (a copy of its bucket array);
+     * the deferred part, off the task thread, encodes the captured entries and releases them.
      */
     public void snapshot(SnapshotWriter writer) throws IOException {
-        // Synchronous part: a private copy of every table (values copied where they are mutable);
-        // the copy is serialized later, off the task thread.
-        java.util.List<StateTable> copy = new java.util.ArrayList<>();
+        List<Captured> captured = new ArrayList<>(tables.size());
         for (StateTable t : tables.values()) {
-            StateTable c = new StateTable(t.name, t.kind, range.size());
-            for (int g = 0; g < range.size(); g++) {
-                for (Map.Entry<Object, Object> e : t.groups[g].entrySet()) {
-                    c.groups[g].put(e.getKey(), StateCopier.copy(e.getValue()));
+            List<CowHashMap.Snapshot<Object, Object>> groups = new ArrayList<>(range.size());
+            for (CowHashMap<Object, Object> g : t.groups) {
+                groups.add(g.snapshot());
+            }
+            captured.add(new Captured(t.name, t.kind, groups));
+        }
+        writer.defer(w -> {
+            try {
+                write(captured, w);
+            } finally {
+                for (Captured c : captured) {
+                    c.groups.forEach(CowHashMap.Snapshot::release);
                 }
             }
-            copy.add(c);
-        }
-        writer.defer(w -> write(copy, w));
+        });
     }
 
-    private void write(java.util.List<StateTable> tables, SnapshotWriter writer) throws IOException {
+    /** One state table as a snapshot captured it. */
+    private record Captured(String name, StateDescriptor.Kind kind, List<CowHashMap.Snapshot<Object, Object>> groups) {}
+
+    private void write(List<Captured> tables, SnapshotWriter writer) throws IOException {
         for (int g = 0; g < range.size(); g++) {
             int nonEmpty = 0;
-            for (StateTable t : tables) {
-                nonEmpty += t.groups[g].isEmpty() ? 0 : 1;
+            for (Captured t : tables) {
+                nonEmpty += t.groups.get(g).size() == 0 ? 0 : 1;
             }
             // Every group gets a section (possibly a zero count) so that operators can append more
             // per-group state (timers) after it and read it back in the same order.
             DataOutput out = writer.keyGroup(range.start() + g);
             out.writeInt(nonEmpty);
-            for (StateTable t : tables) {
-                HashMap<Object, Object> m = t.groups[g];
-                if (m.isEmpty()) {
+            for (Captured t : tables) {
+                CowHashMap.Snapshot<Object, Object> m = t.groups.get(g);
+                if (m.size() == 0) {
                     continue;
                 }
                 ValueCodec.writeString(t.name, out);
                 out.writeByte(t.kind.ordinal());
                 out.writeInt(m.size());
-                for (Map.Entry<Object, Object> e : m.entrySet()) {
-                    ValueCodec.write(e.getKey(), out);
-                    ValueCodec.write(e.getValue(), out);
+                try {
+                    m.forEach((key, value) -> {
+                        try {
+                            ValueCodec.write(key, out);
+                            ValueCodec.write(value, out);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
+                } catch (UncheckedIOException e) {
+                    throw e.getCause();
                 }
             }
         }
@@ -168,7 +187,7 @@ public final class KeyedStateBackend {
                             + "but the job now registers it as " + registered.kind + ": keep its kind, or give "
                             + "the new state another name");
                 }
-                HashMap<Object, Object> m = tableOf(name, kind).groups[kg - range.start()];
+                CowHashMap<Object, Object> m = tableOf(name, kind).groups[kg - range.start()];
                 int entries = in.readInt();
                 for (int j = 0; j < entries; j++) {
                     Object key = ValueCodec.read(in);
@@ -188,26 +207,29 @@ public final class KeyedStateBackend {
     public long size() {
         long n = 0;
         for (StateTable t : tables.values()) {
-            for (HashMap<Object, Object> m : t.groups) {
+            for (CowHashMap<Object, Object> m : t.groups) {
                 n += m.size();
             }
         }
         return n;
     }
 
-    /** One named state: a map per key group. */
+    /**
+     * One named state: a map per key group. Handles read values that they hand out or mutate with
+     * {@link CowHashMap#getForUpdate}, so that a snapshot being written keeps what it captured.
+     */
     static final class StateTable {
         final String name;
         final StateDescriptor.Kind kind;
-        final HashMap<Object, Object>[] groups;
+        final CowHashMap<Object, Object>[] groups;
 
         @SuppressWarnings("unchecked")
         StateTable(String name, StateDescriptor.Kind kind, int groupCount) {
             this.name = name;
             this.kind = kind;
-            this.groups = new HashMap[groupCount];
+            this.groups = new CowHashMap[groupCount];
             for (int i = 0; i < groupCount; i++) {
-                groups[i] = new HashMap<>();
+                groups[i] = new CowHashMap<>(StateCopier::copy);
             }
         }
     }
@@ -226,7 +248,7 @@ public final class KeyedStateBackend {
         }
 
         /** The current key's group map of this state in backend {@code b}. */
-        final HashMap<Object, Object> group(KeyedStateBackend b) {
+        final CowHashMap<Object, Object> group(KeyedStateBackend b) {
             StateTable t = b == KeyedStateBackend.this ? table : b.tableOf(table.name, table.kind);
             return t.groups[b.currentGroupIndex];
         }
@@ -246,7 +268,7 @@ public final class KeyedStateBackend {
         @Override
         public T value() {
             KeyedStateBackend b = backend();
-            return (T) group(b).get(b.currentKey);
+            return (T) group(b).getForUpdate(b.currentKey); // the caller may mutate it
         }
 
         @Override
@@ -277,7 +299,13 @@ public final class KeyedStateBackend {
         @Override
         public void add(T value) {
             KeyedStateBackend b = backend();
-            ((List<T>) group(b).computeIfAbsent(b.currentKey, k -> new ArrayList<>())).add(value);
+            CowHashMap<Object, Object> g = group(b);
+            List<T> list = (List<T>) g.getForUpdate(b.currentKey);
+            if (list == null) {
+                list = new ArrayList<>();
+                g.put(b.currentKey, list);
+            }
+            list.add(value);
         }
 
         @Override
@@ -299,8 +327,8 @@ public final class KeyedStateBackend {
         @SuppressWarnings("unchecked")
         private Map<K, V> map(boolean create) {
             KeyedStateBackend b = backend();
-            HashMap<Object, Object> g = group(b);
-            Map<K, V> m = (Map<K, V>) g.get(b.currentKey);
+            CowHashMap<Object, Object> g = group(b);
+            Map<K, V> m = (Map<K, V>) (create ? g.getForUpdate(b.currentKey) : g.get(b.currentKey));
             if (m == null && create) {
                 m = new HashMap<>();
                 g.put(b.currentKey, m);
@@ -327,7 +355,8 @@ public final class KeyedStateBackend {
 
         @Override
         public void remove(K mapKey) {
-            Map<K, V> m = map(false);
+            KeyedStateBackend b = backend();
+            Map<K, V> m = (Map<K, V>) group(b).getForUpdate(b.currentKey);
             if (m != null) {
                 m.remove(mapKey);
                 if (m.isEmpty()) {
@@ -368,8 +397,8 @@ public final class KeyedStateBackend {
         @Override
         public void add(T value) {
             KeyedStateBackend b = backend();
-            HashMap<Object, Object> g = group(b);
-            T old = (T) g.get(b.currentKey);
+            CowHashMap<Object, Object> g = group(b);
+            T old = (T) g.getForUpdate(b.currentKey); // the reducer may fold into it
             g.put(b.currentKey, old == null ? value : reducer.apply(old, value));
         }
     }
