@@ -19,14 +19,15 @@ import io.tidemill.checkpoint.codec.StateCopier;
 import io.tidemill.checkpoint.codec.ValueCodec;
 import java.io.DataInput;
 import java.io.DataOutput;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import io.tidemill.state.CowHashMap;
 import io.tidemill.state.KeyGroupRange;
 import io.tidemill.state.KeyGroups;
 import io.tidemill.state.StateDescriptor;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Keyed windows: assigns each record to windows, folds it into each window's accumulator, and emits
@@ -81,7 +82,8 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
     private Output<OUT> out;
     private KeyGroupRange range;
     private int maxParallelism;
-    private HashMap<Object, KeyWindows>[] groups;
+    /** Per owned key group: the open windows of each key, copied on write after a snapshot. */
+    private CowHashMap<Object, KeyWindows>[] groups;
     private long watermark = Long.MIN_VALUE;
     /** Set once the window function asks for keyed state; until then firing skips setting the key. */
     private boolean functionUsesState;
@@ -91,7 +93,7 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
     private IN currentValue;
     private long currentTimestamp;
     private KeyWindows currentWindows;
-    private HashMap<Object, KeyWindows> currentGroup;
+    private CowHashMap<Object, KeyWindows> currentGroup;
     private boolean assignedAny;
     private final WindowAssigner.WindowSink addToWindow = this::addToWindow;
 
@@ -115,9 +117,9 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
         this.out = out;
         this.range = ctx.keyedState().keyGroupRange();
         this.maxParallelism = ctx.keyedState().maxParallelism();
-        this.groups = new HashMap[range.size()];
+        this.groups = new CowHashMap[range.size()];
         for (int i = 0; i < groups.length; i++) {
-            groups[i] = new HashMap<>();
+            groups[i] = new CowHashMap<>(KeyWindows::copy);
         }
         if (windowFunction != null) {
             windowFunction.open(new OperatorRuntimeContext(ctx) {
@@ -141,7 +143,7 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
         currentValue = value;
         currentTimestamp = ts;
         currentGroup = groups[KeyGroups.keyGroupOf(key, maxParallelism) - range.start()];
-        currentWindows = currentGroup.get(key);
+        currentWindows = currentGroup.getForUpdate(key);
         assignedAny = false;
         if (assigner.isMerging()) {
             addToSession(ts);
@@ -336,7 +338,7 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
     private void fireTimer(TimerQueue.Timer t, boolean eventTime, boolean cleanupEntry) {
         currentKey = (K) t.key();
         currentGroup = groups[KeyGroups.keyGroupOf(currentKey, maxParallelism) - range.start()];
-        KeyWindows kw = currentGroup.get(currentKey);
+        KeyWindows kw = currentGroup.getForUpdate(currentKey);
         TimeWindow w = (TimeWindow) t.namespace();
         int i = kw == null ? -1 : kw.indexOf(w.start(), w.end());
         if (i < 0) {
@@ -369,12 +371,12 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
             return;
         }
         List<Object[]> open = new ArrayList<>();
-        for (HashMap<Object, KeyWindows> g : groups) {
-            for (Map.Entry<Object, KeyWindows> e : g.entrySet()) {
-                for (int i = 0; i < e.getValue().size; i++) {
-                    open.add(new Object[] {e.getKey(), e.getValue(), e.getValue().windows[i]});
+        for (CowHashMap<Object, KeyWindows> g : groups) {
+            g.forEach((key, kw) -> {
+                for (int i = 0; i < kw.size; i++) {
+                    open.add(new Object[] {key, kw, kw.windows[i]});
                 }
-            }
+            });
         }
         open.sort(Comparator.comparingLong(o -> ((TimeWindow) o[2]).end()));
         for (Object[] o : open) {
@@ -396,49 +398,49 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
     public void snapshotState(SnapshotWriter writer) throws Exception {
         // Keyed state of the window function first, then windows and timers, in every group's section.
         ctx.keyedState().snapshot(writer);
-        // Synchronous part: a private copy of the windows (accumulators copied where mutable) and of
-        // the timers; the copy is serialized later, off the task thread.
+        // Synchronous part: the timers are copied, each group's windows captured copy-on-write; the
+        // deferred part encodes them off the task thread and releases the capture.
         List<List<TimerQueue.Timer>> event = TimerSnapshots.byKeyGroup(eventTimers, range, maxParallelism);
         List<List<TimerQueue.Timer>> proc = TimerSnapshots.byKeyGroup(processingTimers, range, maxParallelism);
-        Object[][] captured = new Object[groups.length][];
-        for (int g = 0; g < groups.length; g++) {
-            Object[] c = new Object[groups[g].size() * 4];
-            int j = 0;
-            for (Map.Entry<Object, KeyWindows> e : groups[g].entrySet()) {
-                KeyWindows kw = e.getValue();
-                Object[] accs = new Object[kw.size];
-                for (int i = 0; i < kw.size; i++) {
-                    accs[i] = StateCopier.copy(kw.accs[i]);
-                }
-                c[j++] = e.getKey();
-                c[j++] = java.util.Arrays.copyOf(kw.windows, kw.size);
-                c[j++] = java.util.Arrays.copyOf(kw.counts, kw.size);
-                c[j++] = accs;
-            }
-            captured[g] = c;
+        List<CowHashMap.Snapshot<Object, KeyWindows>> captured = new ArrayList<>(groups.length);
+        for (CowHashMap<Object, KeyWindows> g : groups) {
+            captured.add(g.snapshot());
         }
         writer.defer(w -> {
-            for (int g = 0; g < captured.length; g++) {
-                DataOutput out = w.keyGroup(range.start() + g);
-                Object[] c = captured[g];
-                out.writeInt(c.length / 4);
-                for (int j = 0; j < c.length; j += 4) {
-                    TimeWindow[] windows = (TimeWindow[]) c[j + 1];
-                    long[] counts = (long[]) c[j + 2];
-                    Object[] accs = (Object[]) c[j + 3];
-                    ValueCodec.write(c[j], out);
-                    out.writeInt(windows.length);
-                    for (int i = 0; i < windows.length; i++) {
-                        out.writeLong(windows[i].start());
-                        out.writeLong(windows[i].end());
-                        out.writeLong(counts[i]);
-                        ValueCodec.write(accs[i], out);
-                    }
+            try {
+                for (int g = 0; g < captured.size(); g++) {
+                    DataOutput out = w.keyGroup(range.start() + g);
+                    writeWindows(captured.get(g), out);
+                    TimerSnapshots.write(event.get(g), out);
+                    TimerSnapshots.write(proc.get(g), out);
                 }
-                TimerSnapshots.write(event.get(g), out);
-                TimerSnapshots.write(proc.get(g), out);
+            } finally {
+                captured.forEach(CowHashMap.Snapshot::release);
             }
         });
+    }
+
+    private static void writeWindows(CowHashMap.Snapshot<Object, KeyWindows> windows, DataOutput out)
+            throws IOException {
+        out.writeInt(windows.size());
+        try {
+            windows.forEach((key, kw) -> {
+                try {
+                    ValueCodec.write(key, out);
+                    out.writeInt(kw.size);
+                    for (int i = 0; i < kw.size; i++) {
+                        out.writeLong(kw.windows[i].start());
+                        out.writeLong(kw.windows[i].end());
+                        out.writeLong(kw.counts[i]);
+                        ValueCodec.write(kw.accs[i], out);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     /** Cleanup timers are not written: every restored window gets its own again. */
@@ -473,13 +475,11 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
 
     /** Number of open (key, window) pairs; for tests and metrics. */
     public long openWindows() {
-        long n = 0;
-        for (HashMap<Object, KeyWindows> g : groups) {
-            for (KeyWindows kw : g.values()) {
-                n += kw.size;
-            }
+        long[] n = {0};
+        for (CowHashMap<Object, KeyWindows> g : groups) {
+            g.forEach((key, kw) -> n[0] += kw.size);
         }
-        return n;
+        return n[0];
     }
 
     /** The open windows of one key: small parallel arrays, scanned linearly (a key has few windows). */
@@ -488,6 +488,19 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
         Object[] accs = new Object[2];
         long[] counts = new long[2];
         int size;
+
+        /** A private copy, accumulators included, for a write after a snapshot captured this one. */
+        KeyWindows copy() {
+            KeyWindows c = new KeyWindows();
+            c.windows = windows.clone();
+            c.counts = counts.clone();
+            c.accs = new Object[accs.length];
+            for (int i = 0; i < size; i++) {
+                c.accs[i] = StateCopier.copy(accs[i]);
+            }
+            c.size = size;
+            return c;
+        }
 
         /** The window containing {@code w}, or -1. */
         int indexOfCover(TimeWindow w) {
