@@ -6,29 +6,43 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tidemill.api.sink.Sink;
 import io.tidemill.api.sink.SinkWriter;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Writes records as JSON lines through Jackson (records and POJOs; default typing off; plain records
- * through {@link JsonRowWriter}, which writes them as Jackson would, faster). Either one
- * part file per subtask in a directory ({@code part-<subtask>.jsonl}), or a single file, in which case
- * the sink must run at parallelism 1. Files are flushed and closed at the end of input.
+ * through {@link JsonRowWriter}, which writes them as Jackson would, faster). Either one part file
+ * per subtask in a directory ({@code part-<subtask>.jsonl}), or a single file shared by all subtasks
+ * of the process. Files are flushed and closed at the end of input.
+ *
+ * <p>In a shared file, each subtask formats its rows into a buffer of its own and appends it to the
+ * file in chunks of whole lines, so formatting runs in parallel and lines never interleave. The
+ * order of lines from different subtasks is not defined (it is not at parallelism above 1 anyway).
  */
 public final class JsonLinesFileSink<T> implements Sink<T> {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
+    /** A subtask appends to a shared file once it has this much formatted. */
+    private static final int CHUNK = 1 << 16;
 
     private final Path path;
     private final boolean singleFile;
+    /** The shared file while any subtask writes to it; guarded by {@code this}. */
+    private FileChannel shared;
+    private int sharedWriters;
 
     private JsonLinesFileSink(Path path, boolean singleFile) {
         this.path = path;
         this.singleFile = singleFile;
     }
 
-    /** All records in one file; use with {@code .setParallelism(1)} on the sink. */
+    /** All records in one file, at any parallelism (in one process). */
     public static <T> JsonLinesFileSink<T> toFile(Path file) {
         return new JsonLinesFileSink<>(file, true);
     }
@@ -46,15 +60,12 @@ public final class JsonLinesFileSink<T> implements Sink<T> {
 
     @Override
     public SinkWriter<T> createWriter(int subtask, int parallelism) throws Exception {
-        if (singleFile && parallelism != 1) {
-            throw new IllegalStateException("a single-file sink needs parallelism 1, was " + parallelism
-                    + "; use toDirectory(...) or setParallelism(1) on the sink");
+        if (singleFile) {
+            return sharedFileWriter();
         }
-        Path file = singleFile ? path : path.resolve("part-" + subtask + ".jsonl");
-        if (file.toAbsolutePath().getParent() != null) {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-        }
-        OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+        Path file = path.resolve("part-" + subtask + ".jsonl");
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), CHUNK);
         JsonGenerator gen = MAPPER.getFactory().createGenerator(os);
         gen.setRootValueSeparator(null);
         JsonRowWriter rows = new JsonRowWriter(MAPPER);
@@ -80,5 +91,83 @@ public final class JsonLinesFileSink<T> implements Sink<T> {
                 }
             }
         };
+    }
+
+    /** The first writer (re)creates the file; the last one to close closes it. */
+    private synchronized FileChannel openShared() throws IOException {
+        if (shared == null) {
+            Path parent = path.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            shared = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+        }
+        sharedWriters++;
+        return shared;
+    }
+
+    private synchronized void append(FileChannel file, ByteBuffer lines) throws IOException {
+        while (lines.hasRemaining()) {
+            file.write(lines);
+        }
+    }
+
+    private synchronized void closeShared(FileChannel file) throws IOException {
+        if (--sharedWriters == 0 && shared == file) {
+            shared = null;
+            file.close();
+        }
+    }
+
+    private SinkWriter<T> sharedFileWriter() throws IOException {
+        FileChannel file = openShared();
+        Lines buffer = new Lines();
+        JsonGenerator gen = MAPPER.getFactory().createGenerator(buffer);
+        gen.setRootValueSeparator(null);
+        JsonRowWriter rows = new JsonRowWriter(MAPPER);
+        return new SinkWriter<>() {
+            private boolean closed;
+
+            @Override
+            public void write(T value, long timestamp) throws Exception {
+                rows.write(value, gen);
+                gen.writeRaw('\n');
+                if (buffer.size() + gen.getOutputBuffered() >= CHUNK) {
+                    appendAll();
+                }
+            }
+
+            /** Appends everything formatted so far: whole lines, since it is called after a newline. */
+            private void appendAll() throws IOException {
+                gen.flush();
+                append(file, buffer.bytes());
+                buffer.reset();
+            }
+
+            @Override
+            public void finish() throws Exception {
+                appendAll();
+            }
+
+            @Override
+            public void close() throws Exception {
+                if (!closed) {
+                    closed = true;
+                    closeShared(file);
+                }
+            }
+        };
+    }
+
+    /** A growable byte buffer whose content can be written without a copy. */
+    private static final class Lines extends ByteArrayOutputStream {
+        Lines() {
+            super(CHUNK + 1024);
+        }
+
+        ByteBuffer bytes() {
+            return ByteBuffer.wrap(buf, 0, count);
+        }
     }
 }

@@ -30,6 +30,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * {@code tidemill nexmark}: runs a Nexmark query on a file or the generator on an embedded cluster,
@@ -175,16 +176,17 @@ public final class NexmarkCommand implements Command {
             }
         }
         if (exactlyOnce) {
-            counter.count.set(countCommittedRows(output));
+            counter.count.reset();
+            counter.count.add(countCommittedRows(output));
         }
         double secs = result.duration().toNanos() / 1e9;
         if (output == null) {
-            System.out.println("first " + counter.firstRows.size() + " of " + counter.count.get() + " rows:");
+            System.out.println("first " + counter.firstRows.size() + " of " + counter.count.sum() + " rows:");
             counter.firstRows.forEach(System.out::println);
         }
         System.err.printf("done: %s  events %,d  seconds %.2f  events/s %,.0f  rows %,d  dead letters %,d  "
                         + "late %,d%s%n", query, result.recordsIn(), secs, result.recordsIn() / Math.max(secs, 1e-9),
-                counter.count.get(), deadLetters == null ? 0 : deadLetters.count(), result.lateRecordsDropped(),
+                counter.count.sum(), deadLetters == null ? 0 : deadLetters.count(), result.lateRecordsDropped(),
                 output == null ? "" : "  output " + output);
         return 0;
     }
@@ -244,7 +246,9 @@ public final class NexmarkCommand implements Command {
 
     /** Counts rows, keeps the first few, and passes them to an optional file sink. */
     private static final class RowCounter<T> implements Sink<T> {
-        final AtomicLong count = new AtomicLong();
+        /** Rows written; subtasks add to it without contending for one counter. */
+        final LongAdder count = new LongAdder();
+        private final AtomicLong kept = new AtomicLong();
         final List<String> firstRows = Collections.synchronizedList(new ArrayList<>());
         private final Sink<T> inner;
         private final int keep;
@@ -265,7 +269,8 @@ public final class NexmarkCommand implements Command {
             return new SinkWriter<>() {
                 @Override
                 public void write(T value, long timestamp) throws Exception {
-                    if (count.incrementAndGet() <= keep) {
+                    count.increment();
+                    if (kept.get() < keep && kept.incrementAndGet() <= keep) {
                         firstRows.add(String.valueOf(value));
                     }
                     if (w != null) {

@@ -45,7 +45,7 @@ public final class NexmarkJob {
     @SuppressWarnings("unchecked")
     private static Pipeline withQuery(String query, DataStream<NexmarkEvent> events, Sink<Object> sink) {
         DataStream<Object> rows = (DataStream<Object>) NexmarkQueries.build(query, events);
-        rows.sinkTo(sink, "output").setParallelism(1);
+        rows.sinkTo(sink, "output");
         return events.pipeline();
     }
 }
