@@ -28,6 +28,16 @@ public record LoadedCheckpoint(String prefix, CheckpointMetadata metadata,
                 : OperatorSnapshot.restored(metadata.checkpointId(), subtasks);
     }
 
+    /** True if some subtask of the operator saved keyed or operator state (stateless ones save none). */
+    public boolean hasState(String operatorId) {
+        for (OperatorSnapshot.Decoded d : operators.getOrDefault(operatorId, List.of())) {
+            if (!d.keyGroups().isEmpty() || d.operatorState().length > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Reads the snapshot under {@code prefix}; throws if any part is missing or corrupt. */
     public static LoadedCheckpoint load(SnapshotStore store, String prefix) throws IOException {
         byte[] meta = store.get(prefix + "/_metadata");

@@ -102,6 +102,18 @@ public class DataStream<T> {
         return this;
     }
 
+    /**
+     * Gives the operator producing this stream a stable id, under which snapshots keep its state.
+     * Without one, an operator's state is keyed by its position in the pipeline, so a savepoint
+     * only restores into the same pipeline; with uids on the stateful operators, operators may be
+     * added (they start empty) or moved. Letters, digits, '.', '_' and '-'; unique in the pipeline.
+     */
+    public DataStream<T> uid(String uid) {
+        requireOperator("uid");
+        node.setUid(uid);
+        return this;
+    }
+
     /** Sets the parallelism of the operator producing this stream. */
     public DataStream<T> setParallelism(int parallelism) {
         requireOperator("setParallelism");

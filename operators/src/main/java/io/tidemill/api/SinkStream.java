@@ -15,6 +15,12 @@ public final class SinkStream {
         return this;
     }
 
+    /** The sink's stable id in snapshots; see {@link DataStream#uid}. */
+    public SinkStream uid(String uid) {
+        node.setUid(uid);
+        return this;
+    }
+
     public SinkStream setParallelism(int parallelism) {
         node.setParallelism(parallelism);
         return this;

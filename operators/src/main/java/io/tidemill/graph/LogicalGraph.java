@@ -61,6 +61,14 @@ public final class LogicalGraph {
                 errors.add("operator '" + n.name() + "': parallelism must be positive, was " + n.parallelism());
             }
         }
+        java.util.Map<String, Node> uids = new java.util.HashMap<>();
+        for (Node n : nodes) {
+            Node other = n.uid() == null ? null : uids.putIfAbsent(n.uid(), n);
+            if (other != null) {
+                errors.add("operator '" + n.name() + "': uid '" + n.uid() + "' is already the uid of operator '"
+                        + other.name() + "'; every uid must be unique");
+            }
+        }
         if (nodes.stream().noneMatch(n -> n.kind() == Node.Kind.SINK)) {
             errors.add("the pipeline has no sink: add one with sinkTo(...) or print()");
         } else {

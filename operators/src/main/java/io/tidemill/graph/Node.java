@@ -21,6 +21,7 @@ public final class Node {
     private final int id;
     private final Kind kind;
     private String name;
+    private String uid;
     private int parallelism = -1;
     private final List<Input> inputs;
     private final OperatorFactory<?, ?> factory;
@@ -83,6 +84,20 @@ public final class Node {
 
     public void setName(String name) {
         this.name = name;
+    }
+
+    /** The stable id its state is saved under, or null: then its position in the pipeline is. */
+    public String uid() {
+        return uid;
+    }
+
+    /** See {@link #uid()}; an id that is not {@code [A-Za-z0-9._-]+} becomes a problem of this node. */
+    public void setUid(String uid) {
+        if (uid == null || !uid.matches("[A-Za-z0-9._-]+")) {
+            addProblem("uid must be letters, digits, '.', '_' or '-', was '" + uid + "'");
+            return;
+        }
+        this.uid = uid;
     }
 
     /** The parallelism set on this node, or -1 for the pipeline's default. */

@@ -71,7 +71,7 @@ public final class TaskBuilder {
 
     /** The id of a node's state in snapshots: stable as long as the job builds the same pipeline. */
     public static String operatorId(Node n) {
-        return "n" + n.id();
+        return n.uid() != null ? "u:" + n.uid() : "n" + n.id();
     }
 
     private RestoredState stateOf(Node n) {
@@ -120,10 +120,16 @@ public final class TaskBuilder {
     }
 
     /**
-     * Refuses a snapshot whose operators are not exactly this job's (the pipeline changed). Every
-     * operator of the snapshotted job has an entry in it, stateless ones too; and operator ids follow
-     * the order operators were added to the pipeline, so an added operator shifts the ids of those
-     * after it: restoring anyway would hand their state to the wrong operators.
+     * Refuses a snapshot that does not fit this job (the pipeline changed). Operators without a uid
+     * are known by their position ({@code n<k>}), so adding or removing one shifts the ids of those
+     * after it, and restoring would hand their state to the wrong operators. Hence:
+     * <ul>
+     *   <li>while the snapshot holds state under positions, the operators must be exactly the
+     *       snapshot's (stateless ones too: an extra or missing one reveals a shift);
+     *   <li>when all its state is under uids, positions carry none and may shift: only state saved
+     *       for a uid this job does not have is refused (it would be lost), and operators the
+     *       snapshot lacks are new and start empty.
+     * </ul>
      */
     private void checkRestoreMatches() {
         if (restore == null) {
@@ -136,18 +142,23 @@ public final class TaskBuilder {
             }
             ids.add(channelStateId(v.head()));
         }
+        boolean positionsHoldState = restore.operators().keySet().stream()
+                .anyMatch(id -> !id.startsWith("u:") && !id.startsWith("in:u:") && restore.hasState(id));
         for (String id : restore.operators().keySet()) {
-            if (!ids.contains(id)) {
+            if (!ids.contains(id) && (positionsHoldState || restore.hasState(id))) {
                 throw new IllegalStateException("snapshot " + restore.prefix() + " has state for operator " + id
                         + ", which this job does not have: the pipeline changed since the snapshot was taken");
             }
         }
+        if (!positionsHoldState) {
+            return;
+        }
         for (Vertex v : plan.vertices()) {
             for (Node n : v.chain()) {
-                if (!restore.operators().containsKey(operatorId(n))) {
+                if (n.uid() == null && !restore.operators().containsKey(operatorId(n))) {
                     throw new IllegalStateException("snapshot " + restore.prefix() + " has no state for operator "
                             + operatorId(n) + " ('" + n.name() + "') of this job: the pipeline changed since the "
-                            + "snapshot was taken");
+                            + "snapshot was taken (give stateful operators a uid() to allow such changes)");
                 }
             }
         }

@@ -115,6 +115,19 @@ class PipelineErrorsTest {
         assertContains(e.getMessage(), "parallelism must be positive");
     }
 
+    @Test
+    void duplicateOrMalformedUidsAreRejectedAtSubmitNamingTheOperators() {
+        // given
+        Pipeline pipeline = Pipeline.create().setParallelism(1);
+        numbers(pipeline).map(v -> v).name("first").uid("same").map(v -> v).name("second").uid("same")
+                .map(v -> v).name("third").uid("has space").sinkTo(new CollectSink<>());
+
+        // when, then
+        InvalidPipelineException e = assertRejected(pipeline);
+        assertContains(e.getMessage(), "operator 'second': uid 'same' is already the uid of operator 'first'");
+        assertContains(e.getMessage(), "operator 'third': uid must be letters, digits");
+    }
+
     static Stream<Arguments> badArguments() {
         return Stream.of(
                 bad("pipeline parallelism 0", () -> Pipeline.create().setParallelism(0), "parallelism must be positive"),

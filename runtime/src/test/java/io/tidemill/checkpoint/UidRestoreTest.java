@@ -1,0 +1,88 @@
+package io.tidemill.checkpoint;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tidemill.api.DataStream;
+import io.tidemill.api.Pipeline;
+import io.tidemill.api.source.GeneratorSource;
+import io.tidemill.checkpoint.store.FileSnapshotStore;
+import io.tidemill.connector.file.ExactlyOnceFileSink;
+import io.tidemill.local.JobHandle;
+import io.tidemill.local.JobOptions;
+import io.tidemill.local.LocalCluster;
+import io.tidemill.local.RestartStrategy;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A savepoint restores into a changed pipeline when its stateful operators carry uids. */
+class UidRestoreTest {
+    private static final long EVENTS = 40_000;
+
+    @TempDir
+    Path dir;
+
+    /** The windowed job; {@code changed} adds an operator before the window, {@code uids} names the stateful ones. */
+    private static Pipeline job(long rate, boolean changed, boolean uids, Path out) {
+        Pipeline p = Pipeline.create().setName("uids").setParallelism(2);
+        GeneratorSource<CheckpointJobs.Event> source = GeneratorSource.bounded(EVENTS,
+                i -> new CheckpointJobs.Event(i % 37, i * 5, i));
+        DataStream<CheckpointJobs.Event> in = p.fromSource(rate > 0 ? source.withRate(rate) : source,
+                CheckpointJobs.STRATEGY, "events");
+        if (uids) {
+            in.uid("events");
+        }
+        if (changed) {
+            in = in.filter(e -> e.value() >= 0).name("added-filter");
+        }
+        DataStream<CheckpointJobs.Row> windows = CheckpointJobs.sumPerKeyAndSecond(in);
+        var sink = windows.sinkTo(new ExactlyOnceFileSink<>(out), "sink");
+        if (uids) {
+            windows.uid("sums");
+            sink.uid("output");
+        }
+        return p;
+    }
+
+    private String savepointOfFirstVersion(LocalCluster cluster, FileSnapshotStore store, boolean uids, Path out)
+            throws Exception {
+        JobHandle job = cluster.submit(job(20_000, false, uids, out), new JobOptions(CheckpointConfig.DISABLED, store,
+                RestartStrategy.NONE, false, null));
+        await().atMost(Duration.ofSeconds(10)).until(() -> job.recordsIn() > EVENTS / 4);
+        CheckpointCoordinator.Completed sp = job.stopWithSavepoint("v1").get();
+        job.join();
+        assertTrue(job.recordsIn() < EVENTS, "stopped before the end");
+        return sp.prefix();
+    }
+
+    @Test
+    void givenUidsOnTheStatefulOperators_whenAnOperatorIsAdded_thenTheSavepointRestoresAndNothingIsLost()
+            throws Exception {
+        FileSnapshotStore store = new FileSnapshotStore(dir.resolve("state"));
+        Path out = dir.resolve("out");
+        try (LocalCluster cluster = LocalCluster.start(2)) {
+            String savepoint = savepointOfFirstVersion(cluster, store, true, out);
+            JobHandle resumed = cluster.submit(job(0, true, true, out),
+                    JobOptions.DEFAULT.withRestoreFrom(new JobOptions.SnapshotSource(store, savepoint)));
+            resumed.join();
+        }
+        assertEquals(CheckpointJobs.expectedRows(EVENTS), CheckpointJobs.committedRows(out));
+    }
+
+    @Test
+    void givenNoUids_whenAnOperatorIsAdded_thenRestoreIsRefusedRatherThanStateMisplaced() throws Exception {
+        FileSnapshotStore store = new FileSnapshotStore(dir.resolve("state"));
+        Path out = dir.resolve("out");
+        try (LocalCluster cluster = LocalCluster.start(2)) {
+            String savepoint = savepointOfFirstVersion(cluster, store, false, out);
+            Exception e = assertThrows(Exception.class, () -> cluster.submit(job(0, true, false, out),
+                    JobOptions.DEFAULT.withRestoreFrom(new JobOptions.SnapshotSource(store, savepoint))).join());
+            assertTrue(String.valueOf(e.getMessage()).contains("the pipeline changed since the snapshot was taken"),
+                    e.getMessage());
+        }
+    }
+}
