@@ -80,6 +80,14 @@ public class DataStream<T> {
         return new KeyedStream<>(this, key);
     }
 
+    /**
+     * Groups the whole stream (not keyed) into event-time tumbling or sliding windows, aggregated in
+     * parallel: see {@link AllWindowedStream}.
+     */
+    public AllWindowedStream<T> windowAll(io.tidemill.window.WindowAssigner assigner) {
+        return new AllWindowedStream<>(this, assigner);
+    }
+
     /** Distributes records round robin over the next operator's subtasks. */
     public DataStream<T> rebalance() {
         return new DataStream<>(pipeline, pipeline.graph().addPartition(node, Partitioning.REBALANCE));

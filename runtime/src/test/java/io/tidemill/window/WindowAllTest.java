@@ -1,0 +1,153 @@
+package io.tidemill.window;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tidemill.api.Aggregates;
+import io.tidemill.api.DataStream;
+import io.tidemill.api.JobResult;
+import io.tidemill.api.Pipeline;
+import io.tidemill.api.function.Collector;
+import io.tidemill.api.function.ProcessAllWindowFunction;
+import io.tidemill.api.function.ProcessWindowFunction;
+import io.tidemill.api.sink.CollectSink;
+import io.tidemill.graph.InvalidPipelineException;
+import io.tidemill.local.LocalCluster;
+import io.tidemill.watermark.WatermarkStrategy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Non-keyed windows aggregated in parallel (a local step per subtask, then a merge): every record
+ * counts toward its windows' single result, at any parallelism, as a plain loop computes it.
+ */
+class WindowAllTest {
+    /** A value with its event time. */
+    record Event(long ts, long value) {}
+
+    private static final WatermarkStrategy<Event> BOUNDED = WatermarkStrategy.<Event>forBoundedOutOfOrderness(
+            Duration.ofMillis(400)).withTimestampAssigner((e, ts) -> e.ts());
+
+    /** Timestamps {@code 3 i} plus up to 399 ms of disorder: within the bound, so nothing is late. */
+    private static List<Event> disordered(int n, long seed) {
+        Random r = new Random(seed);
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            events.add(new Event(3L * i + r.nextInt(400), i));
+        }
+        return events;
+    }
+
+    /** {@code start:end:sum} of every window with records, by a plain loop over the windows of each event. */
+    private static List<String> expected(List<Event> events, WindowAssigner assigner) {
+        Map<String, Long> sums = new TreeMap<>();
+        for (Event e : events) {
+            assigner.assignWindows(e.ts(), (start, end) -> sums.merge(start + ":" + end, e.value(), Long::sum));
+        }
+        List<String> rows = new ArrayList<>();
+        sums.forEach((w, sum) -> rows.add(w + ":" + sum));
+        rows.sort(null);
+        return rows;
+    }
+
+    /** The window's sum as {@code start:end:sum}. */
+    static final class Format extends ProcessAllWindowFunction<Long, String> {
+        @Override
+        public void process(ProcessWindowFunction.Context ctx, Iterable<Long> sums, Collector<String> out) {
+            out.collect(ctx.window().start() + ":" + ctx.window().end() + ":" + sums.iterator().next());
+        }
+    }
+
+    private record Run(List<String> rows, JobResult result) {}
+
+    private static Run run(List<Event> events, int parallelism,
+                           Function<DataStream<Event>, DataStream<String>> windows) {
+        Pipeline p = Pipeline.create().setParallelism(parallelism);
+        CollectSink<String> sink = new CollectSink<>();
+        windows.apply(p.fromCollection(events, BOUNDED)).sinkTo(sink);
+        JobResult result;
+        try (LocalCluster cluster = LocalCluster.start(2)) {
+            result = cluster.execute(p);
+        }
+        List<String> rows = new ArrayList<>(sink.values());
+        rows.sort(null);
+        return new Run(rows, result);
+    }
+
+    @ParameterizedTest(name = "parallelism {0}")
+    @ValueSource(ints = {1, 2, 4})
+    void tumblingWindowsOverTheWholeStreamEqualAPlainLoop(int parallelism) {
+        List<Event> events = disordered(20_000, 1);
+        TumblingWindows windows = TumblingWindows.eventTime(Duration.ofMillis(1000));
+
+        Run run = run(events, parallelism, s -> s.windowAll(windows)
+                .aggregate(Aggregates.<Event>sum(Event::value), new Format()));
+
+        assertEquals(expected(events, windows), run.rows());
+        assertEquals(0, run.result().lateRecordsDropped());
+    }
+
+    @ParameterizedTest(name = "parallelism {0}")
+    @ValueSource(ints = {1, 2, 4})
+    void slidingWindowsWhoseSizeIsNoMultipleOfTheSlideEqualAPlainLoop(int parallelism) {
+        List<Event> events = disordered(20_000, 2);
+        SlidingWindows windows = SlidingWindows.eventTime(Duration.ofMillis(1000), Duration.ofMillis(400));
+
+        Run run = run(events, parallelism, s -> s.windowAll(windows)
+                .aggregate(Aggregates.<Event>sum(Event::value), new Format()));
+
+        assertEquals(expected(events, windows), run.rows());
+    }
+
+    @Test
+    void lateRecordsAreJudgedAsAKeyedWindowJudgesThem() {
+        // every 50th record is 3 s behind: later than the 400 ms bound allows, so late for some or all
+        // of its windows
+        List<Event> events = new ArrayList<>(disordered(10_000, 3));
+        for (int i = 0; i < events.size(); i += 50) {
+            Event e = events.get(i);
+            events.set(i, new Event(Math.max(0, e.ts() - 3_000), e.value()));
+        }
+        SlidingWindows windows = SlidingWindows.eventTime(Duration.ofMillis(2000), Duration.ofMillis(1000));
+
+        Run all = run(events, 1, s -> s.windowAll(windows)
+                .aggregate(Aggregates.<Event>sum(Event::value), new Format()));
+        Run keyed = run(events, 1, s -> s.keyBy(e -> 0L).window(windows)
+                .aggregate(Aggregates.<Event>sum(Event::value), new ProcessWindowFunction<Long, String, Long>() {
+                    @Override
+                    public void process(Long key, Context ctx, Iterable<Long> sums, Collector<String> out) {
+                        out.collect(ctx.window().start() + ":" + ctx.window().end() + ":" + sums.iterator().next());
+                    }
+                }));
+
+        assertTrue(keyed.result().lateRecordsDropped() > 0, "the input has records late for all their windows");
+        assertEquals(keyed.rows(), all.rows());
+        assertEquals(keyed.result().lateRecordsDropped(), all.result().lateRecordsDropped());
+    }
+
+    @Test
+    void sessionWindowsOverTheWholeStreamAreRejectedNamingTheOperator() {
+        Pipeline p = Pipeline.create();
+        p.fromCollection(List.of(new Event(1, 1)), BOUNDED)
+                .windowAll(SessionWindows.eventTime(Duration.ofSeconds(1)))
+                .aggregate(Aggregates.<Event>sum(Event::value))
+                .sinkTo(new CollectSink<>());
+
+        InvalidPipelineException e = assertThrows(InvalidPipelineException.class, () -> {
+            try (LocalCluster cluster = LocalCluster.start(1)) {
+                cluster.execute(p);
+            }
+        });
+        assertTrue(e.getMessage().contains("windowAll supports event-time tumbling and sliding windows"),
+                e.getMessage());
+    }
+}
