@@ -85,10 +85,12 @@ public final class KeyedProcessOperator<K, IN, OUT> implements Operator<IN, OUT>
     public void snapshotState(SnapshotWriter writer) throws Exception {
         state.snapshot(writer);
         KeyGroupRange range = state.keyGroupRange();
-        List<List<TimerQueue.Timer>> event = TimerSnapshots.byKeyGroup(eventTimers, range, state.maxParallelism());
-        List<List<TimerQueue.Timer>> proc = TimerSnapshots.byKeyGroup(processingTimers, range,
-                state.maxParallelism());
+        int maxParallelism = state.maxParallelism();
+        TimerQueue.Timer[] eventCaptured = TimerSnapshots.capture(eventTimers);
+        TimerQueue.Timer[] procCaptured = TimerSnapshots.capture(processingTimers);
         writer.defer(w -> {
+            List<List<TimerQueue.Timer>> event = TimerSnapshots.byKeyGroup(eventCaptured, range, maxParallelism);
+            List<List<TimerQueue.Timer>> proc = TimerSnapshots.byKeyGroup(procCaptured, range, maxParallelism);
             for (int g = 0; g < range.size(); g++) {
                 DataOutput out = w.keyGroup(range.start() + g);
                 TimerSnapshots.write(event.get(g), out);

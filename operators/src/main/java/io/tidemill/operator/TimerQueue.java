@@ -53,8 +53,8 @@ public final class TimerQueue {
     }
 
     /** Every live timer, in no particular order (for snapshots). */
-    public Iterable<Timer> live() {
-        return live;
+    public Timer[] liveTimers() {
+        return live.toArray(new Timer[0]);
     }
 
     public int size() {

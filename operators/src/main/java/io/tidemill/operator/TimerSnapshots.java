@@ -13,13 +13,22 @@ import java.util.List;
 public final class TimerSnapshots {
     private TimerSnapshots() {}
 
-    /** The live timers of {@code queue}, bucketed by key group index within {@code range}. */
-    public static List<List<TimerQueue.Timer>> byKeyGroup(TimerQueue queue, KeyGroupRange range, int maxParallelism) {
+    /**
+     * The synchronous part of a snapshot: the live timers of {@code queue} as they are now, in an
+     * array (timers are immutable, so this is a copy of references, without hashing).
+     */
+    public static TimerQueue.Timer[] capture(TimerQueue queue) {
+        return queue.liveTimers();
+    }
+
+    /** Captured timers bucketed by key group index within {@code range}; for the deferred part. */
+    public static List<List<TimerQueue.Timer>> byKeyGroup(TimerQueue.Timer[] timers, KeyGroupRange range,
+                                                          int maxParallelism) {
         List<List<TimerQueue.Timer>> groups = new ArrayList<>(range.size());
         for (int i = 0; i < range.size(); i++) {
             groups.add(new ArrayList<>());
         }
-        for (TimerQueue.Timer t : queue.live()) {
+        for (TimerQueue.Timer t : timers) {
             groups.get(KeyGroups.keyGroupOf(t.key(), maxParallelism) - range.start()).add(t);
         }
         return groups;

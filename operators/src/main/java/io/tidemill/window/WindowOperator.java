@@ -398,16 +398,18 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
     public void snapshotState(SnapshotWriter writer) throws Exception {
         // Keyed state of the window function first, then windows and timers, in every group's section.
         ctx.keyedState().snapshot(writer);
-        // Synchronous part: the timers are copied, each group's windows captured copy-on-write; the
-        // deferred part encodes them off the task thread and releases the capture.
-        List<List<TimerQueue.Timer>> event = TimerSnapshots.byKeyGroup(eventTimers, range, maxParallelism);
-        List<List<TimerQueue.Timer>> proc = TimerSnapshots.byKeyGroup(processingTimers, range, maxParallelism);
+        // Synchronous part: the timers copied to arrays, each group's windows captured copy-on-write;
+        // the deferred part groups and encodes them off the task thread and releases the capture.
+        TimerQueue.Timer[] eventCaptured = TimerSnapshots.capture(eventTimers);
+        TimerQueue.Timer[] procCaptured = TimerSnapshots.capture(processingTimers);
         List<CowHashMap.Snapshot<Object, KeyWindows>> captured = new ArrayList<>(groups.length);
         for (CowHashMap<Object, KeyWindows> g : groups) {
             captured.add(g.snapshot());
         }
         writer.defer(w -> {
             try {
+                List<List<TimerQueue.Timer>> event = TimerSnapshots.byKeyGroup(eventCaptured, range, maxParallelism);
+                List<List<TimerQueue.Timer>> proc = TimerSnapshots.byKeyGroup(procCaptured, range, maxParallelism);
                 for (int g = 0; g < captured.size(); g++) {
                     DataOutput out = w.keyGroup(range.start() + g);
                     writeWindows(captured.get(g), out);
