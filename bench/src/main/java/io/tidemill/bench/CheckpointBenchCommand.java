@@ -45,7 +45,7 @@ public final class CheckpointBenchCommand implements Command {
         return """
                 usage: tidemill bench-checkpoints [--events N] [--parallelism P] [--queries q5,q7]
                                                   [--intervals none,10s,1s] [--reps R] [--data DIR]
-                  --events       generated events per run (default 300000000: runs must span
+                  --events       generated events per run (default 600000000: runs must span
                                  several of the longest interval)
                   --parallelism  default 2
                   --reps         repetitions; the intervals alternate within each (default 3)
@@ -56,7 +56,7 @@ public final class CheckpointBenchCommand implements Command {
     @Override
     public int run(List<String> args) throws Exception {
         Options o = Options.parse(args, OPTIONS, Set.of());
-        long events = o.longValue("events", 300_000_000, 1);
+        long events = o.longValue("events", 600_000_000, 1);
         int parallelism = (int) o.longValue("parallelism", 2, 1);
         int reps = (int) o.longValue("reps", 3, 1);
         Path data = Path.of(o.string("data", "bench-data"));

@@ -193,6 +193,7 @@ public final class CheckpointCoordinator {
                 Map.Entry<Long, String> oldest = retained.pollFirstEntry();
                 deleteQuietly(oldest.getValue());
             }
+            deleteIncompleteBefore(p.id);
         }
         driver.notifyComplete(p.id);
         if (p.future != null) {
@@ -214,6 +215,25 @@ public final class CheckpointCoordinator {
         driver.notifyAborted(p.id);
         if (p.future != null) {
             p.future.completeExceptionally(new IllegalStateException("savepoint " + p.id + " aborted: " + reason));
+        }
+    }
+
+    /**
+     * Deletes what checkpoints older than {@code id} left without completing: an aborted one's blobs
+     * written after its abort, or a killed process's partial checkpoint. No restore can use them.
+     */
+    private void deleteIncompleteBefore(long id) {
+        try {
+            List<Long> completedIds = LoadedCheckpoint.completedIds(store);
+            for (long other : LoadedCheckpoint.allIds(store)) {
+                if (other < id && !completedIds.contains(other)) {
+                    LOG.debug("job {}: deleting incomplete checkpoint {}", jobName, other);
+                    deleteQuietly("chk-" + other);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("job {}: cannot list {} to delete incomplete checkpoints: {}", jobName, store.describe(),
+                    e.getMessage());
         }
     }
 

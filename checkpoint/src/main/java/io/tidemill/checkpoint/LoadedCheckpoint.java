@@ -66,6 +66,11 @@ public record LoadedCheckpoint(String prefix, CheckpointMetadata metadata,
         return ids(store, true);
     }
 
+    /** Ids of every checkpoint with anything in the store, completed or not, ascending. */
+    public static List<Long> allIds(SnapshotStore store) throws IOException {
+        return ids(store, false);
+    }
+
     /** The highest checkpoint id with anything in the store, completed or not; 0 if none. */
     public static long highestIdInStore(SnapshotStore store) throws IOException {
         List<Long> ids = ids(store, false);

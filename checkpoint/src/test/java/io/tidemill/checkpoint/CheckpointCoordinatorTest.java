@@ -195,6 +195,22 @@ class CheckpointCoordinatorTest {
     }
 
     @Test
+    void givenLeftoversOfCheckpointsThatNeverCompleted_whenALaterOneCompletes_thenTheyAreDeleted() throws Exception {
+        store.put("chk-3/t0", blobOf(0, 3)); // a killed process's partial checkpoint 3
+        store.put("chk-99/t0", blobOf(0, 99)); // a newer leftover stays: it is not known to be dead
+        CheckpointCoordinator c = new CheckpointCoordinator(config(), store, "test-job", 128, TASKS, 5, driver,
+                () -> now);
+        c.tick(0);
+        assertEquals(5, lastInjected());
+
+        ackAll(c, 5, 10);
+
+        assertEquals(List.of(5L), LoadedCheckpoint.completedIds(store));
+        assertTrue(store.list("chk-3/").isEmpty(), "the partial checkpoint is gone");
+        assertFalse(store.list("chk-99/").isEmpty());
+    }
+
+    @Test
     void givenAllTasksAcknowledged_thenMetadataIsWrittenAndTheDriverNotified() throws Exception {
         CheckpointCoordinator c = coordinator(config());
         c.tick(0);
