@@ -48,12 +48,27 @@ public final class OperatorSnapshot implements SnapshotWriter {
         deferred.add(write);
     }
 
-    /** Runs the deferred (asynchronous) writes; called once, on the thread that encodes the blob. */
+    /**
+     * Runs the deferred (asynchronous) writes; called once, on the thread that encodes the blob. If
+     * one fails, the ones after it are discarded.
+     */
     public void complete() throws IOException {
-        for (Deferred d : deferred) {
-            d.writeTo(this);
+        try {
+            while (!deferred.isEmpty()) {
+                deferred.remove(0).writeTo(this);
+            }
+        } finally {
+            discard();
         }
+    }
+
+    /** Drops the deferred writes not run yet, releasing what they captured; idempotent. */
+    public void discard() {
+        List<Deferred> left = new ArrayList<>(deferred);
         deferred.clear();
+        for (Deferred d : left) {
+            d.discard();
+        }
     }
 
     public void writeTo(DataOutputStream out) throws IOException {

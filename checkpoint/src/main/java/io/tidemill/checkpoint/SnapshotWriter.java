@@ -17,9 +17,10 @@ public interface SnapshotWriter {
 
     /**
      * Runs {@code write} later, off the task's thread, after the barrier went on: the asynchronous
-     * part of a snapshot. The operator captures a private copy of its state synchronously and
-     * serializes the copy here. Deferred writes run in the order they were registered, after all
-     * synchronous writes.
+     * part of a snapshot. The operator captures its state synchronously (a copy, or a copy-on-write
+     * capture) and serializes it here. Deferred writes run in the order they were registered, after
+     * all synchronous writes. Each runs exactly one of {@link Deferred#writeTo} and
+     * {@link Deferred#discard}: the latter when the snapshot is dropped unwritten.
      */
     void defer(Deferred write);
 
@@ -27,5 +28,27 @@ public interface SnapshotWriter {
     @FunctionalInterface
     interface Deferred {
         void writeTo(SnapshotWriter writer) throws java.io.IOException;
+
+        /** The snapshot is dropped without this part being written: release what it captured. */
+        default void discard() {}
+
+        /** {@code write}, then {@code release} whether it succeeded or not; or only {@code release} if discarded. */
+        static Deferred releasing(Deferred write, Runnable release) {
+            return new Deferred() {
+                @Override
+                public void writeTo(SnapshotWriter writer) throws java.io.IOException {
+                    try {
+                        write.writeTo(writer);
+                    } finally {
+                        release.run();
+                    }
+                }
+
+                @Override
+                public void discard() {
+                    release.run();
+                }
+            };
+        }
     }
 }

@@ -13,16 +13,28 @@ import java.util.Map;
 public final class TaskSnapshot {
     private TaskSnapshot() {}
 
+    /** Runs the operators' deferred writes and encodes the blob; whatever happens, nothing stays captured. */
     public static byte[] encode(Map<String, OperatorSnapshot> operators) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeInt(operators.size());
-        for (Map.Entry<String, OperatorSnapshot> e : operators.entrySet()) {
-            ValueCodec.writeString(e.getKey(), out);
-            e.getValue().writeTo(out);
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeInt(operators.size());
+            for (Map.Entry<String, OperatorSnapshot> e : operators.entrySet()) {
+                ValueCodec.writeString(e.getKey(), out);
+                e.getValue().writeTo(out);
+            }
+            out.flush();
+            return bytes.toByteArray();
+        } finally {
+            discard(operators);
         }
-        out.flush();
-        return bytes.toByteArray();
+    }
+
+    /** Drops a task's snapshot unencoded, releasing what its operators captured (see {@link OperatorSnapshot#discard}). */
+    public static void discard(Map<String, OperatorSnapshot> operators) {
+        for (OperatorSnapshot s : operators.values()) {
+            s.discard();
+        }
     }
 
     public static Map<String, OperatorSnapshot.Decoded> decode(byte[] blob) throws IOException {

@@ -140,6 +140,20 @@ public final class CowHashMap<K, V> {
     }
 
     /**
+     * Every entry, with values the action may mutate: a value still shared with a live snapshot is
+     * handed over as a private copy, not stored back. For a map about to be dropped, such as the
+     * contents of a window that fires.
+     */
+    public void forEachUnshared(BiConsumer<? super K, ? super V> action) {
+        boolean shared = stillRequired();
+        for (Entry<K, V> head : table) {
+            for (Entry<K, V> e = head; e != null; e = e.next) {
+                action.accept(e.key, shared && e.valueVersion < highestRequired ? copier.apply(e.value) : e.value);
+            }
+        }
+    }
+
+    /**
      * Captures the map as it is now, in time proportional to its bucket count. The snapshot may be
      * read by another thread; release it once read, so that writes stop copying.
      */

@@ -121,15 +121,11 @@ public final class KeyedStateBackend {
             }
             captured.add(new Captured(t.name, t.kind, groups));
         }
-        writer.defer(w -> {
-            try {
-                write(captured, w);
-            } finally {
-                for (Captured c : captured) {
-                    c.groups.forEach(CowHashMap.Snapshot::release);
-                }
+        writer.defer(SnapshotWriter.Deferred.releasing(w -> write(captured, w), () -> {
+            for (Captured c : captured) {
+                c.groups.forEach(CowHashMap.Snapshot::release);
             }
-        });
+        }));
     }
 
     /** One state table as a snapshot captured it. */
@@ -291,7 +287,7 @@ public final class KeyedStateBackend {
         @Override
         public List<T> get() {
             KeyedStateBackend b = backend();
-            List<T> list = (List<T>) group(b).get(b.currentKey);
+            List<T> list = (List<T>) group(b).getForUpdate(b.currentKey); // its elements may be mutated
             return list == null ? List.of() : Collections.unmodifiableList(list);
         }
 
@@ -328,7 +324,7 @@ public final class KeyedStateBackend {
         private Map<K, V> map(boolean create) {
             KeyedStateBackend b = backend();
             CowHashMap<Object, Object> g = group(b);
-            Map<K, V> m = (Map<K, V>) (create ? g.getForUpdate(b.currentKey) : g.get(b.currentKey));
+            Map<K, V> m = (Map<K, V>) g.getForUpdate(b.currentKey); // its values may be mutated
             if (m == null && create) {
                 m = new HashMap<>();
                 g.put(b.currentKey, m);
@@ -390,7 +386,7 @@ public final class KeyedStateBackend {
         @Override
         public T get() {
             KeyedStateBackend b = backend();
-            return (T) group(b).get(b.currentKey);
+            return (T) group(b).getForUpdate(b.currentKey); // the caller may mutate it
         }
 
         @SuppressWarnings("unchecked")

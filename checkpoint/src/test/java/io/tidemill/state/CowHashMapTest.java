@@ -105,6 +105,19 @@ class CowHashMapTest {
     }
 
     @Test
+    void walkingWithValuesToMutateHandsOutCopiesOfWhatASnapshotStillReads() {
+        CowHashMap<String, long[]> map = new CowHashMap<>(long[]::clone);
+        map.put("a", new long[] {1});
+        CowHashMap.Snapshot<String, long[]> s = map.snapshot();
+        map.put("b", new long[] {2}); // not in the snapshot: handed out as it is
+
+        map.forEachUnshared((k, v) -> v[0] += 100);
+
+        s.forEach((k, v) -> assertEquals(1, v[0], "the snapshot keeps its value"));
+        assertEquals(102, map.get("b")[0]);
+    }
+
+    @Test
     void growsAndRemovesWithASnapshotLive() {
         CowHashMap<Integer, long[]> map = new CowHashMap<>(long[]::clone);
         for (int i = 0; i < 100; i++) {

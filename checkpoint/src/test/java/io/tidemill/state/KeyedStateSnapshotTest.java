@@ -2,7 +2,9 @@ package io.tidemill.state;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.tidemill.checkpoint.OperatorSnapshot;
 import io.tidemill.checkpoint.RestoredState;
@@ -20,6 +22,26 @@ import org.junit.jupiter.api.Test;
  */
 class KeyedStateSnapshotTest {
     private static final int MAX_PARALLELISM = 128;
+
+    @Test
+    void aSnapshotDroppedUnwrittenStopsCopying() throws Exception {
+        KeyedStateBackend backend = new KeyedStateBackend(new KeyGroupRange(0, MAX_PARALLELISM - 1), MAX_PARALLELISM);
+        ValueState<long[]> counter = backend.state(StateDescriptor.value("counter"));
+        backend.setCurrentKey(7L);
+        long[] original = {1};
+        counter.update(original);
+
+        OperatorSnapshot kept = new OperatorSnapshot(1);
+        backend.snapshot(kept);
+        assertNotSame(original, counter.value(), "shared with a live snapshot: copied before it is handed out");
+        kept.discard(); // e.g. the checkpoint was aborted before this task's blob was encoded
+
+        long[] owned = counter.value();
+        OperatorSnapshot dropped = new OperatorSnapshot(2);
+        backend.snapshot(dropped);
+        dropped.discard();
+        assertSame(owned, counter.value(), "no live snapshot: no copy");
+    }
 
     @Test
     void writesTheStateAsOfTheBarrierWhateverTheTaskDoesBeforeItIsEncoded() throws Exception {

@@ -60,10 +60,11 @@ public final class AllWindowedStream<T> {
                 () -> new LocalWindowOperator<>(panes, agg));
         problems.forEach(partials.node::addProblem);
         WindowedStream<Long, WindowPartial<ACC>> merged = partials.keyBy(p -> 0L).window(assigner);
-        AggregateFunction<WindowPartial<ACC>, ACC, V> merging = new Merging<>(agg);
+        AggregateFunction<WindowPartial<ACC>, ACC, V> merging = new Merging<>(agg, assigner instanceof SlidingWindows);
         @SuppressWarnings("unchecked")
         DataStream<R> out = fn == null ? (DataStream<R>) merged.aggregate(merging)
                 : merged.aggregate(merging, new Evaluate<>(fn));
+        partials.node.deriveUidFrom(out.node, "local"); // a uid() on the result names both steps
         return out.name("windowAll(" + assigner + ").aggregate");
     }
 
@@ -85,13 +86,16 @@ public final class AllWindowedStream<T> {
 
     /**
      * Merges partials into a window's accumulator. A sliding window's partial reaches several
-     * windows, so each merges a copy: {@code merge} may keep or change what it is given.
+     * windows, so each merges a copy ({@code merge} may keep or change what it is given); a tumbling
+     * window's partial reaches one, which may take it as it is.
      */
     private static final class Merging<T, ACC, V> implements AggregateFunction<WindowPartial<ACC>, ACC, V> {
         private final AggregateFunction<T, ACC, V> agg;
+        private final boolean partialsShared;
 
-        Merging(AggregateFunction<T, ACC, V> agg) {
+        Merging(AggregateFunction<T, ACC, V> agg, boolean partialsShared) {
             this.agg = agg;
+            this.partialsShared = partialsShared;
         }
 
         @Override
@@ -102,7 +106,7 @@ public final class AllWindowedStream<T> {
         @SuppressWarnings("unchecked")
         @Override
         public ACC add(WindowPartial<ACC> partial, ACC acc) {
-            return agg.merge(acc, (ACC) StateCopier.copy(partial.acc()));
+            return agg.merge(acc, partialsShared ? (ACC) StateCopier.copy(partial.acc()) : partial.acc());
         }
 
         @Override

@@ -22,6 +22,8 @@ public final class Node {
     private final Kind kind;
     private String name;
     private String uid;
+    private Node uidOwner;
+    private String uidPart;
     private int parallelism = -1;
     private final List<Input> inputs;
     private final OperatorFactory<?, ?> factory;
@@ -88,7 +90,19 @@ public final class Node {
 
     /** The stable id its state is saved under, or null: then its position in the pipeline is. */
     public String uid() {
+        if (uid == null && uidOwner != null && uidOwner.uid() != null) {
+            return uidOwner.uid() + "/" + uidPart; // '/' is not allowed in a user's uid: no clash
+        }
         return uid;
+    }
+
+    /**
+     * Makes this node, a hidden step of what {@code owner} stands for (a {@code windowAll}'s local
+     * step), take its uid from the owner's: {@code <owner uid>/<part>}.
+     */
+    public void deriveUidFrom(Node owner, String part) {
+        this.uidOwner = owner;
+        this.uidPart = part;
     }
 
     /** See {@link #uid()}; an id that is not {@code [A-Za-z0-9._-]+} becomes a problem of this node. */

@@ -194,7 +194,7 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
     private void fire(Pending<K, ACC> p) {
         fire.window = p.window;
         lastFiredKeys = p.accs.size();
-        p.accs.forEach(fire);
+        p.accs.forEachUnshared(fire); // getResult or the window function may mutate an accumulator
     }
 
     @SuppressWarnings("unchecked")
@@ -226,13 +226,8 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
             windows.add(p.window);
             captured.add(p.accs.snapshot());
         }
-        writer.defer(w -> {
-            try {
-                writeByKeyGroup(windows, captured, w);
-            } finally {
-                captured.forEach(CowHashMap.Snapshot::release);
-            }
-        });
+        writer.defer(SnapshotWriter.Deferred.releasing(w -> writeByKeyGroup(windows, captured, w),
+                () -> captured.forEach(CowHashMap.Snapshot::release)));
     }
 
     private void writeByKeyGroup(List<TimeWindow> windows, List<CowHashMap.Snapshot<K, ACC>> captured,

@@ -372,7 +372,7 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
         }
         List<Object[]> open = new ArrayList<>();
         for (CowHashMap<Object, KeyWindows> g : groups) {
-            g.forEach((key, kw) -> {
+            g.forEachUnshared((key, kw) -> {
                 for (int i = 0; i < kw.size; i++) {
                     open.add(new Object[] {key, kw, kw.windows[i]});
                 }
@@ -406,20 +406,16 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
         for (CowHashMap<Object, KeyWindows> g : groups) {
             captured.add(g.snapshot());
         }
-        writer.defer(w -> {
-            try {
-                List<List<TimerQueue.Timer>> event = TimerSnapshots.byKeyGroup(eventCaptured, range, maxParallelism);
-                List<List<TimerQueue.Timer>> proc = TimerSnapshots.byKeyGroup(procCaptured, range, maxParallelism);
-                for (int g = 0; g < captured.size(); g++) {
-                    DataOutput out = w.keyGroup(range.start() + g);
-                    writeWindows(captured.get(g), out);
-                    TimerSnapshots.write(event.get(g), out);
-                    TimerSnapshots.write(proc.get(g), out);
-                }
-            } finally {
-                captured.forEach(CowHashMap.Snapshot::release);
+        writer.defer(SnapshotWriter.Deferred.releasing(w -> {
+            List<List<TimerQueue.Timer>> event = TimerSnapshots.byKeyGroup(eventCaptured, range, maxParallelism);
+            List<List<TimerQueue.Timer>> proc = TimerSnapshots.byKeyGroup(procCaptured, range, maxParallelism);
+            for (int g = 0; g < captured.size(); g++) {
+                DataOutput out = w.keyGroup(range.start() + g);
+                writeWindows(captured.get(g), out);
+                TimerSnapshots.write(event.get(g), out);
+                TimerSnapshots.write(proc.get(g), out);
             }
-        });
+        }, () -> captured.forEach(CowHashMap.Snapshot::release)));
     }
 
     private static void writeWindows(CowHashMap.Snapshot<Object, KeyWindows> windows, DataOutput out)

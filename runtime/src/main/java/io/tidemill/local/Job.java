@@ -3,6 +3,8 @@ package io.tidemill.local;
 import io.tidemill.api.JobResult;
 import io.tidemill.checkpoint.CheckpointCoordinator;
 import io.tidemill.checkpoint.LoadedCheckpoint;
+import io.tidemill.checkpoint.OperatorSnapshot;
+import io.tidemill.checkpoint.TaskSnapshot;
 import io.tidemill.plan.ExecutionPlan;
 import io.tidemill.scheduler.CooperativeScheduler;
 import io.tidemill.task.JobControl;
@@ -13,6 +15,7 @@ import io.tidemill.task.TaskCoreAccess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -308,27 +311,32 @@ final class Job implements JobHandle {
         }
 
         @Override
-        public void snapshotTaken(long checkpointId, int task, java.util.concurrent.Callable<byte[]> payload,
+        public void snapshotTaken(long checkpointId, int task, Map<String, OperatorSnapshot> operators,
                                   long syncNanos, long alignNanos) {
             CheckpointCoordinator c = coordinator;
-            if (c == null) {
-                return;
-            }
-            String prefix = c.prefixOf(checkpointId);
+            String prefix = c == null ? null : c.prefixOf(checkpointId);
             if (prefix == null) {
+                TaskSnapshot.discard(operators); // the checkpoint is over (aborted, or the job is ending)
                 return;
             }
-            io.execute(() -> {
-                String key = prefix + "/t" + task;
-                try {
-                    byte[] blob = payload.call();
-                    options.store().put(key, blob);
-                    c.acknowledge(checkpointId, task, new CheckpointCoordinator.Ack(key, blob.length, syncNanos,
-                            alignNanos));
-                } catch (Exception e) {
-                    c.decline(checkpointId, "task " + task + " could not write its snapshot: " + e.getMessage());
-                }
-            });
+            try {
+                io.execute(() -> store(c, prefix, checkpointId, task, operators, syncNanos, alignNanos));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                TaskSnapshot.discard(operators); // the job is shutting down
+            }
+        }
+
+        private void store(CheckpointCoordinator c, String prefix, long checkpointId, int task,
+                           Map<String, OperatorSnapshot> operators, long syncNanos, long alignNanos) {
+            String key = prefix + "/t" + task;
+            try {
+                byte[] blob = TaskSnapshot.encode(operators);
+                options.store().put(key, blob);
+                c.acknowledge(checkpointId, task, new CheckpointCoordinator.Ack(key, blob.length, syncNanos,
+                        alignNanos));
+            } catch (Exception e) {
+                c.decline(checkpointId, "task " + task + " could not write its snapshot: " + e.getMessage());
+            }
         }
 
         @Override

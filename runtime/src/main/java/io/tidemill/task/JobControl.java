@@ -1,5 +1,9 @@
 package io.tidemill.task;
 
+import io.tidemill.checkpoint.OperatorSnapshot;
+import io.tidemill.checkpoint.TaskSnapshot;
+import java.util.Map;
+
 /** What a task reports to, and learns from, the job it belongs to. */
 public interface JobControl {
     boolean isCancelled();
@@ -16,10 +20,11 @@ public interface JobControl {
 
     /**
      * Task {@code task} took its snapshot for checkpoint {@code checkpointId} (synchronous part done);
-     * the job encodes the blob (running the operators' deferred writes) and stores it asynchronously,
-     * then acknowledges it to the coordinator.
+     * the job encodes the blob (running the operators' deferred writes, {@link TaskSnapshot#encode})
+     * and stores it asynchronously, then acknowledges it to the coordinator; or, if the checkpoint is
+     * no longer wanted, drops it ({@link TaskSnapshot#discard}).
      */
-    void snapshotTaken(long checkpointId, int task, java.util.concurrent.Callable<byte[]> blob, long syncNanos,
+    void snapshotTaken(long checkpointId, int task, Map<String, OperatorSnapshot> operators, long syncNanos,
                        long alignNanos);
 
     /** A source finished: no new checkpoints are started (the job is finishing). */

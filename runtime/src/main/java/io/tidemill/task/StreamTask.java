@@ -54,6 +54,9 @@ public final class StreamTask extends TaskCore {
             progress = true;
             if (b.checkpointId() > gate.unalignedCheckpoint()) {
                 long start = System.nanoTime();
+                if (unalignedSnapshot != null) {
+                    TaskSnapshot.discard(unalignedSnapshot); // a newer checkpoint overtook it
+                }
                 unalignedSnapshot = snapshotOperators(b.checkpointId());
                 unalignedSyncNanos = System.nanoTime() - start;
                 chain.emitPriorityBarrier(b.checkpointId());
@@ -67,8 +70,8 @@ public final class StreamTask extends TaskCore {
             long start = System.nanoTime();
             Map<String, OperatorSnapshot> ops = unalignedSnapshot;
             ops.put(channelStateId, gate.finishRecording());
-            job.snapshotTaken(gate.unalignedCheckpoint(), index, () -> TaskSnapshot.encode(ops),
-                    unalignedSyncNanos + System.nanoTime() - start, 0);
+            job.snapshotTaken(gate.unalignedCheckpoint(), index, ops, unalignedSyncNanos + System.nanoTime() - start,
+                    0);
             unalignedSnapshot = null;
             progress = true;
         }

@@ -56,6 +56,9 @@ public final class TaskBuilder {
     /**
      * @param restore the snapshot to start from, or null for a fresh start
      */
+    /** Whether the snapshot restored from keeps state under positional ids; set by {@link #checkRestoreMatches}. */
+    private boolean positionsHoldState = true;
+
     public TaskBuilder(ExecutionPlan plan, JobControl job, Config config, LoadedCheckpoint restore,
                        CheckpointConfig.Mode mode) {
         this.plan = plan;
@@ -74,8 +77,16 @@ public final class TaskBuilder {
         return n.uid() != null ? "u:" + n.uid() : "n" + n.id();
     }
 
+    /**
+     * The restored state of a node. When the snapshot keeps no state under positions (see
+     * {@link #checkRestoreMatches}), an operator without a uid starts empty: its position may now be
+     * that of another, stateless operator of the old pipeline.
+     */
     private RestoredState stateOf(Node n) {
-        return restore == null ? OperatorSnapshot.EMPTY : restore.stateOf(operatorId(n));
+        if (restore == null || (n.uid() == null && !positionsHoldState)) {
+            return OperatorSnapshot.EMPTY;
+        }
+        return restore.stateOf(operatorId(n));
     }
 
     /** The id under which a task's in-flight input records (unaligned checkpoints) are stored. */
@@ -93,7 +104,8 @@ public final class TaskBuilder {
         if (restore == null) {
             return records;
         }
-        RestoredState state = restore.stateOf(channelStateId(head));
+        RestoredState state = head.uid() == null && !positionsHoldState ? OperatorSnapshot.EMPTY
+                : restore.stateOf(channelStateId(head));
         List<DataInput> inputs = new ArrayList<>();
         if (keyed) {
             var range = KeyGroups.rangeOf(subtask, plan.maxParallelism(), par);
@@ -142,7 +154,7 @@ public final class TaskBuilder {
             }
             ids.add(channelStateId(v.head()));
         }
-        boolean positionsHoldState = restore.operators().keySet().stream()
+        positionsHoldState = restore.operators().keySet().stream()
                 .anyMatch(id -> !id.startsWith("u:") && !id.startsWith("in:u:") && restore.hasState(id));
         for (String id : restore.operators().keySet()) {
             if (!ids.contains(id) && (positionsHoldState || restore.hasState(id))) {

@@ -1,7 +1,6 @@
 package io.tidemill.task;
 
 import io.tidemill.checkpoint.OperatorSnapshot;
-import io.tidemill.checkpoint.TaskSnapshot;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -120,8 +119,7 @@ abstract class TaskCore implements Tasklet {
         } else {
             chain.emitBarrier(checkpointId);
         }
-        job.snapshotTaken(checkpointId, index, () -> TaskSnapshot.encode(ops), System.nanoTime() - start,
-                alignNanos);
+        job.snapshotTaken(checkpointId, index, ops, System.nanoTime() - start, alignNanos);
     }
 
     /** The synchronous snapshot of the task's and its operators' state. */

@@ -73,6 +73,49 @@ class UidRestoreTest {
         assertEquals(CheckpointJobs.expectedRows(EVENTS), CheckpointJobs.committedRows(out));
     }
 
+    /**
+     * Version 2: a new branch without uids built first, so its stateful first step takes the position
+     * (and id) of version 1's stateless map; then version 1's uid'd branch.
+     */
+    private static Pipeline withNewBranchFirst(Path out) {
+        Pipeline p = Pipeline.create().setName("uids").setParallelism(2);
+        DataStream<CheckpointJobs.Event> in = p.fromSource(GeneratorSource.bounded(EVENTS,
+                i -> new CheckpointJobs.Event(i % 37, i * 5, i)), CheckpointJobs.STRATEGY, "events").uid("events");
+        in.windowAll(io.tidemill.window.TumblingWindows.eventTime(java.time.Duration.ofSeconds(1)))
+                .aggregate(io.tidemill.api.Aggregates.<CheckpointJobs.Event>count())
+                .sinkTo(new io.tidemill.api.sink.CollectSink<>(), "new-branch");
+        CheckpointJobs.sumPerKeyAndSecond(in).uid("sums").sinkTo(new ExactlyOnceFileSink<>(out), "sink").uid("output");
+        return p;
+    }
+
+    private static Pipeline withStatelessMap(long rate, Path out) {
+        Pipeline p = Pipeline.create().setName("uids").setParallelism(2);
+        GeneratorSource<CheckpointJobs.Event> source = GeneratorSource.bounded(EVENTS,
+                i -> new CheckpointJobs.Event(i % 37, i * 5, i));
+        DataStream<CheckpointJobs.Event> in = p.fromSource(source.withRate(rate), CheckpointJobs.STRATEGY, "events")
+                .uid("events");
+        CheckpointJobs.sumPerKeyAndSecond(in.map(e -> e).name("stateless"))
+                .uid("sums").sinkTo(new ExactlyOnceFileSink<>(out), "sink").uid("output");
+        return p;
+    }
+
+    @Test
+    void givenUids_whenANewOperatorTakesTheIdOfAnOldStatelessOne_thenItStartsEmpty() throws Exception {
+        FileSnapshotStore store = new FileSnapshotStore(dir.resolve("state"));
+        Path out = dir.resolve("out");
+        try (LocalCluster cluster = LocalCluster.start(2)) {
+            JobHandle job = cluster.submit(withStatelessMap(20_000, out), new JobOptions(CheckpointConfig.DISABLED,
+                    store, RestartStrategy.NONE, false, null));
+            await().atMost(Duration.ofSeconds(10)).until(() -> job.recordsIn() > EVENTS / 4);
+            String savepoint = job.stopWithSavepoint("v1").get().prefix();
+            job.join();
+
+            cluster.submit(withNewBranchFirst(out),
+                    JobOptions.DEFAULT.withRestoreFrom(new JobOptions.SnapshotSource(store, savepoint))).join();
+        }
+        assertEquals(CheckpointJobs.expectedRows(EVENTS), CheckpointJobs.committedRows(out));
+    }
+
     @Test
     void givenNoUids_whenAnOperatorIsAdded_thenRestoreIsRefusedRatherThanStateMisplaced() throws Exception {
         FileSnapshotStore store = new FileSnapshotStore(dir.resolve("state"));

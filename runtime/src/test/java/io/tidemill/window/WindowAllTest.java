@@ -135,6 +135,19 @@ class WindowAllTest {
     }
 
     @Test
+    void aUidOnTheResultAlsoNamesTheLocalStepInSnapshots() {
+        Pipeline p = Pipeline.create();
+        p.fromCollection(List.of(new Event(1, 1)), BOUNDED)
+                .windowAll(TumblingWindows.eventTime(Duration.ofSeconds(1)))
+                .aggregate(Aggregates.<Event>sum(Event::value)).uid("total")
+                .sinkTo(new CollectSink<>());
+
+        List<String> ids = p.graph().nodes().stream().filter(n -> n.name().startsWith("windowAll"))
+                .map(io.tidemill.task.TaskBuilder::operatorId).sorted().toList();
+        assertEquals(List.of("u:total", "u:total/local"), ids);
+    }
+
+    @Test
     void sessionWindowsOverTheWholeStreamAreRejectedNamingTheOperator() {
         Pipeline p = Pipeline.create();
         p.fromCollection(List.of(new Event(1, 1)), BOUNDED)
