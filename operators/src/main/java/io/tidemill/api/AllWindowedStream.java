@@ -5,7 +5,6 @@ import io.tidemill.api.function.Collector;
 import io.tidemill.api.function.ProcessAllWindowFunction;
 import io.tidemill.api.function.ProcessWindowFunction;
 import io.tidemill.api.function.RuntimeContext;
-import io.tidemill.checkpoint.codec.StateCopier;
 import io.tidemill.window.LocalWindowOperator;
 import io.tidemill.window.SlidingWindows;
 import io.tidemill.window.TumblingWindows;
@@ -56,11 +55,12 @@ public final class AllWindowedStream<T> {
 
     private <ACC, V, R> DataStream<R> build(AggregateFunction<T, ACC, V> agg, ProcessAllWindowFunction<V, R> fn) {
         TumblingWindows panes = panesOf(assigner);
-        DataStream<WindowPartial<ACC>> partials = input.transform("windowAll(" + assigner + ").local",
-                () -> new LocalWindowOperator<>(panes, agg));
+        DataStream<WindowPartial<Object, ACC>> partials = input.transform("windowAll(" + assigner + ").local",
+                () -> new LocalWindowOperator<T, Object, ACC>(null, panes, agg));
         problems.forEach(partials.node::addProblem);
-        WindowedStream<Long, WindowPartial<ACC>> merged = partials.keyBy(p -> 0L).window(assigner);
-        AggregateFunction<WindowPartial<ACC>, ACC, V> merging = new Merging<>(agg, assigner instanceof SlidingWindows);
+        WindowedStream<Long, WindowPartial<Object, ACC>> merged = partials.keyBy(p -> 0L).window(assigner);
+        AggregateFunction<WindowPartial<Object, ACC>, ACC, V> merging = new PartialMerging<>(agg,
+                assigner instanceof SlidingWindows);
         @SuppressWarnings("unchecked")
         DataStream<R> out = fn == null ? (DataStream<R>) merged.aggregate(merging)
                 : merged.aggregate(merging, new Evaluate<>(fn));
@@ -69,7 +69,7 @@ public final class AllWindowedStream<T> {
     }
 
     /** The tumbling windows whose panes tile every window of {@code assigner}. */
-    private static TumblingWindows panesOf(WindowAssigner assigner) {
+    static TumblingWindows panesOf(WindowAssigner assigner) {
         if (assigner instanceof SlidingWindows s && s.size() > 0 && s.slide() > 0) {
             long pane = gcd(s.size(), s.slide());
             return new TumblingWindows(pane, Math.floorMod(s.offset(), pane), true);
@@ -82,42 +82,6 @@ public final class AllWindowedStream<T> {
 
     private static long gcd(long a, long b) {
         return b == 0 ? a : gcd(b, a % b);
-    }
-
-    /**
-     * Merges partials into a window's accumulator. A sliding window's partial reaches several
-     * windows, so each merges a copy ({@code merge} may keep or change what it is given); a tumbling
-     * window's partial reaches one, which may take it as it is.
-     */
-    private static final class Merging<T, ACC, V> implements AggregateFunction<WindowPartial<ACC>, ACC, V> {
-        private final AggregateFunction<T, ACC, V> agg;
-        private final boolean partialsShared;
-
-        Merging(AggregateFunction<T, ACC, V> agg, boolean partialsShared) {
-            this.agg = agg;
-            this.partialsShared = partialsShared;
-        }
-
-        @Override
-        public ACC createAccumulator() {
-            return agg.createAccumulator();
-        }
-
-        @SuppressWarnings("unchecked")
-        @Override
-        public ACC add(WindowPartial<ACC> partial, ACC acc) {
-            return agg.merge(acc, partialsShared ? (ACC) StateCopier.copy(partial.acc()) : partial.acc());
-        }
-
-        @Override
-        public V getResult(ACC acc) {
-            return agg.getResult(acc);
-        }
-
-        @Override
-        public ACC merge(ACC a, ACC b) {
-            return agg.merge(a, b);
-        }
     }
 
     /** Calls the user's all-window function from the merging step's keyed window. */

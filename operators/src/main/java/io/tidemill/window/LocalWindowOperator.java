@@ -1,69 +1,99 @@
 package io.tidemill.window;
 
 import io.tidemill.api.function.AggregateFunction;
+import io.tidemill.api.function.KeySelector;
 import io.tidemill.checkpoint.RestoredState;
 import io.tidemill.checkpoint.SnapshotWriter;
+import io.tidemill.checkpoint.codec.StateCopier;
 import io.tidemill.checkpoint.codec.ValueCodec;
+import io.tidemill.operator.Keys;
 import io.tidemill.operator.Operator;
 import io.tidemill.operator.OperatorContext;
 import io.tidemill.operator.Output;
+import io.tidemill.state.CowHashMap;
 import java.io.DataInput;
 import java.io.DataOutput;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The local step of a non-keyed window aggregation: each subtask folds its own records into one
- * accumulator per pane (an event-time tumbling window; panes tile the user's windows) and sends it
- * on as a {@link WindowPartial} when its watermark passes the pane, stamped with the pane's last
- * timestamp, to be merged with the other subtasks' partials by a keyed window of the user's
- * assigner. Records cross the network once per pane and subtask instead of once each.
+ * The local step of a pre-aggregated window: each subtask folds its own records into one
+ * accumulator per key (or a single one, for windows over the whole stream) and pane (an event-time
+ * tumbling window; panes tile the user's windows), and sends each on as a {@link WindowPartial} when
+ * its watermark passes the pane, stamped with the pane's last timestamp, to be merged with the
+ * other subtasks' partials by a keyed window of the user's assigner. Records cross the network
+ * once per key, pane and subtask instead of once each.
  *
  * <p>Invariants:
  * <ul>
  *   <li>{@link #open} holds the panes this subtask has records for and has not sent, sorted by
- *       end; a pane is sent (and leaves) when the watermark reaches its last timestamp.
+ *       start; a pane is sent (and leaves) when the watermark reaches its last timestamp.
  *   <li>Nothing is judged late here: a record for a pane already sent goes on at once as a partial
  *       of its own, and the merging step, whose watermark is the minimum over all subtasks, decides
- *       which windows it is late for, exactly as a keyed window would.
+ *       which windows it is late for, exactly as a window after a plain {@code keyBy} would.
+ *   <li>Panes are operator state (not keyed): on restore, old subtask {@code i}'s panes go to new
+ *       subtask {@code i mod parallelism}, since partials are merged downstream anyway.
  * </ul>
  *
  * @param <IN> input record type
+ * @param <K> key type
  * @param <ACC> accumulator type
  */
-public final class LocalWindowOperator<IN, ACC> implements Operator<IN, WindowPartial<ACC>> {
+public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, WindowPartial<K, ACC>> {
+    /** The one key of a window over the whole stream. */
+    private static final Long WHOLE_STREAM = 0L;
+
+    private final KeySelector<IN, K> keySelector;
     private final TumblingWindows panes;
     private final AggregateFunction<IN, ACC, ?> aggregate;
     private final ArrayList<Pane<ACC>> open = new ArrayList<>();
     private OperatorContext ctx;
-    private Output<WindowPartial<ACC>> out;
+    private Output<WindowPartial<K, ACC>> out;
     private long watermark = Long.MIN_VALUE;
     private Pane<ACC> lastHit;
+    private Pane<ACC> flushing;
+    /** Keys in the pane sent last: new panes are sized for as many, to skip growing. */
+    private int lastFlushedKeys;
 
-    public LocalWindowOperator(TumblingWindows panes, AggregateFunction<IN, ACC, ?> aggregate) {
+    /** {@code keySelector} null: one accumulator per pane, for a window over the whole stream. */
+    public LocalWindowOperator(KeySelector<IN, K> keySelector, TumblingWindows panes,
+                               AggregateFunction<IN, ACC, ?> aggregate) {
+        this.keySelector = keySelector;
         this.panes = panes;
         this.aggregate = aggregate;
     }
 
     @Override
-    public void open(OperatorContext ctx, Output<WindowPartial<ACC>> out) {
+    public void open(OperatorContext ctx, Output<WindowPartial<K, ACC>> out) {
         this.ctx = ctx;
         this.out = out;
     }
 
     @Override
-    public void processElement(IN value, long timestamp) {
+    public void processElement(IN value, long timestamp) throws Exception {
+        Object key = keySelector == null ? WHOLE_STREAM : Keys.of(keySelector, value);
         long start = TimeWindow.startOf(timestamp, panes.offset(), panes.size());
         long end = start + panes.size();
         if (end - 1 <= watermark) {
-            out.emit(new WindowPartial<>(start, end, aggregate.add(value, aggregate.createAccumulator())), end - 1);
+            emit(key, start, end, aggregate.add(value, aggregate.createAccumulator()));
             return;
         }
         Pane<ACC> p = lastHit;
         if (p == null || p.start != start) {
             p = lastHit = pane(start, end);
         }
-        p.acc = aggregate.add(value, p.acc);
+        ACC acc = p.accs.getForUpdate(key);
+        ACC next = aggregate.add(value, acc == null ? aggregate.createAccumulator() : acc);
+        if (next != acc) {
+            p.accs.put(key, next);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void emit(Object key, long start, long end, ACC acc) {
+        out.emit(new WindowPartial<>(keySelector == null ? null : (K) key, start, end, acc), end - 1);
     }
 
     private Pane<ACC> pane(long start, long end) {
@@ -80,7 +110,7 @@ public final class LocalWindowOperator<IN, ACC> implements Operator<IN, WindowPa
                 return open.get(mid);
             }
         }
-        Pane<ACC> p = new Pane<>(start, end, aggregate.createAccumulator());
+        Pane<ACC> p = new Pane<>(start, end, lastFlushedKeys);
         open.add(lo, p);
         return p;
     }
@@ -90,9 +120,11 @@ public final class LocalWindowOperator<IN, ACC> implements Operator<IN, WindowPa
         watermark = wm;
         int due = 0;
         while (due < open.size() && open.get(due).end - 1 <= wm) {
-            Pane<ACC> p = open.get(due++);
-            out.emit(new WindowPartial<>(p.start, p.end, p.acc), p.end - 1);
+            flushing = open.get(due++);
+            lastFlushedKeys = flushing.accs.size();
+            flushing.accs.forEachUnshared(this::emitFlushing); // a snapshot being written may hold the pane
         }
+        flushing = null;
         if (due > 0) {
             open.subList(0, due).clear();
             lastHit = null;
@@ -100,36 +132,65 @@ public final class LocalWindowOperator<IN, ACC> implements Operator<IN, WindowPa
         out.emitWatermark(wm);
     }
 
-    /** Operator state: {@code panes, (start, end, accumulator)*}; a few panes, written as they are. */
-    @Override
-    public void snapshotState(SnapshotWriter writer) throws Exception {
-        DataOutput o = writer.operatorState();
-        o.writeInt(open.size());
-        for (Pane<ACC> p : open) {
-            o.writeLong(p.start);
-            o.writeLong(p.end);
-            ValueCodec.write(p.acc, o);
-        }
+    private void emitFlushing(Object key, ACC acc) {
+        emit(key, flushing.start, flushing.end, acc);
     }
 
     /**
-     * Old subtask {@code i}'s panes go to new subtask {@code i mod parallelism}, merged with any
-     * other's for the same pane: partials are merged downstream anyway, so any split is correct.
+     * Operator state: {@code panes, (start, end, entries, (key, accumulator)*)*}. The panes are
+     * captured copy-on-write and encoded in the deferred part.
      */
+    @Override
+    public void snapshotState(SnapshotWriter writer) {
+        List<long[]> bounds = new ArrayList<>(open.size());
+        List<CowHashMap.Snapshot<Object, ACC>> captured = new ArrayList<>(open.size());
+        for (Pane<ACC> p : open) {
+            bounds.add(new long[] {p.start, p.end});
+            captured.add(p.accs.snapshot());
+        }
+        writer.defer(SnapshotWriter.Deferred.releasing(w -> {
+            DataOutput o = w.operatorState();
+            o.writeInt(captured.size());
+            for (int i = 0; i < captured.size(); i++) {
+                o.writeLong(bounds.get(i)[0]);
+                o.writeLong(bounds.get(i)[1]);
+                o.writeInt(captured.get(i).size());
+                try {
+                    captured.get(i).forEach((key, acc) -> {
+                        try {
+                            ValueCodec.write(key, o);
+                            ValueCodec.write(acc, o);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
+                } catch (UncheckedIOException e) {
+                    throw e.getCause();
+                }
+            }
+        }, () -> captured.forEach(CowHashMap.Snapshot::release)));
+    }
+
     @SuppressWarnings("unchecked")
     @Override
     public void restoreState(RestoredState restored) throws Exception {
         List<DataInput> states = restored.operatorStates();
         for (int i = 0; i < states.size(); i++) {
             DataInput in = states.get(i);
+            boolean mine = i % ctx.parallelism() == ctx.subtaskIndex();
             int n = in.readInt();
             for (int j = 0; j < n; j++) {
                 long start = in.readLong();
                 long end = in.readLong();
-                ACC acc = (ACC) ValueCodec.read(in);
-                if (i % ctx.parallelism() == ctx.subtaskIndex()) {
-                    Pane<ACC> p = pane(start, end);
-                    p.acc = aggregate.merge(p.acc, acc);
+                int entries = in.readInt();
+                for (int e = 0; e < entries; e++) {
+                    Object key = ValueCodec.read(in);
+                    ACC acc = (ACC) ValueCodec.read(in);
+                    if (mine) {
+                        Pane<ACC> p = pane(start, end);
+                        ACC existing = p.accs.get(key);
+                        p.accs.put(key, existing == null ? acc : aggregate.merge(existing, acc));
+                    }
                 }
             }
         }
@@ -138,12 +199,13 @@ public final class LocalWindowOperator<IN, ACC> implements Operator<IN, WindowPa
     private static final class Pane<ACC> {
         final long start;
         final long end;
-        ACC acc;
+        final CowHashMap<Object, ACC> accs;
 
-        Pane(long start, long end, ACC acc) {
+        @SuppressWarnings("unchecked")
+        Pane(long start, long end, int expectedKeys) {
             this.start = start;
             this.end = end;
-            this.acc = acc;
+            this.accs = new CowHashMap<>(v -> (ACC) StateCopier.copy(v), expectedKeys);
         }
     }
 }

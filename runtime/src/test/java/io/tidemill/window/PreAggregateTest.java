@@ -1,0 +1,133 @@
+package io.tidemill.window;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tidemill.api.Aggregates;
+import io.tidemill.api.DataStream;
+import io.tidemill.api.JobResult;
+import io.tidemill.api.OutputTag;
+import io.tidemill.api.Pipeline;
+import io.tidemill.api.WindowedStream;
+import io.tidemill.api.function.Collector;
+import io.tidemill.api.function.ProcessWindowFunction;
+import io.tidemill.api.sink.CollectSink;
+import io.tidemill.graph.InvalidPipelineException;
+import io.tidemill.local.LocalCluster;
+import io.tidemill.watermark.WatermarkStrategy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Keyed windows aggregated in two phases ({@code preAggregate}: per subtask before the exchange,
+ * merged after it) give exactly the rows and late counts of the same windows without it.
+ */
+class PreAggregateTest {
+    /** A keyed value with its event time. */
+    record Event(long key, long ts, long value) {}
+
+    private static final WatermarkStrategy<Event> BOUNDED = WatermarkStrategy.<Event>forBoundedOutOfOrderness(
+            Duration.ofMillis(400)).withTimestampAssigner((e, ts) -> e.ts());
+
+    /**
+     * 30 000 events over 50 keys with up to 399 ms of disorder; with {@code late}, every 40th is 3 s
+     * behind. (Which records are late depends on how the source subtasks interleave when there are
+     * several, with or without pre-aggregation, so late records are compared at parallelism 1.)
+     */
+    private static List<Event> events(boolean late) {
+        Random r = new Random(7);
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < 30_000; i++) {
+            long ts = 2L * i + r.nextInt(400);
+            events.add(new Event(r.nextInt(50), late && i % 40 == 0 ? Math.max(0, ts - 3_000) : ts, i));
+        }
+        return events;
+    }
+
+    /** {@code key:start:end:sum} of each window. */
+    static final class Format extends ProcessWindowFunction<Long, String, Long> {
+        @Override
+        public void process(Long key, Context ctx, Iterable<Long> sums, Collector<String> out) {
+            out.collect(key + ":" + ctx.window().start() + ":" + ctx.window().end() + ":" + sums.iterator().next());
+        }
+    }
+
+    private record Run(List<String> rows, JobResult result) {}
+
+    private static Run run(int parallelism, WindowAssigner assigner, boolean preAggregate) {
+        Pipeline p = Pipeline.create().setParallelism(parallelism);
+        CollectSink<String> sink = new CollectSink<>();
+        WindowedStream<Long, Event> windows = p.fromCollection(events(parallelism == 1), BOUNDED).keyBy(Event::key)
+                .window(assigner);
+        if (preAggregate) {
+            windows.preAggregate();
+        }
+        windows.aggregate(Aggregates.<Event>sum(Event::value), new Format()).sinkTo(sink);
+        JobResult result;
+        try (LocalCluster cluster = LocalCluster.start(2)) {
+            result = cluster.execute(p);
+        }
+        List<String> rows = new ArrayList<>(sink.values());
+        rows.sort(null);
+        return new Run(rows, result);
+    }
+
+    @ParameterizedTest(name = "parallelism {0}")
+    @ValueSource(ints = {1, 2, 4})
+    void tumblingAndSlidingWindowsGiveTheRowsAndLateCountsOfPlainKeyedWindows(int parallelism) {
+        List<WindowAssigner> assigners = List.of(TumblingWindows.eventTime(Duration.ofMillis(1000)),
+                SlidingWindows.eventTime(Duration.ofMillis(1000), Duration.ofMillis(400)));
+        for (WindowAssigner assigner : assigners) {
+            Run plain = run(parallelism, assigner, false);
+            Run twoPhase = run(parallelism, assigner, true);
+
+            if (parallelism == 1) {
+                assertTrue(plain.result().lateRecordsDropped() > 0, "the input has records late for all their windows");
+            }
+            assertEquals(plain.rows().size(), twoPhase.rows().size(), assigner.toString());
+            assertTrue(plain.rows().equals(twoPhase.rows()), assigner + ": the rows differ");
+            assertEquals(plain.result().lateRecordsDropped(), twoPhase.result().lateRecordsDropped());
+        }
+    }
+
+    private static InvalidPipelineException rejected(Function<WindowedStream<Long, Event>, DataStream<?>> build) {
+        Pipeline p = Pipeline.create();
+        @SuppressWarnings("unchecked")
+        DataStream<Object> out = (DataStream<Object>) build.apply(
+                p.fromCollection(List.of(new Event(1, 1, 1)), BOUNDED).keyBy(Event::key)
+                        .window(TumblingWindows.eventTime(Duration.ofSeconds(1))));
+        out.sinkTo(new CollectSink<>());
+        return assertThrows(InvalidPipelineException.class, () -> {
+            try (LocalCluster cluster = LocalCluster.start(1)) {
+                cluster.execute(p);
+            }
+        });
+    }
+
+    private static void assertMentions(InvalidPipelineException e, String problem) {
+        assertTrue(e.getMessage().contains(problem), e.getMessage());
+    }
+
+    @Test
+    void windowsItCannotSplitAreRejectedNamingTheOperator() {
+        assertMentions(rejected(w -> w.allowedLateness(Duration.ofSeconds(1)).preAggregate()
+                .aggregate(Aggregates.<Event>count())), "preAggregate needs event-time tumbling or sliding windows");
+        assertMentions(rejected(w -> w.sideOutputLateData(new OutputTag<>("late")).preAggregate()
+                .aggregate(Aggregates.<Event>count())), "preAggregate cannot send late records to a side output");
+        Consumer<String> ignored = s -> { };
+        assertMentions(rejected(w -> w.preAggregate().process(new ProcessWindowFunction<Event, String, Long>() {
+            @Override
+            public void process(Long key, Context ctx, Iterable<Event> all, Collector<String> out) {
+                ignored.accept(key.toString());
+            }
+        })), "preAggregate needs aggregate or reduce, not process");
+    }
+}
