@@ -32,7 +32,6 @@ public final class Q5HotItems {
         return NexmarkQueries.bids(events)
                 .keyBy(Bid::auction)
                 .window(TumblingWindows.eventTime(SLIDE))
-                .preAggregate() // counted per subtask before the exchange, then added up
                 .aggregate(Aggregates.count(), new WindowCount<>(Row::new)) // a Row per pane
                 .name("q5-bids-per-pane")
                 .keyBy(Row::auction)
