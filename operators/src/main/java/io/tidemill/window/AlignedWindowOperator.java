@@ -2,7 +2,6 @@ package io.tidemill.window;
 
 import io.tidemill.api.OutputTag;
 import io.tidemill.api.function.AggregateFunction;
-import io.tidemill.api.function.Collector;
 import io.tidemill.api.function.KeySelector;
 import io.tidemill.api.function.ProcessWindowFunction;
 import io.tidemill.checkpoint.RestoredState;
@@ -12,15 +11,12 @@ import io.tidemill.checkpoint.codec.ValueCodec;
 import io.tidemill.operator.Keys;
 import io.tidemill.operator.Operator;
 import io.tidemill.operator.OperatorContext;
-import io.tidemill.operator.OperatorRuntimeContext;
 import io.tidemill.operator.Output;
 import io.tidemill.operator.TimerQueue;
 import io.tidemill.operator.TimerSnapshots;
-import io.tidemill.operator.UserFunctionException;
 import io.tidemill.state.CowHashMap;
 import io.tidemill.state.KeyGroupRange;
 import io.tidemill.state.KeyGroups;
-import io.tidemill.state.StateDescriptor;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.util.ArrayList;
@@ -59,10 +55,7 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
     private final WindowAssigner assigner;
     private final OutputTag<IN> lateTag;
     private final AggregateFunction<IN, ACC, R> aggregate;
-    /** Null when the aggregate's result is the output. */
-    private final ProcessWindowFunction<R, OUT, K> windowFunction;
-    /** True when the accumulator is the list of elements handed to the window function as is. */
-    private final boolean resultIsElements;
+    private final WindowResults<R, OUT, K> results;
 
     private final ArrayList<Pending<K, ACC>> open = new ArrayList<>();
     private final Fire fire = new Fire();
@@ -71,8 +64,6 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
     private KeyGroupRange range;
     private int maxParallelism;
     private long watermark = Long.MIN_VALUE;
-    /** Set once the window function asks for keyed state; until then firing skips setting the key. */
-    private boolean functionUsesState;
 
     // Per-record scratch, to assign windows without allocating a lambda per record.
     private K currentKey;
@@ -99,8 +90,7 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
         this.assigner = assigner;
         this.lateTag = lateTag;
         this.aggregate = aggregate;
-        this.windowFunction = windowFunction;
-        this.resultIsElements = resultIsElements;
+        this.results = new WindowResults<>(windowFunction, resultIsElements);
     }
 
     @Override
@@ -109,18 +99,7 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
         this.out = out;
         this.range = ctx.keyedState().keyGroupRange();
         this.maxParallelism = ctx.keyedState().maxParallelism();
-        if (windowFunction != null) {
-            windowFunction.open(new OperatorRuntimeContext(ctx) {
-                @Override
-                public <S> S state(StateDescriptor<S> descriptor) {
-                    functionUsesState = true;
-                    if (currentKey != null) {
-                        ctx.keyedState().setCurrentKey(currentKey);
-                    }
-                    return super.state(descriptor);
-                }
-            });
-        }
+        results.open(ctx, out);
     }
 
     @Override
@@ -195,21 +174,6 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
         fire.window = p.window;
         lastFiredKeys = p.accs.size();
         p.accs.forEachUnshared(fire); // getResult or the window function may mutate an accumulator
-    }
-
-    @SuppressWarnings("unchecked")
-    private void emit(K key, ACC acc) throws Exception {
-        R result = aggregate.getResult(acc);
-        if (windowFunction == null) {
-            out.emit((OUT) result, fire.window.maxTimestamp());
-            return;
-        }
-        currentKey = key;
-        if (functionUsesState) {
-            ctx.keyedState().setCurrentKey(key);
-        }
-        Iterable<R> elements = resultIsElements ? (Iterable<R>) result : List.of(result);
-        windowFunction.process(key, fire, elements, fire);
     }
 
     /**
@@ -313,45 +277,13 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
         }
     }
 
-    /** Walks a firing window's map; the window function's context and collector. */
-    private final class Fire implements java.util.function.BiConsumer<K, ACC>, ProcessWindowFunction.Context,
-            Collector<OUT> {
+    /** Walks a firing window's map. */
+    private final class Fire implements java.util.function.BiConsumer<K, ACC> {
         TimeWindow window;
 
         @Override
         public void accept(K key, ACC acc) {
-            try {
-                emit(key, acc);
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new UserFunctionException(e);
-            }
-        }
-
-        @Override
-        public TimeWindow window() {
-            return window;
-        }
-
-        @Override
-        public long currentWatermark() {
-            return watermark;
-        }
-
-        @Override
-        public long currentProcessingTime() {
-            return ctx.currentProcessingTime();
-        }
-
-        @Override
-        public <X> void output(OutputTag<X> tag, X value) {
-            out.emitSide(tag, value, window.maxTimestamp());
-        }
-
-        @Override
-        public void collect(OUT value) {
-            out.emit(value, window.maxTimestamp());
+            results.emit(key, window, watermark, aggregate.getResult(acc));
         }
     }
 }

@@ -2,13 +2,10 @@ package io.tidemill.window;
 
 import io.tidemill.api.OutputTag;
 import io.tidemill.api.function.AggregateFunction;
-import io.tidemill.api.function.Collector;
 import io.tidemill.api.function.KeySelector;
 import io.tidemill.api.function.ProcessWindowFunction;
 import io.tidemill.operator.Keys;
 import io.tidemill.operator.Operator;
-import io.tidemill.operator.OperatorRuntimeContext;
-import io.tidemill.operator.UserFunctionException;
 import io.tidemill.operator.OperatorContext;
 import io.tidemill.operator.Output;
 import io.tidemill.operator.TimerQueue;
@@ -24,7 +21,6 @@ import java.io.UncheckedIOException;
 import io.tidemill.state.CowHashMap;
 import io.tidemill.state.KeyGroupRange;
 import io.tidemill.state.KeyGroups;
-import io.tidemill.state.StateDescriptor;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -62,10 +58,7 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
     private final long allowedLateness;
     private final OutputTag<IN> lateTag;
     private final AggregateFunction<IN, ACC, R> aggregate;
-    /** Null when the aggregate's result is the output. */
-    private final ProcessWindowFunction<R, OUT, K> windowFunction;
-    /** True when the accumulator is the list of elements handed to the window function as is. */
-    private final boolean resultIsElements;
+    private final WindowResults<R, OUT, K> results;
 
     /** Timers the trigger registered, except the cleanup timers (see {@link #isCleanupTimer}). */
     private final TimerQueue eventTimers = new TimerQueue();
@@ -85,8 +78,6 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
     /** Per owned key group: the open windows of each key, copied on write after a snapshot. */
     private CowHashMap<Object, KeyWindows>[] groups;
     private long watermark = Long.MIN_VALUE;
-    /** Set once the window function asks for keyed state; until then firing skips setting the key. */
-    private boolean functionUsesState;
 
     // Per-record scratch, to assign windows without allocating a lambda per record.
     private K currentKey;
@@ -106,8 +97,7 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
         this.allowedLateness = assigner.isEventTime() ? allowedLateness : 0;
         this.lateTag = lateTag;
         this.aggregate = aggregate;
-        this.windowFunction = windowFunction;
-        this.resultIsElements = resultIsElements;
+        this.results = new WindowResults<>(windowFunction, resultIsElements);
     }
 
     @SuppressWarnings("unchecked")
@@ -121,18 +111,7 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
         for (int i = 0; i < groups.length; i++) {
             groups[i] = new CowHashMap<>(KeyWindows::copy);
         }
-        if (windowFunction != null) {
-            windowFunction.open(new OperatorRuntimeContext(ctx) {
-                @Override
-                public <S> S state(StateDescriptor<S> descriptor) {
-                    functionUsesState = true;
-                    if (currentKey != null) {
-                        ctx.keyedState().setCurrentKey(currentKey);
-                    }
-                    return super.state(descriptor);
-                }
-            });
-        }
+        results.open(ctx, out);
     }
 
     @Override
@@ -271,27 +250,8 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
         }
     }
 
-    @SuppressWarnings("unchecked")
     private void emit(KeyWindows kw, int i) {
-        R result = aggregate.getResult(kw.acc(i));
-        TimeWindow w = kw.windows[i];
-        if (windowFunction == null) {
-            out.emit((OUT) result, w.maxTimestamp());
-            return;
-        }
-        fire.window = w;
-        Iterable<R> elements = resultIsElements ? (Iterable<R>) result : List.of(result);
-        // The window function may use keyed state: point it at this key, and at this subtask's backend.
-        if (functionUsesState) {
-            ctx.keyedState().setCurrentKey(currentKey);
-        }
-        try {
-            windowFunction.process(currentKey, fire, elements, fire);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new UserFunctionException(e);
-        }
+        results.emit(currentKey, kw.windows[i], watermark, aggregate.getResult(kw.acc(i)));
     }
 
     @Override
@@ -549,18 +509,16 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
         }
     }
 
-    /** Trigger context, window-function context and collector of the window being handled. */
-    private final class Fire implements Trigger.Context, ProcessWindowFunction.Context, Collector<OUT> {
+    /** Trigger context of the window being handled. */
+    private final class Fire implements Trigger.Context {
         private Object key;
         private KeyWindows kw;
         private int index;
-        TimeWindow window;
 
         Fire at(Object key, KeyWindows kw, int index) {
             this.key = key;
             this.kw = kw;
             this.index = index;
-            this.window = kw.windows[index];
             return this;
         }
 
@@ -593,21 +551,6 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
             if (!isCleanupTimer(time, false, w)) {
                 processingTimers.register(time, key, w);
             }
-        }
-
-        @Override
-        public TimeWindow window() {
-            return window;
-        }
-
-        @Override
-        public <X> void output(OutputTag<X> tag, X value) {
-            out.emitSide(tag, value, window.maxTimestamp());
-        }
-
-        @Override
-        public void collect(OUT value) {
-            out.emit(value, window.maxTimestamp());
         }
     }
 }
