@@ -224,9 +224,8 @@ public final class CheckpointCoordinator {
      */
     private void deleteIncompleteBefore(long id) {
         try {
-            List<Long> completedIds = LoadedCheckpoint.completedIds(store);
-            for (long other : LoadedCheckpoint.allIds(store)) {
-                if (other < id && !completedIds.contains(other)) {
+            for (long other : LoadedCheckpoint.incompleteIds(store)) {
+                if (other < id) {
                     LOG.debug("job {}: deleting incomplete checkpoint {}", jobName, other);
                     deleteQuietly("chk-" + other);
                 }

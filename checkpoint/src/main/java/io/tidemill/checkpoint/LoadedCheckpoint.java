@@ -63,23 +63,27 @@ public record LoadedCheckpoint(String prefix, CheckpointMetadata metadata,
 
     /** Ids of the completed checkpoints in the store (those with metadata), oldest first. */
     public static List<Long> completedIds(SnapshotStore store) throws IOException {
-        return ids(store, true);
+        return ids(store.list("chk-"), true);
     }
 
-    /** Ids of every checkpoint with anything in the store, completed or not, ascending. */
-    public static List<Long> allIds(SnapshotStore store) throws IOException {
-        return ids(store, false);
+    /** Ids of the checkpoints with blobs in the store but no metadata (never completed), ascending. */
+    public static List<Long> incompleteIds(SnapshotStore store) throws IOException {
+        List<String> keys = store.list("chk-");
+        List<Long> incomplete = ids(keys, false);
+        incomplete.removeAll(ids(keys, true));
+        return incomplete;
     }
 
     /** The highest checkpoint id with anything in the store, completed or not; 0 if none. */
     public static long highestIdInStore(SnapshotStore store) throws IOException {
-        List<Long> ids = ids(store, false);
+        List<Long> ids = ids(store.list("chk-"), false);
         return ids.isEmpty() ? 0 : ids.get(ids.size() - 1);
     }
 
-    private static List<Long> ids(SnapshotStore store, boolean completedOnly) throws IOException {
+    /** The checkpoint ids among a store's {@code chk-} keys, ascending. */
+    private static List<Long> ids(List<String> keys, boolean completedOnly) {
         List<Long> ids = new ArrayList<>();
-        for (String k : store.list("chk-")) {
+        for (String k : keys) {
             int slash = k.indexOf('/');
             if (slash < 0 || completedOnly && !k.endsWith("/_metadata")) {
                 continue;

@@ -1,5 +1,6 @@
 package io.tidemill.state;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -265,6 +266,12 @@ public final class CowHashMap<K, V> {
         }
     }
 
+    /** Reads the entries of a snapshot; may fail as the encoding it feeds does. */
+    @FunctionalInterface
+    public interface EntryReader<K, V> {
+        void read(K key, V value) throws IOException;
+    }
+
     /** The map's content at one moment, readable from another thread until released. */
     public static final class Snapshot<K, V> {
         private final CowHashMap<K, V> map;
@@ -284,12 +291,16 @@ public final class CowHashMap<K, V> {
             return size;
         }
 
-        /** Every entry captured; the values must not be mutated. */
-        public void forEach(BiConsumer<? super K, ? super V> action) {
+        /** Every entry captured, typically to encode it; the values must not be mutated. */
+        public void forEach(EntryReader<? super K, ? super V> reader) throws IOException {
             if (released) {
                 throw new IllegalStateException("snapshot read after it was released");
             }
-            CowHashMap.forEach(table, action);
+            for (Entry<K, V> head : table) {
+                for (Entry<K, V> e = head; e != null; e = e.next) {
+                    reader.read(e.key, e.value);
+                }
+            }
         }
 
         /** Lets the map stop copying for this snapshot; idempotent, callable from any thread. */

@@ -7,7 +7,6 @@ import io.tidemill.checkpoint.codec.ValueCodec;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -149,18 +148,10 @@ public final class KeyedStateBackend {
                 ValueCodec.writeString(t.name, out);
                 out.writeByte(t.kind.ordinal());
                 out.writeInt(m.size());
-                try {
-                    m.forEach((key, value) -> {
-                        try {
-                            ValueCodec.write(key, out);
-                            ValueCodec.write(value, out);
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    });
-                } catch (UncheckedIOException e) {
-                    throw e.getCause();
-                }
+                m.forEach((key, value) -> {
+                    ValueCodec.write(key, out);
+                    ValueCodec.write(value, out);
+                });
             }
         }
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +23,7 @@ class CowHashMapTest {
         }
     }
 
-    private static Map<CollidingKey, Long> contents(CowHashMap.Snapshot<CollidingKey, long[]> s) {
+    private static Map<CollidingKey, Long> contents(CowHashMap.Snapshot<CollidingKey, long[]> s) throws IOException {
         Map<CollidingKey, Long> m = new HashMap<>();
         s.forEach((k, v) -> m.put(k, v[0]));
         return m;
@@ -35,7 +36,7 @@ class CowHashMapTest {
     }
 
     @Test
-    void snapshotsSeeTheMapAsItWasWhileTheOwnerKeepsWriting() {
+    void snapshotsSeeTheMapAsItWasWhileTheOwnerKeepsWriting() throws IOException {
         for (long seed = 0; seed < 40; seed++) {
             Random r = new Random(seed);
             CowHashMap<CollidingKey, long[]> map = new CowHashMap<>(long[]::clone);
@@ -85,7 +86,7 @@ class CowHashMapTest {
     }
 
     @Test
-    void copiesAValueOnlyOnceAfterASnapshotAndNotAtAllOnceItIsReleased() {
+    void copiesAValueOnlyOnceAfterASnapshotAndNotAtAllOnceItIsReleased() throws IOException {
         CowHashMap<String, long[]> map = new CowHashMap<>(long[]::clone);
         long[] original = {1};
         map.put("a", original);
@@ -105,7 +106,7 @@ class CowHashMapTest {
     }
 
     @Test
-    void walkingWithValuesToMutateHandsOutCopiesOfWhatASnapshotStillReads() {
+    void walkingWithValuesToMutateHandsOutCopiesOfWhatASnapshotStillReads() throws IOException {
         CowHashMap<String, long[]> map = new CowHashMap<>(long[]::clone);
         map.put("a", new long[] {1});
         CowHashMap.Snapshot<String, long[]> s = map.snapshot();
@@ -118,7 +119,7 @@ class CowHashMapTest {
     }
 
     @Test
-    void growsAndRemovesWithASnapshotLive() {
+    void growsAndRemovesWithASnapshotLive() throws IOException {
         CowHashMap<Integer, long[]> map = new CowHashMap<>(long[]::clone);
         for (int i = 0; i < 100; i++) {
             map.put(i, new long[] {i});

@@ -5,7 +5,6 @@ import io.tidemill.api.function.Collector;
 import io.tidemill.api.function.ProcessAllWindowFunction;
 import io.tidemill.api.function.ProcessWindowFunction;
 import io.tidemill.api.function.RuntimeContext;
-import io.tidemill.window.LocalWindowOperator;
 import io.tidemill.window.SlidingWindows;
 import io.tidemill.window.TumblingWindows;
 import io.tidemill.window.WindowAssigner;
@@ -54,34 +53,8 @@ public final class AllWindowedStream<T> {
     }
 
     private <ACC, V, R> DataStream<R> build(AggregateFunction<T, ACC, V> agg, ProcessAllWindowFunction<V, R> fn) {
-        TumblingWindows panes = panesOf(assigner);
-        DataStream<WindowPartial<Object, ACC>> partials = input.transform("windowAll(" + assigner + ").local",
-                () -> new LocalWindowOperator<T, Object, ACC>(null, panes, agg));
-        problems.forEach(partials.node::addProblem);
-        WindowedStream<Long, WindowPartial<Object, ACC>> merged = partials.keyBy(p -> 0L).window(assigner);
-        AggregateFunction<WindowPartial<Object, ACC>, ACC, V> merging = new PartialMerging<>(agg,
-                assigner instanceof SlidingWindows);
-        @SuppressWarnings("unchecked")
-        DataStream<R> out = fn == null ? (DataStream<R>) merged.aggregate(merging)
-                : merged.aggregate(merging, new Evaluate<>(fn));
-        partials.node.deriveUidFrom(out.node, "local"); // a uid() on the result names both steps
-        return out.name("windowAll(" + assigner + ").aggregate");
-    }
-
-    /** The tumbling windows whose panes tile every window of {@code assigner}. */
-    static TumblingWindows panesOf(WindowAssigner assigner) {
-        if (assigner instanceof SlidingWindows s && s.size() > 0 && s.slide() > 0) {
-            long pane = gcd(s.size(), s.slide());
-            return new TumblingWindows(pane, Math.floorMod(s.offset(), pane), true);
-        }
-        if (assigner instanceof TumblingWindows t && t.size() > 0) {
-            return t;
-        }
-        return new TumblingWindows(1, 0, true); // an invalid assigner: the pipeline is rejected before it runs
-    }
-
-    private static long gcd(long a, long b) {
-        return b == 0 ? a : gcd(b, a % b);
+        return TwoPhaseWindows.build("windowAll(" + assigner + ").aggregate", input, null,
+                (WindowPartial<Object, ACC> p) -> 0L, assigner, agg, fn == null ? null : new Evaluate<>(fn), problems);
     }
 
     /** Calls the user's all-window function from the merging step's keyed window. */

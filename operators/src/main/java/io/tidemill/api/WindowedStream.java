@@ -3,9 +3,7 @@ package io.tidemill.api;
 import io.tidemill.api.function.AggregateFunction;
 import io.tidemill.api.function.ProcessWindowFunction;
 import io.tidemill.api.function.ReduceFunction;
-import io.tidemill.api.function.KeySelector;
 import io.tidemill.window.AlignedWindowOperator;
-import io.tidemill.window.LocalWindowOperator;
 import io.tidemill.window.SlidingWindows;
 import io.tidemill.window.TumblingWindows;
 import io.tidemill.window.WindowPartial;
@@ -123,28 +121,19 @@ public final class WindowedStream<K, T> {
     /** Local step per subtask (forward), keyed exchange of partials, merging window. */
     private <ACC, V, R> DataStream<R> preAggregated(String kind, AggregateFunction<T, ACC, V> agg,
                                                     ProcessWindowFunction<V, R, K> fn, boolean resultIsElements) {
-        TumblingWindows panes = AllWindowedStream.panesOf(assigner);
-        KeySelector<T, K> key = keyed.key;
-        DataStream<WindowPartial<K, ACC>> partials = keyed.input.transform(
-                "window(" + assigner + ")." + kind + ".local", () -> new LocalWindowOperator<>(key, panes, agg));
-        problems.forEach(partials.node::addProblem);
+        List<String> all = new ArrayList<>(problems);
         if (!AlignedWindowOperator.applies(assigner, trigger, allowedLateness)
                 || !(assigner instanceof TumblingWindows || assigner instanceof SlidingWindows)) {
-            partials.node.addProblem("preAggregate needs event-time tumbling or sliding windows with the default "
-                    + "trigger and no allowed lateness");
+            all.add("preAggregate needs event-time tumbling or sliding windows with the default trigger and no "
+                    + "allowed lateness");
         }
         if (lateTag != null) {
-            partials.node.addProblem("preAggregate cannot send late records to a side output");
+            all.add("preAggregate cannot send late records to a side output");
         }
         if (resultIsElements) {
-            partials.node.addProblem("preAggregate needs aggregate or reduce, not process");
+            all.add("preAggregate needs aggregate or reduce, not process");
         }
-        WindowedStream<K, WindowPartial<K, ACC>> merged = partials.keyBy(WindowPartial::key).window(assigner);
-        AggregateFunction<WindowPartial<K, ACC>, ACC, V> merging = new PartialMerging<>(agg,
-                assigner instanceof SlidingWindows);
-        @SuppressWarnings("unchecked")
-        DataStream<R> out = fn == null ? (DataStream<R>) merged.aggregate(merging) : merged.aggregate(merging, fn);
-        partials.node.deriveUidFrom(out.node, "local");
-        return out.name("window(" + assigner + ")." + kind);
+        return TwoPhaseWindows.build("window(" + assigner + ")." + kind, keyed.input, keyed.key,
+                WindowPartial<K, ACC>::key, assigner, agg, fn, all);
     }
 }

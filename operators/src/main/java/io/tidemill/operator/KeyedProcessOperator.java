@@ -86,8 +86,8 @@ public final class KeyedProcessOperator<K, IN, OUT> implements Operator<IN, OUT>
         state.snapshot(writer);
         KeyGroupRange range = state.keyGroupRange();
         int maxParallelism = state.maxParallelism();
-        TimerQueue.Timer[] eventCaptured = TimerSnapshots.capture(eventTimers);
-        TimerQueue.Timer[] procCaptured = TimerSnapshots.capture(processingTimers);
+        TimerQueue.Timer[] eventCaptured = eventTimers.liveTimers();
+        TimerQueue.Timer[] procCaptured = processingTimers.liveTimers();
         writer.defer(w -> {
             List<List<TimerQueue.Timer>> event = TimerSnapshots.byKeyGroup(eventCaptured, range, maxParallelism);
             List<List<TimerQueue.Timer>> proc = TimerSnapshots.byKeyGroup(procCaptured, range, maxParallelism);

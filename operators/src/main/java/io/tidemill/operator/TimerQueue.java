@@ -52,7 +52,10 @@ public final class TimerQueue {
         return heap.nextTime();
     }
 
-    /** Every live timer, in no particular order (for snapshots). */
+    /**
+     * Every live timer, in no particular order: the synchronous part of a snapshot (timers are
+     * immutable, so this copies references, without hashing).
+     */
     public Timer[] liveTimers() {
         return live.toArray(new Timer[0]);
     }

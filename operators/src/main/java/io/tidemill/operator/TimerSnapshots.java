@@ -13,15 +13,7 @@ import java.util.List;
 public final class TimerSnapshots {
     private TimerSnapshots() {}
 
-    /**
-     * The synchronous part of a snapshot: the live timers of {@code queue} as they are now, in an
-     * array (timers are immutable, so this is a copy of references, without hashing).
-     */
-    public static TimerQueue.Timer[] capture(TimerQueue queue) {
-        return queue.liveTimers();
-    }
-
-    /** Captured timers bucketed by key group index within {@code range}; for the deferred part. */
+    /** Timers captured by {@link TimerQueue#liveTimers} bucketed by key group index within {@code range}; for the deferred part. */
     public static List<List<TimerQueue.Timer>> byKeyGroup(TimerQueue.Timer[] timers, KeyGroupRange range,
                                                           int maxParallelism) {
         List<List<TimerQueue.Timer>> groups = new ArrayList<>(range.size());

@@ -256,14 +256,6 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
         }
     }
 
-    /** Number of open (key, window) pairs; for tests and metrics. */
-    public long openWindows() {
-        long n = 0;
-        for (Pending<K, ACC> p : open) {
-            n += p.accs.size();
-        }
-        return n;
-    }
 
     /** A window that has not fired, with the accumulator of every key that has records in it. */
     private static final class Pending<K, ACC> {

@@ -13,8 +13,6 @@ import io.tidemill.operator.Output;
 import io.tidemill.state.CowHashMap;
 import java.io.DataInput;
 import java.io.DataOutput;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -155,18 +153,10 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
                 o.writeLong(bounds.get(i)[0]);
                 o.writeLong(bounds.get(i)[1]);
                 o.writeInt(captured.get(i).size());
-                try {
-                    captured.get(i).forEach((key, acc) -> {
-                        try {
-                            ValueCodec.write(key, o);
-                            ValueCodec.write(acc, o);
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    });
-                } catch (UncheckedIOException e) {
-                    throw e.getCause();
-                }
+                captured.get(i).forEach((key, acc) -> {
+                    ValueCodec.write(key, o);
+                    ValueCodec.write(acc, o);
+                });
             }
         }, () -> captured.forEach(CowHashMap.Snapshot::release)));
     }

@@ -17,7 +17,6 @@ import io.tidemill.checkpoint.codec.ValueCodec;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import io.tidemill.state.CowHashMap;
 import io.tidemill.state.KeyGroupRange;
 import io.tidemill.state.KeyGroups;
@@ -360,8 +359,8 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
         ctx.keyedState().snapshot(writer);
         // Synchronous part: the timers copied to arrays, each group's windows captured copy-on-write;
         // the deferred part groups and encodes them off the task thread and releases the capture.
-        TimerQueue.Timer[] eventCaptured = TimerSnapshots.capture(eventTimers);
-        TimerQueue.Timer[] procCaptured = TimerSnapshots.capture(processingTimers);
+        TimerQueue.Timer[] eventCaptured = eventTimers.liveTimers();
+        TimerQueue.Timer[] procCaptured = processingTimers.liveTimers();
         List<CowHashMap.Snapshot<Object, KeyWindows>> captured = new ArrayList<>(groups.length);
         for (CowHashMap<Object, KeyWindows> g : groups) {
             captured.add(g.snapshot());
@@ -381,24 +380,16 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
     private static void writeWindows(CowHashMap.Snapshot<Object, KeyWindows> windows, DataOutput out)
             throws IOException {
         out.writeInt(windows.size());
-        try {
-            windows.forEach((key, kw) -> {
-                try {
-                    ValueCodec.write(key, out);
-                    out.writeInt(kw.size);
-                    for (int i = 0; i < kw.size; i++) {
-                        out.writeLong(kw.windows[i].start());
-                        out.writeLong(kw.windows[i].end());
-                        out.writeLong(kw.counts[i]);
-                        ValueCodec.write(kw.accs[i], out);
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        windows.forEach((key, kw) -> {
+            ValueCodec.write(key, out);
+            out.writeInt(kw.size);
+            for (int i = 0; i < kw.size; i++) {
+                out.writeLong(kw.windows[i].start());
+                out.writeLong(kw.windows[i].end());
+                out.writeLong(kw.counts[i]);
+                ValueCodec.write(kw.accs[i], out);
+            }
+        });
     }
 
     /** Cleanup timers are not written: every restored window gets its own again. */
@@ -431,14 +422,6 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
         }
     }
 
-    /** Number of open (key, window) pairs; for tests and metrics. */
-    public long openWindows() {
-        long[] n = {0};
-        for (CowHashMap<Object, KeyWindows> g : groups) {
-            g.forEach((key, kw) -> n[0] += kw.size);
-        }
-        return n[0];
-    }
 
     /** The open windows of one key: small parallel arrays, scanned linearly (a key has few windows). */
     private static final class KeyWindows {

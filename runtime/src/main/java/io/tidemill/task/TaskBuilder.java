@@ -83,10 +83,15 @@ public final class TaskBuilder {
      * that of another, stateless operator of the old pipeline.
      */
     private RestoredState stateOf(Node n) {
+        return restored(n, operatorId(n));
+    }
+
+    /** The state saved under {@code id} for node {@code n} (its own, or its input channels'); see {@link #stateOf}. */
+    private RestoredState restored(Node n, String id) {
         if (restore == null || (n.uid() == null && !positionsHoldState)) {
             return OperatorSnapshot.EMPTY;
         }
-        return restore.stateOf(operatorId(n));
+        return restore.stateOf(id);
     }
 
     /** The id under which a task's in-flight input records (unaligned checkpoints) are stored. */
@@ -104,8 +109,7 @@ public final class TaskBuilder {
         if (restore == null) {
             return records;
         }
-        RestoredState state = head.uid() == null && !positionsHoldState ? OperatorSnapshot.EMPTY
-                : restore.stateOf(channelStateId(head));
+        RestoredState state = restored(head, channelStateId(head));
         List<DataInput> inputs = new ArrayList<>();
         if (keyed) {
             var range = KeyGroups.rangeOf(subtask, plan.maxParallelism(), par);

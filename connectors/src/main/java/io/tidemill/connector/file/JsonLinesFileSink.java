@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tidemill.api.sink.Sink;
 import io.tidemill.api.sink.SinkWriter;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -61,56 +59,30 @@ public final class JsonLinesFileSink<T> implements Sink<T> {
     @Override
     public SinkWriter<T> createWriter(int subtask, int parallelism) throws Exception {
         if (singleFile) {
-            return sharedFileWriter();
+            FileChannel file = openShared();
+            return new LinesWriter(file, () -> closeShared(file));
         }
-        Path file = path.resolve("part-" + subtask + ".jsonl");
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), CHUNK);
-        JsonGenerator gen = MAPPER.getFactory().createGenerator(os);
-        gen.setRootValueSeparator(null);
-        JsonRowWriter rows = new JsonRowWriter(MAPPER);
-        return new SinkWriter<>() {
-            private boolean closed;
+        Path part = path.resolve("part-" + subtask + ".jsonl");
+        FileChannel file = open(part);
+        return new LinesWriter(file, file::close);
+    }
 
-            @Override
-            public void write(T value, long timestamp) throws Exception {
-                rows.write(value, gen);
-                gen.writeRaw('\n');
-            }
-
-            @Override
-            public void finish() throws Exception {
-                gen.flush();
-            }
-
-            @Override
-            public void close() throws Exception {
-                if (!closed) {
-                    closed = true;
-                    gen.close();
-                }
-            }
-        };
+    private static FileChannel open(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
     }
 
     /** The first writer (re)creates the file; the last one to close closes it. */
     private synchronized FileChannel openShared() throws IOException {
         if (shared == null) {
-            Path parent = path.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            shared = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING);
+            shared = open(path);
         }
         sharedWriters++;
         return shared;
-    }
-
-    private synchronized void append(FileChannel file, ByteBuffer lines) throws IOException {
-        while (lines.hasRemaining()) {
-            file.write(lines);
-        }
     }
 
     private synchronized void closeShared(FileChannel file) throws IOException {
@@ -120,44 +92,68 @@ public final class JsonLinesFileSink<T> implements Sink<T> {
         }
     }
 
-    private SinkWriter<T> sharedFileWriter() throws IOException {
-        FileChannel file = openShared();
-        Lines buffer = new Lines();
-        JsonGenerator gen = MAPPER.getFactory().createGenerator(buffer);
-        gen.setRootValueSeparator(null);
-        JsonRowWriter rows = new JsonRowWriter(MAPPER);
-        return new SinkWriter<>() {
-            private boolean closed;
+    /** What a writer does with its file when it closes. */
+    @FunctionalInterface
+    private interface Closer {
+        void close() throws IOException;
+    }
 
-            @Override
-            public void write(T value, long timestamp) throws Exception {
-                rows.write(value, gen);
-                gen.writeRaw('\n');
-                if (buffer.size() + gen.getOutputBuffered() >= CHUNK) {
-                    appendAll();
-                }
-            }
+    /**
+     * One subtask's writer: formats rows into a buffer of its own and appends it to the file in
+     * chunks of whole lines, under the file's lock (the file may be shared by several writers).
+     */
+    private final class LinesWriter implements SinkWriter<T> {
+        private final FileChannel file;
+        private final Closer closer;
+        private final Lines buffer = new Lines();
+        private final JsonGenerator gen;
+        private final JsonRowWriter rows = new JsonRowWriter(MAPPER);
+        private boolean closed;
 
-            /** Appends everything formatted so far: whole lines, since it is called after a newline. */
-            private void appendAll() throws IOException {
-                gen.flush();
-                append(file, buffer.bytes());
-                buffer.reset();
-            }
+        LinesWriter(FileChannel file, Closer closer) throws IOException {
+            this.file = file;
+            this.closer = closer;
+            this.gen = MAPPER.getFactory().createGenerator(buffer);
+            gen.setRootValueSeparator(null);
+        }
 
-            @Override
-            public void finish() throws Exception {
+        @Override
+        public void write(T value, long timestamp) throws Exception {
+            rows.write(value, gen);
+            gen.writeRaw('\n');
+            if (buffer.size() + gen.getOutputBuffered() >= CHUNK) {
                 appendAll();
             }
+        }
 
-            @Override
-            public void close() throws Exception {
-                if (!closed) {
-                    closed = true;
-                    closeShared(file);
+        /** Appends everything formatted so far: whole lines, since it is called after a newline. */
+        private void appendAll() throws IOException {
+            gen.flush();
+            ByteBuffer lines = buffer.bytes();
+            synchronized (file) {
+                while (lines.hasRemaining()) {
+                    file.write(lines);
                 }
             }
-        };
+            buffer.reset();
+        }
+
+        @Override
+        public void finish() throws Exception {
+            appendAll();
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (!closed) {
+                closed = true;
+                try {
+                    appendAll();
+                } finally {
+                    closer.close();
+                }
+            }
+        }
     }
 
     /** A growable byte buffer whose content can be written without a copy. */

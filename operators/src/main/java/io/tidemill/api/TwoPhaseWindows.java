@@ -1,0 +1,96 @@
+package io.tidemill.api;
+
+import io.tidemill.api.function.AggregateFunction;
+import io.tidemill.api.function.KeySelector;
+import io.tidemill.api.function.ProcessWindowFunction;
+import io.tidemill.checkpoint.codec.StateCopier;
+import io.tidemill.window.LocalWindowOperator;
+import io.tidemill.window.SlidingWindows;
+import io.tidemill.window.TumblingWindows;
+import io.tidemill.window.WindowAssigner;
+import io.tidemill.window.WindowPartial;
+import java.util.List;
+
+/**
+ * Builds a window aggregated in two phases, for {@code windowAll} and {@code preAggregate}: a local
+ * step chained to the input folds each subtask's records per key and pane ({@link LocalWindowOperator}),
+ * then a keyed window of the user's assigner merges the partials with the aggregate's {@code merge}
+ * and evaluates the window.
+ */
+final class TwoPhaseWindows {
+    private TwoPhaseWindows() {}
+
+    /**
+     * The merged windows' results. {@code localKey} is null for a window over the whole stream;
+     * {@code mergeKey} routes partials to the merging step; {@code fn} null emits the aggregate's
+     * result; {@code problems} are reported against the local step.
+     */
+    static <T, K, MK, ACC, V, R> DataStream<R> build(String name, DataStream<T> input, KeySelector<T, K> localKey,
+                                                     KeySelector<WindowPartial<K, ACC>, MK> mergeKey,
+                                                     WindowAssigner assigner, AggregateFunction<T, ACC, V> agg,
+                                                     ProcessWindowFunction<V, R, MK> fn, List<String> problems) {
+        TumblingWindows panes = panesOf(assigner);
+        DataStream<WindowPartial<K, ACC>> partials = input.transform(name + ".local",
+                () -> new LocalWindowOperator<>(localKey, panes, agg));
+        problems.forEach(partials.node::addProblem);
+        WindowedStream<MK, WindowPartial<K, ACC>> merged = partials.keyBy(mergeKey).window(assigner);
+        Merging<T, K, ACC, V> merging = new Merging<>(agg, assigner instanceof SlidingWindows);
+        @SuppressWarnings("unchecked")
+        DataStream<R> out = fn == null ? (DataStream<R>) merged.aggregate(merging) : merged.aggregate(merging, fn);
+        partials.node.deriveUidFrom(out.node, "local"); // a uid() on the result names both steps
+        return out.name(name);
+    }
+
+    /** The tumbling windows whose panes tile every window of {@code assigner}. */
+    private static TumblingWindows panesOf(WindowAssigner assigner) {
+        if (assigner instanceof SlidingWindows s && s.size() > 0 && s.slide() > 0) {
+            long pane = gcd(s.size(), s.slide());
+            return new TumblingWindows(pane, Math.floorMod(s.offset(), pane), true);
+        }
+        if (assigner instanceof TumblingWindows t && t.size() > 0) {
+            return t;
+        }
+        return new TumblingWindows(1, 0, true); // an invalid assigner: the pipeline is rejected before it runs
+    }
+
+    private static long gcd(long a, long b) {
+        return b == 0 ? a : gcd(b, a % b);
+    }
+
+    /**
+     * The merging step's aggregate: folds partials into a window's accumulator with the user's
+     * {@code merge}. A sliding window's partial reaches several windows, so each merges a copy
+     * ({@code merge} may keep or change what it is given); a tumbling window's partial reaches one,
+     * which may take it as it is.
+     */
+    private static final class Merging<T, K, ACC, V> implements AggregateFunction<WindowPartial<K, ACC>, ACC, V> {
+        private final AggregateFunction<T, ACC, V> agg;
+        private final boolean partialsShared;
+
+        Merging(AggregateFunction<T, ACC, V> agg, boolean partialsShared) {
+            this.agg = agg;
+            this.partialsShared = partialsShared;
+        }
+
+        @Override
+        public ACC createAccumulator() {
+            return agg.createAccumulator();
+        }
+
+        @SuppressWarnings("unchecked")
+        @Override
+        public ACC add(WindowPartial<K, ACC> partial, ACC acc) {
+            return agg.merge(acc, partialsShared ? (ACC) StateCopier.copy(partial.acc()) : partial.acc());
+        }
+
+        @Override
+        public V getResult(ACC acc) {
+            return agg.getResult(acc);
+        }
+
+        @Override
+        public ACC merge(ACC a, ACC b) {
+            return agg.merge(a, b);
+        }
+    }
+}
