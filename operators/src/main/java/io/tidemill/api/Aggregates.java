@@ -1,6 +1,7 @@
 package io.tidemill.api;
 
 import io.tidemill.api.function.AggregateFunction;
+import io.tidemill.api.function.LongAggregateFunction;
 import io.tidemill.api.function.ReduceFunction;
 import io.tidemill.operator.UserFunctionException;
 import java.util.ArrayList;
@@ -12,33 +13,31 @@ public final class Aggregates {
     private Aggregates() {}
 
     /** Counts records. */
-    public static <T> AggregateFunction<T, long[], Long> count() {
+    public static <T> LongAggregateFunction<T, Long> count() {
         return sum(value -> 1);
     }
 
     /** Sums a long field of each record. */
-    public static <T> AggregateFunction<T, long[], Long> sum(ToLongFunction<T> field) {
-        return new AggregateFunction<>() {
+    public static <T> LongAggregateFunction<T, Long> sum(ToLongFunction<T> field) {
+        return new LongAggregateFunction<>() {
             @Override
-            public long[] createAccumulator() {
-                return new long[1];
+            public long initial() {
+                return 0;
             }
 
             @Override
-            public long[] add(T value, long[] acc) {
-                acc[0] += field.applyAsLong(value);
+            public long add(T value, long acc) {
+                return acc + field.applyAsLong(value);
+            }
+
+            @Override
+            public long merge(long a, long b) {
+                return a + b;
+            }
+
+            @Override
+            public Long result(long acc) {
                 return acc;
-            }
-
-            @Override
-            public Long getResult(long[] acc) {
-                return acc[0];
-            }
-
-            @Override
-            public long[] merge(long[] a, long[] b) {
-                a[0] += b[0];
-                return a;
             }
         };
     }

@@ -44,17 +44,13 @@ final class TwoPhaseWindows {
     /** The tumbling windows whose panes tile every window of {@code assigner}. */
     private static TumblingWindows panesOf(WindowAssigner assigner) {
         if (assigner instanceof SlidingWindows s && s.size() > 0 && s.slide() > 0) {
-            long pane = gcd(s.size(), s.slide());
+            long pane = s.paneSize();
             return new TumblingWindows(pane, Math.floorMod(s.offset(), pane), true);
         }
         if (assigner instanceof TumblingWindows t && t.size() > 0) {
             return t;
         }
         return new TumblingWindows(1, 0, true); // an invalid assigner: the pipeline is rejected before it runs
-    }
-
-    private static long gcd(long a, long b) {
-        return b == 0 ? a : gcd(b, a % b);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.tidemill.window;
 import io.tidemill.api.OutputTag;
 import io.tidemill.api.function.AggregateFunction;
 import io.tidemill.api.function.KeySelector;
+import io.tidemill.api.function.LongAggregateFunction;
 import io.tidemill.api.function.ProcessWindowFunction;
 import io.tidemill.checkpoint.RestoredState;
 import io.tidemill.checkpoint.SnapshotWriter;
@@ -17,8 +18,10 @@ import io.tidemill.operator.TimerSnapshots;
 import io.tidemill.state.CowHashMap;
 import io.tidemill.state.KeyGroupRange;
 import io.tidemill.state.KeyGroups;
+import io.tidemill.state.LongValueMap;
 import java.io.DataInput;
 import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +44,12 @@ import java.util.Map;
  *       window has fired. A record late for all its windows goes to the late side output if there
  *       is one, else is counted as dropped.
  *   <li>Accumulators are read for update through {@link CowHashMap#getForUpdate}, so that a
- *       snapshot being written concurrently keeps seeing the values it captured.
+ *       snapshot being written concurrently keeps seeing the values it captured. A
+ *       {@link LongAggregateFunction}'s accumulators are plain longs in a {@link LongValueMap},
+ *       whose snapshot is a copy of its arrays.
+ *   <li>Records of one pane of the assigner (see {@link WindowAssigner#paneSize}) fall in the same
+ *       windows, so the windows of the last pane seen are kept in {@link #run} until one of them
+ *       fires: most records skip the window assignment and the search for their windows.
  * </ul>
  *
  * @param <K> key type
@@ -57,22 +65,26 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
     private final AggregateFunction<IN, ACC, R> aggregate;
     private final WindowResults<R, OUT, K> results;
 
-    private final ArrayList<Pending<K, ACC>> open = new ArrayList<>();
-    private final Fire fire = new Fire();
+    /** The same aggregate when its accumulator is one long, kept unboxed; else null. */
+    private final LongAggregateFunction<IN, R> longAggregate;
+    private final ArrayList<Pending> open = new ArrayList<>();
     private OperatorContext ctx;
     private Output<OUT> out;
     private KeyGroupRange range;
     private int maxParallelism;
     private long watermark = Long.MIN_VALUE;
 
-    // Per-record scratch, to assign windows without allocating a lambda per record.
-    private K currentKey;
-    private IN currentValue;
-    private boolean assignedAny;
-    private Pending<K, ACC> lastHit;
+    /**
+     * The run cache: every timestamp in {@code [runStart, runEnd)} (one pane of the assigner) falls
+     * in the open windows {@code run}, so records of the same pane skip assigning windows. Emptied
+     * whenever a window fires, which is the only way an open window closes.
+     */
+    private long runStart;
+    private long runEnd = Long.MIN_VALUE;
+    private final ArrayList<Pending> run = new ArrayList<>();
+    private final WindowAssigner.WindowSink addToRun = this::addToRun;
     /** Keys in the window that fired last: new windows are sized for as many, to skip growing. */
     private int lastFiredKeys;
-    private final WindowAssigner.WindowSink addToWindow = this::addToWindow;
 
     /** True when {@code WindowedStream} can use this operator for windows so configured. */
     public static boolean applies(WindowAssigner assigner, Trigger trigger, long allowedLateness) {
@@ -80,6 +92,7 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
                 && allowedLateness == 0;
     }
 
+    @SuppressWarnings("unchecked")
     public AlignedWindowOperator(KeySelector<IN, K> keySelector, WindowAssigner assigner, OutputTag<IN> lateTag,
                                  AggregateFunction<IN, ACC, R> aggregate, ProcessWindowFunction<R, OUT, K> windowFunction,
                                  boolean resultIsElements) {
@@ -90,6 +103,8 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
         this.assigner = assigner;
         this.lateTag = lateTag;
         this.aggregate = aggregate;
+        this.longAggregate = aggregate instanceof LongAggregateFunction<?, ?> l && !resultIsElements
+                ? (LongAggregateFunction<IN, R>) l : null;
         this.results = new WindowResults<>(windowFunction, resultIsElements);
     }
 
@@ -104,38 +119,43 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
 
     @Override
     public void processElement(IN value, long timestamp) throws Exception {
-        currentKey = Keys.of(keySelector, value);
-        currentValue = value;
-        assignedAny = false;
-        assigner.assignWindows(timestamp, addToWindow);
-        if (!assignedAny) {
+        if (timestamp < runStart || timestamp >= runEnd) {
+            assignRun(timestamp);
+        }
+        if (run.isEmpty()) {
             if (lateTag != null) {
                 out.emitSide(lateTag, value, timestamp);
             } else {
                 ctx.countLateRecord();
             }
+            return;
         }
-        currentValue = null;
+        K key = Keys.of(keySelector, value);
+        for (int i = 0; i < run.size(); i++) {
+            run.get(i).add(key, value);
+        }
     }
 
-    private void addToWindow(long start, long end) {
-        if (end - 1 <= watermark) {
-            return; // fired already
+    /** Fills the run cache for the pane of {@code timestamp} (or the timestamp alone, without panes). */
+    private void assignRun(long timestamp) {
+        long pane = assigner.paneSize();
+        runStart = pane > 0 ? TimeWindow.startOf(timestamp, assigner.paneOffset(), pane) : timestamp;
+        runEnd = pane > 0 ? runStart + pane : timestamp + 1;
+        if (runEnd < runStart) {
+            runEnd = Long.MAX_VALUE; // the last pane before overflow
         }
-        assignedAny = true;
-        Pending<K, ACC> p = lastHit;
-        if (p == null || p.window.start() != start || p.window.end() != end) {
-            p = lastHit = pending(start, end);
-        }
-        ACC acc = p.accs.getForUpdate(currentKey);
-        ACC next = aggregate.add(currentValue, acc == null ? aggregate.createAccumulator() : acc);
-        if (next != acc) {
-            p.accs.put(currentKey, next);
+        run.clear();
+        assigner.assignWindows(timestamp, addToRun);
+    }
+
+    private void addToRun(long start, long end) {
+        if (end - 1 > watermark) { // else fired already
+            run.add(pending(start, end));
         }
     }
 
     /** The open window {@code [start, end)}, opened if it is not. */
-    private Pending<K, ACC> pending(long start, long end) {
+    private Pending pending(long start, long end) {
         int lo = 0;
         int hi = open.size() - 1;
         while (lo <= hi) {
@@ -150,7 +170,8 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
                 return open.get(mid);
             }
         }
-        Pending<K, ACC> p = new Pending<>(new TimeWindow(start, end), lastFiredKeys);
+        TimeWindow window = new TimeWindow(start, end);
+        Pending p = longAggregate != null ? new LongPending(window, lastFiredKeys) : new ObjectPending(window, lastFiredKeys);
         open.add(lo, p);
         return p;
     }
@@ -160,20 +181,15 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
         watermark = wm;
         int due = 0;
         while (due < open.size() && open.get(due).window.maxTimestamp() <= wm) {
-            fire(open.get(due));
-            due++;
+            Pending p = open.get(due++);
+            lastFiredKeys = p.size();
+            p.fire();
         }
         if (due > 0) {
             open.subList(0, due).clear();
-            lastHit = null;
+            runEnd = runStart; // the run may hold a window that fired
         }
         out.emitWatermark(wm);
-    }
-
-    private void fire(Pending<K, ACC> p) {
-        fire.window = p.window;
-        lastFiredKeys = p.accs.size();
-        p.accs.forEachUnshared(fire); // getResult or the window function may mutate an accumulator
     }
 
     /**
@@ -185,17 +201,17 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
     public void snapshotState(SnapshotWriter writer) throws Exception {
         ctx.keyedState().snapshot(writer);
         List<TimeWindow> windows = new ArrayList<>(open.size());
-        List<CowHashMap.Snapshot<K, ACC>> captured = new ArrayList<>(open.size());
-        for (Pending<K, ACC> p : open) {
+        List<Captured<K>> captured = new ArrayList<>(open.size());
+        for (Pending p : open) {
             windows.add(p.window);
-            captured.add(p.accs.snapshot());
+            captured.add(p.capture());
         }
         writer.defer(SnapshotWriter.Deferred.releasing(w -> writeByKeyGroup(windows, captured, w),
-                () -> captured.forEach(CowHashMap.Snapshot::release)));
+                () -> captured.forEach(Captured::release)));
     }
 
-    private void writeByKeyGroup(List<TimeWindow> windows, List<CowHashMap.Snapshot<K, ACC>> captured,
-                                 SnapshotWriter writer) throws java.io.IOException {
+    private void writeByKeyGroup(List<TimeWindow> windows, List<Captured<K>> captured,
+                                 SnapshotWriter writer) throws IOException {
         List<Map<K, List<Object>>> byGroup = new ArrayList<>(range.size());
         for (int g = 0; g < range.size(); g++) {
             byGroup.add(new LinkedHashMap<>());
@@ -247,7 +263,7 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
                     long start = in.readLong();
                     long end = in.readLong();
                     in.readLong(); // count
-                    pending(start, end).accs.put(key, (ACC) ValueCodec.read(in));
+                    pending(start, end).restore(key, ValueCodec.read(in));
                 }
             }
             TimerQueue ignored = new TimerQueue();
@@ -258,24 +274,131 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
 
 
     /** A window that has not fired, with the accumulator of every key that has records in it. */
-    private static final class Pending<K, ACC> {
+    private abstract class Pending {
         final TimeWindow window;
+
+        Pending(TimeWindow window) {
+            this.window = window;
+        }
+
+        abstract int size();
+
+        /** Adds a record of {@code key} to its accumulator. */
+        abstract void add(K key, IN value);
+
+        /** Emits every key's result. */
+        abstract void fire();
+
+        /** The accumulators as they are now, for a snapshot. */
+        abstract Captured<K> capture();
+
+        /** Puts a restored accumulator. */
+        abstract void restore(K key, Object accumulator);
+    }
+
+    /** Accumulators as objects, in a copy-on-write map. */
+    private final class ObjectPending extends Pending {
         final CowHashMap<K, ACC> accs;
 
         @SuppressWarnings("unchecked")
-        Pending(TimeWindow window, int expectedKeys) {
-            this.window = window;
+        ObjectPending(TimeWindow window, int expectedKeys) {
+            super(window);
             this.accs = new CowHashMap<>(v -> (ACC) StateCopier.copy(v), expectedKeys);
+        }
+
+        @Override
+        int size() {
+            return accs.size();
+        }
+
+        @Override
+        void add(K key, IN value) {
+            ACC acc = accs.getForUpdate(key);
+            ACC next = aggregate.add(value, acc == null ? aggregate.createAccumulator() : acc);
+            if (next != acc) {
+                accs.put(key, next);
+            }
+        }
+
+        @Override
+        void fire() {
+            // getResult or the window function may mutate an accumulator a snapshot still reads
+            accs.forEachUnshared((key, acc) -> results.emit(key, window, watermark, aggregate.getResult(acc)));
+        }
+
+        @Override
+        Captured<K> capture() {
+            CowHashMap.Snapshot<K, ACC> snapshot = accs.snapshot();
+            return new Captured<>() {
+                @Override
+                public void forEach(CowHashMap.EntryReader<K, Object> reader) throws IOException {
+                    snapshot.forEach(reader::read);
+                }
+
+                @Override
+                public void release() {
+                    snapshot.release();
+                }
+            };
+        }
+
+        @SuppressWarnings("unchecked")
+        @Override
+        void restore(K key, Object accumulator) {
+            accs.put(key, (ACC) accumulator);
         }
     }
 
-    /** Walks a firing window's map. */
-    private final class Fire implements java.util.function.BiConsumer<K, ACC> {
-        TimeWindow window;
+    /** Accumulators of a {@link LongAggregateFunction}, unboxed. */
+    private final class LongPending extends Pending {
+        final LongValueMap<K> accs;
+
+        LongPending(TimeWindow window, int expectedKeys) {
+            super(window);
+            this.accs = new LongValueMap<>(expectedKeys);
+        }
 
         @Override
-        public void accept(K key, ACC acc) {
-            results.emit(key, window, watermark, aggregate.getResult(acc));
+        int size() {
+            return accs.size();
         }
+
+        @Override
+        void add(K key, IN value) {
+            int slot = accs.slotOf(key, longAggregate.initial());
+            accs.setValueAt(slot, longAggregate.add(value, accs.valueAt(slot)));
+        }
+
+        @Override
+        void fire() {
+            accs.forEach((key, acc) -> results.emit(key, window, watermark, longAggregate.result(acc)));
+        }
+
+        @Override
+        Captured<K> capture() {
+            LongValueMap.Snapshot<K> snapshot = accs.snapshot();
+            return new Captured<>() {
+                @Override
+                public void forEach(CowHashMap.EntryReader<K, Object> reader) throws IOException {
+                    snapshot.forEach((key, acc) -> reader.read(key, new long[] {acc}));
+                }
+
+                @Override
+                public void release() {}
+            };
+        }
+
+        @Override
+        void restore(K key, Object accumulator) {
+            accs.put(key, ((long[]) accumulator)[0]);
+        }
+    }
+
+    /** A window's accumulators captured for a snapshot, read on the snapshot thread. */
+    private interface Captured<K> {
+        /** Every key with its accumulator, in the object form the snapshot format holds. */
+        void forEach(CowHashMap.EntryReader<K, Object> reader) throws IOException;
+
+        void release();
     }
 }

@@ -72,14 +72,14 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
     @Override
     public void processElement(IN value, long timestamp) throws Exception {
         Object key = keySelector == null ? WHOLE_STREAM : Keys.of(keySelector, value);
-        long start = TimeWindow.startOf(timestamp, panes.offset(), panes.size());
-        long end = start + panes.size();
-        if (end - 1 <= watermark) {
-            emit(key, start, end, aggregate.add(value, aggregate.createAccumulator()));
-            return;
-        }
         Pane<ACC> p = lastHit;
-        if (p == null || p.start != start) {
+        if (p == null || timestamp < p.start || timestamp - p.start >= panes.size()) {
+            long start = TimeWindow.startOf(timestamp, panes.offset(), panes.size());
+            long end = start + panes.size();
+            if (end - 1 <= watermark) {
+                emit(key, start, end, aggregate.add(value, aggregate.createAccumulator()));
+                return;
+            }
             p = lastHit = pane(start, end);
         }
         ACC acc = p.accs.getForUpdate(key);

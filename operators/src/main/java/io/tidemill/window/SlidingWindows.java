@@ -30,6 +30,23 @@ public record SlidingWindows(long size, long slide, long offset, boolean isEvent
     }
 
     @Override
+    public long paneSize() {
+        long a = size;
+        long b = slide;
+        while (b > 0) {
+            long r = a % b;
+            a = b;
+            b = r;
+        }
+        return a;
+    }
+
+    @Override
+    public long paneOffset() {
+        return offset;
+    }
+
+    @Override
     public boolean isMerging() {
         return false;
     }

@@ -31,6 +31,16 @@ public record TumblingWindows(long size, long offset, boolean isEventTime) imple
     }
 
     @Override
+    public long paneSize() {
+        return size;
+    }
+
+    @Override
+    public long paneOffset() {
+        return offset;
+    }
+
+    @Override
     public boolean isMerging() {
         return false;
     }

@@ -16,6 +16,20 @@ public interface WindowAssigner {
     /** True for windows that merge (sessions). */
     boolean isMerging();
 
+    /**
+     * The length of the intervals (aligned at {@link #paneOffset}) within which every timestamp gets
+     * the same windows, or 0 if there are none: the gcd of size and slide for sliding windows. Lets
+     * window operators assign a run of records without recomputing their windows.
+     */
+    default long paneSize() {
+        return 0;
+    }
+
+    /** Where panes are aligned: a pane starts at every {@code paneOffset + n * paneSize}. */
+    default long paneOffset() {
+        return 0;
+    }
+
     /** Problems with the parameters, empty if valid; checked when the pipeline is built. */
     List<String> validate();
 

@@ -9,6 +9,7 @@ import io.tidemill.api.OutputTag;
 import io.tidemill.api.Pipeline;
 import io.tidemill.api.WindowedStream;
 import io.tidemill.api.function.Collector;
+import io.tidemill.api.function.LongAggregateFunction;
 import io.tidemill.api.function.ProcessWindowFunction;
 import io.tidemill.api.sink.CollectSink;
 import io.tidemill.local.LocalCluster;
@@ -87,6 +88,12 @@ class WindowSemanticsTest {
                 story("sliding: a record late for all its windows is late data",
                         sliding(10, 5).withLateSideOutput(), "a@1 time@15 a@7",
                         "a [-5,5) 1", "a [0,10) 1", "late a@7"),
+                story("sliding: size not a multiple of slide, records of one slide interval fall in different windows",
+                        sliding(10, 4), "a@1 a@2 a@3",
+                        "a [-8,2) 1", "a [-4,6) 3", "a [0,10) 3"),
+                story("sliding: after one of a pane's windows fires, later records of the pane count in the others",
+                        sliding(10, 5), "a@6 time@10 a@7 b@8",
+                        "a [0,10) 1", "a [5,15) 2", "b [5,15) 1"),
                 story("sliding: late record within allowed lateness re-fires each of its windows",
                         sliding(10, 5).withLateness(20), "a@6 time@20 a@7",
                         "a [0,10) 1", "a [5,15) 1", "a [0,10) 2", "a [5,15) 2"),
@@ -152,6 +159,51 @@ class WindowSemanticsTest {
 
         // then
         assertEquals(0, outcome.result().lateRecordsDropped());
+    }
+
+    @Test
+    void aLongAggregateFunctionKeepsItsAccumulatorUnboxedAndGivesItsResult() {
+        // given the latest timestamp per key and sliding window, as a user-written long aggregate
+        LongAggregateFunction<Event, String> latest = new LongAggregateFunction<>() {
+            @Override
+            public long initial() {
+                return Long.MIN_VALUE;
+            }
+
+            @Override
+            public long add(Event value, long acc) {
+                return Math.max(acc, value.ts());
+            }
+
+            @Override
+            public long merge(long a, long b) {
+                return Math.max(a, b);
+            }
+
+            @Override
+            public String result(long acc) {
+                return "latest " + acc;
+            }
+        };
+        Pipeline pipeline = Pipeline.create().setParallelism(1);
+        CollectSink<String> sink = new CollectSink<>();
+        pipeline.fromSource(new OneByOneSource<>(Event.parse("a@3 b@4 a@1 a@7 time@12 a@11")),
+                        WatermarkStrategy.<Event>forBoundedOutOfOrderness(Duration.ZERO)
+                                .withTimestampAssigner((e, ts) -> e.ts()), "events")
+                .filter(e -> !e.isTimeMarker())
+                .keyBy(Event::key)
+                .window(SlidingWindows.eventTime(Duration.ofMillis(10), Duration.ofMillis(5)))
+                .aggregate(latest)
+                .sinkTo(sink);
+
+        // when
+        try (LocalCluster cluster = LocalCluster.start(1)) {
+            cluster.execute(pipeline);
+        }
+
+        // then: a [-5,5) 3, b [-5,5) 4, a [0,10) 7, b [0,10) 4, a [5,15) 11, a [10,20) 11
+        assertEquals(sorted(List.of("latest 3", "latest 4", "latest 7", "latest 4", "latest 11", "latest 11")),
+                sorted(sink.values()));
     }
 
     // ---- harness ----

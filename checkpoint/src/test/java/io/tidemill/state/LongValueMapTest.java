@@ -1,0 +1,83 @@
+package io.tidemill.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class LongValueMapTest {
+    /** Keys with few distinct hash codes, so that probe runs are long and wrap around the array. */
+    record CollidingKey(int id) {
+        @Override
+        public int hashCode() {
+            return id % 5;
+        }
+    }
+
+    private static <K> Map<K, Long> contents(LongValueMap<K> map) {
+        Map<K, Long> m = new HashMap<>();
+        map.forEach(m::put);
+        return m;
+    }
+
+    private static <K> Map<K, Long> contents(LongValueMap.Snapshot<K> snapshot) throws IOException {
+        Map<K, Long> m = new HashMap<>();
+        snapshot.forEach(m::put);
+        return m;
+    }
+
+    @Test
+    void givenRandomAddsAndPuts_thenTheMapAndItsSnapshotsMatchAModel() throws IOException {
+        for (long seed = 0; seed < 30; seed++) {
+            Random r = new Random(seed);
+            LongValueMap<Object> map = new LongValueMap<>(seed % 3 == 0 ? 0 : 100);
+            Map<Object, Long> model = new HashMap<>();
+            List<LongValueMap.Snapshot<Object>> snaps = new ArrayList<>();
+            List<Map<Object, Long>> expected = new ArrayList<>();
+            for (int step = 0; step < 4000; step++) {
+                int id = r.nextInt(seed % 2 == 0 ? 50 : 3000);
+                Object k = switch (id % 3) {
+                    case 0 -> new CollidingKey(id);
+                    case 1 -> (long) id;
+                    default -> "k" + id;
+                };
+                int op = r.nextInt(100);
+                if (op < 60) {
+                    int slot = map.slotOf(k, 10);
+                    map.setValueAt(slot, map.valueAt(slot) + 1);
+                    model.merge(k, 11L, (a, b) -> a + 1);
+                } else if (op < 95) {
+                    long v = r.nextLong();
+                    map.put(k, v); // may grow the arrays while it writes
+                    model.put(k, v);
+                } else {
+                    snaps.add(map.snapshot());
+                    expected.add(new HashMap<>(model));
+                }
+                assertEquals(model.containsKey(k), map.containsKey(k));
+            }
+            assertEquals(model, contents(map), "seed " + seed);
+            assertEquals(model.size(), map.size());
+            for (int i = 0; i < snaps.size(); i++) {
+                assertEquals(expected.get(i), contents(snaps.get(i)), "seed " + seed + ", snapshot " + i);
+                assertEquals(expected.get(i).size(), snaps.get(i).size());
+            }
+        }
+    }
+
+    @Test
+    void givenAnEmptyMap_thenItHoldsNothing() {
+        LongValueMap<String> map = new LongValueMap<>();
+        assertTrue(map.isEmpty());
+        assertFalse(map.containsKey("a"));
+        map.put("a", 1);
+        assertEquals(Map.of("a", 1L), contents(map));
+    }
+}
