@@ -15,6 +15,8 @@ public final class Router {
     private final Partitioning.Type type;
     private final KeySelector<Object, Object> key;
     private final int maxParallelism;
+    /** The channel of each key group. */
+    private final int[] channelOfGroup;
     private final String consumerName;
     private final int subtask;
     private final int parallelism;
@@ -27,6 +29,10 @@ public final class Router {
         this.type = partitioning.type();
         this.key = (KeySelector<Object, Object>) partitioning.key();
         this.maxParallelism = maxParallelism;
+        this.channelOfGroup = new int[maxParallelism];
+        for (int g = 0; g < maxParallelism; g++) {
+            channelOfGroup[g] = KeyGroups.subtaskOf(g, maxParallelism, channels.length);
+        }
         this.consumerName = consumerName;
         this.subtask = subtask;
         this.parallelism = parallelism;
@@ -67,8 +73,7 @@ public final class Router {
             throw new OperatorException("keyBy of " + consumerName, subtask, parallelism,
                     "the key selector returned null for record " + abbreviate(value));
         }
-        int group = KeyGroups.keyGroupOf(k, maxParallelism);
-        return KeyGroups.subtaskOf(group, maxParallelism, channels.length);
+        return channelOfGroup[KeyGroups.keyGroupOf(k, maxParallelism)];
     }
 
     private static String abbreviate(Object value) {
