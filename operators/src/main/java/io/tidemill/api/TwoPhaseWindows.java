@@ -1,6 +1,7 @@
 package io.tidemill.api;
 
 import io.tidemill.api.function.AggregateFunction;
+import io.tidemill.api.function.LongAggregateFunction;
 import io.tidemill.api.function.KeySelector;
 import io.tidemill.api.function.ProcessWindowFunction;
 import io.tidemill.checkpoint.codec.StateCopier;
@@ -34,7 +35,7 @@ final class TwoPhaseWindows {
                 () -> new LocalWindowOperator<>(localKey, panes, agg));
         problems.forEach(partials.node::addProblem);
         WindowedStream<MK, WindowPartial<K, ACC>> merged = partials.keyBy(mergeKey).window(assigner);
-        Merging<T, K, ACC, V> merging = new Merging<>(agg, assigner instanceof SlidingWindows);
+        AggregateFunction<WindowPartial<K, ACC>, ACC, V> merging = mergingOf(agg, assigner instanceof SlidingWindows);
         @SuppressWarnings("unchecked")
         DataStream<R> out = fn == null ? (DataStream<R>) merged.aggregate(merging) : merged.aggregate(merging, fn);
         partials.node.deriveUidFrom(out.node, "local"); // a uid() on the result names both steps
@@ -51,6 +52,40 @@ final class TwoPhaseWindows {
             return t;
         }
         return new TumblingWindows(1, 0, true); // an invalid assigner: the pipeline is rejected before it runs
+    }
+
+    /** The merging step's aggregate: unboxed when {@code agg}'s accumulator is one long. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static <T, K, ACC, V> AggregateFunction<WindowPartial<K, ACC>, ACC, V> mergingOf(
+            AggregateFunction<T, ACC, V> agg, boolean partialsShared) {
+        if (agg instanceof LongAggregateFunction<?, ?> longAgg) {
+            return (AggregateFunction) new LongMerging<>((LongAggregateFunction<T, V>) longAgg);
+        }
+        return new Merging<>(agg, partialsShared);
+    }
+
+    /** Folds partials of a {@link LongAggregateFunction} with its {@code merge}, unboxed. */
+    private record LongMerging<T, K, V>(LongAggregateFunction<T, V> agg)
+            implements LongAggregateFunction<WindowPartial<K, long[]>, V> {
+        @Override
+        public long initial() {
+            return agg.initial();
+        }
+
+        @Override
+        public long add(WindowPartial<K, long[]> partial, long acc) {
+            return agg.merge(acc, partial.acc()[0]);
+        }
+
+        @Override
+        public long merge(long a, long b) {
+            return agg.merge(a, b);
+        }
+
+        @Override
+        public V result(long acc) {
+            return agg.result(acc);
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package io.tidemill.window;
 
 import io.tidemill.api.function.AggregateFunction;
 import io.tidemill.api.function.KeySelector;
+import io.tidemill.api.function.LongAggregateFunction;
 import io.tidemill.checkpoint.RestoredState;
 import io.tidemill.checkpoint.SnapshotWriter;
 import io.tidemill.checkpoint.codec.StateCopier;
@@ -11,8 +12,10 @@ import io.tidemill.operator.Operator;
 import io.tidemill.operator.OperatorContext;
 import io.tidemill.operator.Output;
 import io.tidemill.state.CowHashMap;
+import io.tidemill.state.LongValueMap;
 import java.io.DataInput;
 import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,6 +49,8 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
     private final KeySelector<IN, K> keySelector;
     private final TumblingWindows panes;
     private final AggregateFunction<IN, ACC, ?> aggregate;
+    /** The same aggregate when its accumulator is one long, kept unboxed; else null. */
+    private final LongAggregateFunction<IN, ?> longAggregate;
     private final ArrayList<Pane<ACC>> open = new ArrayList<>();
     private OperatorContext ctx;
     private Output<WindowPartial<K, ACC>> out;
@@ -56,11 +61,13 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
     private int lastFlushedKeys;
 
     /** {@code keySelector} null: one accumulator per pane, for a window over the whole stream. */
+    @SuppressWarnings("unchecked")
     public LocalWindowOperator(KeySelector<IN, K> keySelector, TumblingWindows panes,
                                AggregateFunction<IN, ACC, ?> aggregate) {
         this.keySelector = keySelector;
         this.panes = panes;
         this.aggregate = aggregate;
+        this.longAggregate = aggregate instanceof LongAggregateFunction<?, ?> l ? (LongAggregateFunction<IN, ?>) l : null;
     }
 
     @Override
@@ -81,6 +88,11 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
                 return;
             }
             p = lastHit = pane(start, end);
+        }
+        if (p.longs != null) {
+            int slot = p.longs.slotOf(key, longAggregate.initial());
+            p.longs.setValueAt(slot, longAggregate.add(value, p.longs.valueAt(slot)));
+            return;
         }
         ACC acc = p.accs.getForUpdate(key);
         ACC next = aggregate.add(value, acc == null ? aggregate.createAccumulator() : acc);
@@ -108,7 +120,7 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
                 return open.get(mid);
             }
         }
-        Pane<ACC> p = new Pane<>(start, end, lastFlushedKeys);
+        Pane<ACC> p = new Pane<>(start, end, lastFlushedKeys, longAggregate != null);
         open.add(lo, p);
         return p;
     }
@@ -119,8 +131,12 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
         int due = 0;
         while (due < open.size() && open.get(due).end - 1 <= wm) {
             flushing = open.get(due++);
-            lastFlushedKeys = flushing.accs.size();
-            flushing.accs.forEachUnshared(this::emitFlushing); // a snapshot being written may hold the pane
+            lastFlushedKeys = flushing.size();
+            if (flushing.longs != null) {
+                flushing.longs.forEach(this::emitFlushing);
+            } else {
+                flushing.accs.forEachUnshared(this::emitFlushing); // a snapshot being written may hold the pane
+            }
         }
         flushing = null;
         if (due > 0) {
@@ -134,6 +150,11 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
         emit(key, flushing.start, flushing.end, acc);
     }
 
+    @SuppressWarnings("unchecked")
+    private void emitFlushing(Object key, long acc) {
+        emit(key, flushing.start, flushing.end, (ACC) new long[] {acc});
+    }
+
     /**
      * Operator state: {@code panes, (start, end, entries, (key, accumulator)*)*}. The panes are
      * captured copy-on-write and encoded in the deferred part.
@@ -141,10 +162,10 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
     @Override
     public void snapshotState(SnapshotWriter writer) {
         List<long[]> bounds = new ArrayList<>(open.size());
-        List<CowHashMap.Snapshot<Object, ACC>> captured = new ArrayList<>(open.size());
+        List<Captured> captured = new ArrayList<>(open.size());
         for (Pane<ACC> p : open) {
             bounds.add(new long[] {p.start, p.end});
-            captured.add(p.accs.snapshot());
+            captured.add(p.capture());
         }
         writer.defer(SnapshotWriter.Deferred.releasing(w -> {
             DataOutput o = w.operatorState();
@@ -158,7 +179,7 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
                     ValueCodec.write(acc, o);
                 });
             }
-        }, () -> captured.forEach(CowHashMap.Snapshot::release)));
+        }, () -> captured.forEach(Captured::release)));
     }
 
     @SuppressWarnings("unchecked")
@@ -178,24 +199,61 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
                     ACC acc = (ACC) ValueCodec.read(in);
                     if (mine) {
                         Pane<ACC> p = pane(start, end);
-                        ACC existing = p.accs.get(key);
-                        p.accs.put(key, existing == null ? acc : aggregate.merge(existing, acc));
+                        if (p.longs != null) {
+                            int slot = p.longs.slotOf(key, longAggregate.initial());
+                            p.longs.setValueAt(slot, longAggregate.merge(p.longs.valueAt(slot), ((long[]) acc)[0]));
+                        } else {
+                            ACC existing = p.accs.get(key);
+                            p.accs.put(key, existing == null ? acc : aggregate.merge(existing, acc));
+                        }
                     }
                 }
             }
         }
     }
 
+    /** A pane's accumulators: objects copy-on-write, or a {@link LongAggregateFunction}'s longs unboxed. */
     private static final class Pane<ACC> {
         final long start;
         final long end;
         final CowHashMap<Object, ACC> accs;
+        final LongValueMap<Object> longs;
 
         @SuppressWarnings("unchecked")
-        Pane(long start, long end, int expectedKeys) {
+        Pane(long start, long end, int expectedKeys, boolean unboxed) {
             this.start = start;
             this.end = end;
-            this.accs = new CowHashMap<>(v -> (ACC) StateCopier.copy(v), expectedKeys);
+            this.accs = unboxed ? null : new CowHashMap<>(v -> (ACC) StateCopier.copy(v), expectedKeys);
+            this.longs = unboxed ? new LongValueMap<>(expectedKeys) : null;
         }
+
+        int size() {
+            return longs != null ? longs.size() : accs.size();
+        }
+
+        Captured capture() {
+            if (longs != null) {
+                LongValueMap.Snapshot<Object> s = longs.snapshot();
+                return new Captured(s.size(), r -> s.forEach((k, v) -> r.read(k, new long[] {v})), () -> { });
+            }
+            CowHashMap.Snapshot<Object, ACC> s = accs.snapshot();
+            return new Captured(s.size(), s::forEach, s::release);
+        }
+    }
+
+    /** A pane's entries captured for a snapshot, read on the snapshot thread. */
+    private record Captured(int size, Walk walk, Runnable releaser) {
+        void forEach(CowHashMap.EntryReader<Object, Object> reader) throws IOException {
+            walk.forEach(reader);
+        }
+
+        void release() {
+            releaser.run();
+        }
+    }
+
+    @FunctionalInterface
+    private interface Walk {
+        void forEach(CowHashMap.EntryReader<Object, Object> reader) throws IOException;
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidemill.api.Aggregates;
 import io.tidemill.api.Pipeline;
+import io.tidemill.api.function.AggregateFunction;
 import io.tidemill.api.function.Collector;
 import io.tidemill.api.function.ProcessAllWindowFunction;
 import io.tidemill.api.function.ProcessWindowFunction;
@@ -25,7 +26,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The local step of a non-keyed window keeps its panes across a savepoint and a change of parallelism. */
 class WindowAllRescaleTest {
@@ -44,13 +45,41 @@ class WindowAllRescaleTest {
         }
     }
 
-    private static Pipeline job(long rate, int parallelism, Path out) {
+    /** A sum whose accumulator is an object, as any aggregate not written as a LongAggregateFunction. */
+    static AggregateFunction<CheckpointJobs.Event, long[], Long> boxedSum() {
+        return new AggregateFunction<>() {
+            @Override
+            public long[] createAccumulator() {
+                return new long[1];
+            }
+
+            @Override
+            public long[] add(CheckpointJobs.Event value, long[] acc) {
+                acc[0] += value.value();
+                return acc;
+            }
+
+            @Override
+            public Long getResult(long[] acc) {
+                return acc[0];
+            }
+
+            @Override
+            public long[] merge(long[] a, long[] b) {
+                a[0] += b[0];
+                return a;
+            }
+        };
+    }
+
+    private static Pipeline job(long rate, int parallelism, Path out, boolean unboxed) {
         Pipeline p = Pipeline.create().setName("window-all").setParallelism(parallelism);
         GeneratorSource<CheckpointJobs.Event> source = GeneratorSource.bounded(EVENTS,
                 i -> new CheckpointJobs.Event(i % 37, i * 5, i));
         p.fromSource(rate > 0 ? source.withRate(rate) : source, CheckpointJobs.STRATEGY, "events")
                 .windowAll(SlidingWindows.eventTime(Duration.ofSeconds(2), Duration.ofSeconds(1)))
-                .aggregate(Aggregates.<CheckpointJobs.Event>sum(CheckpointJobs.Event::value), new ToSum())
+                .aggregate(unboxed ? Aggregates.<CheckpointJobs.Event>sum(CheckpointJobs.Event::value) : boxedSum(),
+                        new ToSum())
                 .sinkTo(new ExactlyOnceFileSink<>(out), "sink");
         return p;
     }
@@ -71,21 +100,22 @@ class WindowAllRescaleTest {
         return rows;
     }
 
-    @ParameterizedTest(name = "restored at parallelism {0}")
-    @ValueSource(ints = {1, 3})
-    void givenASavepointAtParallelism2_whenRestoredAtAnother_thenEveryWindowIsWhole(int newParallelism)
+    @ParameterizedTest(name = "restored at parallelism {0}, unboxed accumulators {1}")
+    @CsvSource({"1, true", "3, true", "3, false"})
+    void givenASavepointAtParallelism2_whenRestoredAtAnother_thenEveryWindowIsWhole(int newParallelism,
+                                                                                 boolean unboxed)
             throws Exception {
         FileSnapshotStore store = new FileSnapshotStore(dir.resolve("state"));
         Path out = dir.resolve("out");
         try (LocalCluster cluster = LocalCluster.start(2)) {
-            JobHandle job = cluster.submit(job(20_000, 2, out), new JobOptions(CheckpointConfig.DISABLED, store,
+            JobHandle job = cluster.submit(job(20_000, 2, out, unboxed), new JobOptions(CheckpointConfig.DISABLED, store,
                     RestartStrategy.NONE, false, null));
             await().atMost(Duration.ofSeconds(10)).until(() -> job.recordsIn() > EVENTS / 4);
             job.stopWithSavepoint("sp").get();
             job.join();
             assertTrue(job.recordsIn() < EVENTS, "stopped before the end");
 
-            cluster.submit(job(0, newParallelism, out), JobOptions.DEFAULT.withRestoreFrom(
+            cluster.submit(job(0, newParallelism, out, unboxed), JobOptions.DEFAULT.withRestoreFrom(
                     new JobOptions.SnapshotSource(store, "sp"))).join();
         }
         assertEquals(expected(), CheckpointJobs.committedRows(out));

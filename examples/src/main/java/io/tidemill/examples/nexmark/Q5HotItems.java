@@ -14,7 +14,8 @@ import java.time.Duration;
  *
  * <p>Three steps: count bids per auction and 2 s pane, add up the five pane counts of each window
  * (both in parallel, by auction), then keep the largest counts of each window (by window, as they
- * arrive). Counting per pane first touches one window per bid instead of five. Every count is
+ * arrive). The pane counts are pre-aggregated: each subtask counts its own bids before the exchange
+ * by auction, so one partial count per auction, pane and subtask crosses it instead of every bid. Counting per pane first touches one window per bid instead of five. Every count is
  * stamped with the last timestamp of its pane or window, {@code windowEnd - 1}: a pane's count
  * falls into exactly the sliding windows that contain the pane, and each step's windows fire once
  * every count they need has arrived.
@@ -32,6 +33,7 @@ public final class Q5HotItems {
         return NexmarkQueries.bids(events)
                 .keyBy(Bid::auction)
                 .window(TumblingWindows.eventTime(SLIDE))
+                .preAggregate() // counted per subtask before the exchange, then added up
                 .aggregate(Aggregates.count(), new WindowCount<>(Row::new)) // a Row per pane
                 .name("q5-bids-per-pane")
                 .keyBy(Row::auction)
