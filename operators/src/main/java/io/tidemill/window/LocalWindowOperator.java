@@ -51,12 +51,11 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
     private final AggregateFunction<IN, ACC, ?> aggregate;
     /** The same aggregate when its accumulator is one long, kept unboxed; else null. */
     private final LongAggregateFunction<IN, ?> longAggregate;
-    private final ArrayList<Pane<ACC>> open = new ArrayList<>();
+    private final ArrayList<Pane> open = new ArrayList<>();
     private OperatorContext ctx;
     private Output<WindowPartial<K, ACC>> out;
     private long watermark = Long.MIN_VALUE;
-    private Pane<ACC> lastHit;
-    private Pane<ACC> flushing;
+    private Pane lastHit;
     /** Keys in the pane sent last: new panes are sized for as many, to skip growing. */
     private int lastFlushedKeys;
 
@@ -79,7 +78,7 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
     @Override
     public void processElement(IN value, long timestamp) throws Exception {
         Object key = keySelector == null ? WHOLE_STREAM : Keys.of(keySelector, value);
-        Pane<ACC> p = lastHit;
+        Pane p = lastHit;
         if (p == null || timestamp < p.start || timestamp - p.start >= panes.size()) {
             long start = TimeWindow.startOf(timestamp, panes.offset(), panes.size());
             long end = start + panes.size();
@@ -89,16 +88,7 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
             }
             p = lastHit = pane(start, end);
         }
-        if (p.longs != null) {
-            int slot = p.longs.slotOf(key, longAggregate.initial());
-            p.longs.setValueAt(slot, longAggregate.add(value, p.longs.valueAt(slot)));
-            return;
-        }
-        ACC acc = p.accs.getForUpdate(key);
-        ACC next = aggregate.add(value, acc == null ? aggregate.createAccumulator() : acc);
-        if (next != acc) {
-            p.accs.put(key, next);
-        }
+        p.add(key, value);
     }
 
     @SuppressWarnings("unchecked")
@@ -106,7 +96,7 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
         out.emit(new WindowPartial<>(keySelector == null ? null : (K) key, start, end, acc), end - 1);
     }
 
-    private Pane<ACC> pane(long start, long end) {
+    private Pane pane(long start, long end) {
         int lo = 0;
         int hi = open.size() - 1;
         while (lo <= hi) {
@@ -120,7 +110,7 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
                 return open.get(mid);
             }
         }
-        Pane<ACC> p = new Pane<>(start, end, lastFlushedKeys, longAggregate != null);
+        Pane p = new Pane(start, end, lastFlushedKeys);
         open.add(lo, p);
         return p;
     }
@@ -130,29 +120,15 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
         watermark = wm;
         int due = 0;
         while (due < open.size() && open.get(due).end - 1 <= wm) {
-            flushing = open.get(due++);
-            lastFlushedKeys = flushing.size();
-            if (flushing.longs != null) {
-                flushing.longs.forEach(this::emitFlushing);
-            } else {
-                flushing.accs.forEachUnshared(this::emitFlushing); // a snapshot being written may hold the pane
-            }
+            Pane p = open.get(due++);
+            lastFlushedKeys = p.size();
+            p.flush();
         }
-        flushing = null;
         if (due > 0) {
             open.subList(0, due).clear();
             lastHit = null;
         }
         out.emitWatermark(wm);
-    }
-
-    private void emitFlushing(Object key, ACC acc) {
-        emit(key, flushing.start, flushing.end, acc);
-    }
-
-    @SuppressWarnings("unchecked")
-    private void emitFlushing(Object key, long acc) {
-        emit(key, flushing.start, flushing.end, (ACC) new long[] {acc});
     }
 
     /**
@@ -163,7 +139,7 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
     public void snapshotState(SnapshotWriter writer) {
         List<long[]> bounds = new ArrayList<>(open.size());
         List<Captured> captured = new ArrayList<>(open.size());
-        for (Pane<ACC> p : open) {
+        for (Pane p : open) {
             bounds.add(new long[] {p.start, p.end});
             captured.add(p.capture());
         }
@@ -198,37 +174,85 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
                     Object key = ValueCodec.read(in);
                     ACC acc = (ACC) ValueCodec.read(in);
                     if (mine) {
-                        Pane<ACC> p = pane(start, end);
-                        if (p.longs != null) {
-                            int slot = p.longs.slotOf(key, longAggregate.initial());
-                            p.longs.setValueAt(slot, longAggregate.merge(p.longs.valueAt(slot), ((long[]) acc)[0]));
-                        } else {
-                            ACC existing = p.accs.get(key);
-                            p.accs.put(key, existing == null ? acc : aggregate.merge(existing, acc));
-                        }
+                        pane(start, end).restore(key, acc);
                     }
                 }
             }
         }
     }
 
-    /** A pane's accumulators: objects copy-on-write, or a {@link LongAggregateFunction}'s longs unboxed. */
-    private static final class Pane<ACC> {
+    /**
+     * A pane's accumulators, kept one of three ways: a {@link LongAggregateFunction}'s longs unboxed;
+     * for a window over the whole stream, its one accumulator in a field, copied before the first
+     * write after a snapshot took it; else in a copy-on-write map.
+     */
+    private final class Pane {
         final long start;
         final long end;
-        final CowHashMap<Object, ACC> accs;
         final LongValueMap<Object> longs;
+        final CowHashMap<Object, ACC> accs;
+        ACC whole;
+        /** True while a snapshot may be reading {@link #whole}. */
+        boolean wholeShared;
 
         @SuppressWarnings("unchecked")
-        Pane(long start, long end, int expectedKeys, boolean unboxed) {
+        Pane(long start, long end, int expectedKeys) {
             this.start = start;
             this.end = end;
-            this.accs = unboxed ? null : new CowHashMap<>(v -> (ACC) StateCopier.copy(v), expectedKeys);
-            this.longs = unboxed ? new LongValueMap<>(expectedKeys) : null;
+            this.longs = longAggregate != null ? new LongValueMap<>(expectedKeys) : null;
+            this.accs = longAggregate == null && keySelector != null
+                    ? new CowHashMap<>(v -> (ACC) StateCopier.copy(v), expectedKeys) : null;
         }
 
         int size() {
-            return longs != null ? longs.size() : accs.size();
+            return longs != null ? longs.size() : accs != null ? accs.size() : whole != null ? 1 : 0;
+        }
+
+        @SuppressWarnings("unchecked")
+        void add(Object key, IN value) {
+            if (longs != null) {
+                int slot = longs.slotOf(key, longAggregate.initial());
+                longs.setValueAt(slot, longAggregate.add(value, longs.valueAt(slot)));
+            } else if (accs != null) {
+                ACC acc = accs.getForUpdate(key);
+                ACC next = aggregate.add(value, acc == null ? aggregate.createAccumulator() : acc);
+                if (next != acc) {
+                    accs.put(key, next);
+                }
+            } else {
+                if (whole == null) {
+                    whole = aggregate.createAccumulator();
+                } else if (wholeShared) {
+                    whole = (ACC) StateCopier.copy(whole);
+                }
+                wholeShared = false;
+                whole = aggregate.add(value, whole);
+            }
+        }
+
+        /** Sends every accumulator on as a partial. */
+        @SuppressWarnings("unchecked")
+        void flush() {
+            if (longs != null) {
+                longs.forEach((key, acc) -> emit(key, start, end, (ACC) new long[] {acc}));
+            } else if (accs != null) {
+                // a snapshot being written may hold the pane
+                accs.forEachUnshared((key, acc) -> emit(key, start, end, acc));
+            } else if (whole != null) {
+                emit(WHOLE_STREAM, start, end, wholeShared ? (ACC) StateCopier.copy(whole) : whole);
+            }
+        }
+
+        void restore(Object key, ACC acc) {
+            if (longs != null) {
+                int slot = longs.slotOf(key, longAggregate.initial());
+                longs.setValueAt(slot, longAggregate.merge(longs.valueAt(slot), ((long[]) acc)[0]));
+            } else if (accs != null) {
+                ACC existing = accs.get(key);
+                accs.put(key, existing == null ? acc : aggregate.merge(existing, acc));
+            } else {
+                whole = whole == null ? acc : aggregate.merge(whole, acc);
+            }
         }
 
         Captured capture() {
@@ -236,8 +260,17 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
                 LongValueMap.Snapshot<Object> s = longs.snapshot();
                 return new Captured(s.size(), r -> s.forEach((k, v) -> r.read(k, new long[] {v})), () -> { });
             }
-            CowHashMap.Snapshot<Object, ACC> s = accs.snapshot();
-            return new Captured(s.size(), s::forEach, s::release);
+            if (accs != null) {
+                CowHashMap.Snapshot<Object, ACC> s = accs.snapshot();
+                return new Captured(s.size(), s::forEach, s::release);
+            }
+            ACC captured = whole;
+            wholeShared = captured != null;
+            return new Captured(captured == null ? 0 : 1, r -> {
+                if (captured != null) {
+                    r.read(WHOLE_STREAM, captured);
+                }
+            }, () -> { });
         }
     }
 

@@ -31,7 +31,7 @@ class ProcessKillRecoveryTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"q5", "q11"})
+    @ValueSource(strings = {"q5", "q7", "q11"})
     void givenTheCommandIsKilledRepeatedly_whenRerunUntilItFinishes_thenTheOutputEqualsAnUninterruptedRun(
             String query) throws Exception {
         Path events = dir.resolve("events.jsonl");
@@ -64,7 +64,8 @@ class ProcessKillRecoveryTest {
 
         List<String> expected = new ArrayList<>(Files.readAllLines(expectedFile));
         expected.sort(null);
-        assertTrue(expected.size() > 10, "the query produced rows");
+        // q7 has one window per 10 s of event time, a few in this input; the others have many rows
+        assertTrue(expected.size() > (query.equals("q7") ? 1 : 10), "the query produced rows: " + expected.size());
         assertEquals(expected, committedRows(out));
     }
 
