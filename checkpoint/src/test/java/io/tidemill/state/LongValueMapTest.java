@@ -37,13 +37,16 @@ class LongValueMapTest {
     void givenRandomAddsAndPuts_thenTheMapAndItsSnapshotsMatchAModel() throws IOException {
         for (long seed = 0; seed < 30; seed++) {
             Random r = new Random(seed);
-            LongValueMap<Object> map = new LongValueMap<>(seed % 3 == 0 ? 0 : 100);
+            LongValueMap<Object> map = new LongValueMap<>(seed % 2 == 0 ? 0 : 100);
             Map<Object, Long> model = new HashMap<>();
             List<LongValueMap.Snapshot<Object>> snaps = new ArrayList<>();
             List<Map<Object, Long>> expected = new ArrayList<>();
             for (int step = 0; step < 4000; step++) {
-                int id = r.nextInt(seed % 2 == 0 ? 50 : 3000);
-                Object k = switch (id % 3) {
+                int id = r.nextInt(seed % 2 == 0 ? 50 : 3000) - 10; // with 0 and negative ids
+                // seeds 0 mod 3: Long keys only (kept unboxed); 1 mod 3: Long keys, then mixed from
+                // step 2000 (moved to object keys with snapshots on both sides); else mixed throughout
+                boolean mixed = seed % 3 == 2 || (seed % 3 == 1 && step >= 2000);
+                Object k = !mixed ? (Object) (long) id : switch (Math.floorMod(id, 3)) {
                     case 0 -> new CollidingKey(id);
                     case 1 -> (long) id;
                     default -> "k" + id;
@@ -79,5 +82,17 @@ class LongValueMapTest {
         assertFalse(map.containsKey("a"));
         map.put("a", 1);
         assertEquals(Map.of("a", 1L), contents(map));
+    }
+
+    @Test
+    void givenLongKeys_thenZeroAndNegativeKeysAreKeysLikeAnyOther() {
+        LongValueMap<Long> map = new LongValueMap<>();
+        map.put(0L, 5);
+        map.put(-1L, 6);
+        map.put(Long.MIN_VALUE, 7);
+        map.setValueAt(map.slotOf(0L, 100), map.valueAt(map.slotOf(0L, 100)) + 1);
+        assertEquals(Map.of(0L, 6L, -1L, 6L, Long.MIN_VALUE, 7L), contents(map));
+        assertTrue(map.containsKey(0L));
+        assertFalse(map.containsKey(1L));
     }
 }
