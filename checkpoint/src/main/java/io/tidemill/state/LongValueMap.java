@@ -163,11 +163,7 @@ public final class LongValueMap<K> {
 
     /** Every key and value, in slot order. */
     public void forEach(Reader<? super K> reader) {
-        try {
-            walk(keys, longKeys, hasZeroKey, values, reader::read);
-        } catch (IOException e) {
-            throw new IllegalStateException(e); // the reader cannot throw it
-        }
+        walk(keys, longKeys, hasZeroKey, values, reader::read);
     }
 
     /** The map as it is now, readable from another thread while this one goes on writing. */
@@ -247,8 +243,8 @@ public final class LongValueMap<K> {
     }
 
     @SuppressWarnings("unchecked")
-    private static <K> void walk(Object[] keys, long[] longKeys, boolean hasZeroKey, long[] values,
-                                 EntryReader<? super K> reader) throws IOException {
+    private static <K, X extends Exception> void walk(Object[] keys, long[] longKeys, boolean hasZeroKey,
+                                                      long[] values, Walker<? super K, X> reader) throws X {
         if (keys != null) {
             for (int i = 0; i < keys.length; i++) {
                 if (keys[i] != null) {
@@ -265,6 +261,12 @@ public final class LongValueMap<K> {
         if (hasZeroKey) {
             reader.read((K) Long.valueOf(0), values[longKeys.length]);
         }
+    }
+
+    /** What {@link #walk} calls, with the exception its reader may throw. */
+    @FunctionalInterface
+    private interface Walker<K, X extends Exception> {
+        void read(K key, long value) throws X;
     }
 
     /** Reads one key and its value. */
@@ -300,7 +302,7 @@ public final class LongValueMap<K> {
         }
 
         public void forEach(EntryReader<? super K> reader) throws IOException {
-            walk(keys, longKeys, hasZeroKey, values, reader);
+            walk(keys, longKeys, hasZeroKey, values, reader::read);
         }
     }
 }
