@@ -1,6 +1,7 @@
 package io.tidemill.state;
 
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * A hash map from keys to primitive {@code long} values, for aggregates whose accumulator is one
@@ -145,6 +146,17 @@ public final class LongValueMap<K> {
             }
         }
         return false;
+    }
+
+    /** Removes every key, keeping the arrays: a map reused for the next window skips allocating them. */
+    public void clear() {
+        if (keys == null) {
+            Arrays.fill(longKeys, 0);
+            hasZeroKey = false;
+        } else {
+            Arrays.fill(keys, null);
+        }
+        size = 0;
     }
 
     public long valueAt(int slot) {

@@ -85,6 +85,25 @@ class LongValueMapTest {
     }
 
     @Test
+    void givenAClearedMap_thenItIsEmptyAndTakesNewKeysOfEitherKind() {
+        LongValueMap<Object> map = new LongValueMap<>();
+        for (long k = -5; k < 100; k++) {
+            map.put(k, k);
+        }
+        LongValueMap.Snapshot<Object> before = map.snapshot();
+        map.clear();
+        assertTrue(map.isEmpty());
+        assertFalse(map.containsKey(0L));
+        assertEquals(Map.of(), contents(map));
+        map.put(7L, 1);
+        map.put("x", 2); // moves to object keys
+        map.clear();
+        map.put("y", 3);
+        assertEquals(Map.of("y", 3L), contents(map));
+        assertEquals(105, before.size());
+    }
+
+    @Test
     void givenLongKeys_thenZeroAndNegativeKeysAreKeysLikeAnyOther() {
         LongValueMap<Long> map = new LongValueMap<>();
         map.put(0L, 5);

@@ -85,6 +85,8 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
     private final WindowAssigner.WindowSink addToRun = this::addToRun;
     /** Keys in the window that fired last: new windows are sized for as many, to skip growing. */
     private int lastFiredKeys;
+    /** The map of the last fired window of unboxed accumulators, cleared for the next window to reuse. */
+    private LongValueMap<K> spareLongs;
 
     /** True when {@code WindowedStream} can use this operator for windows so configured. */
     public static boolean applies(WindowAssigner assigner, Trigger trigger, long allowedLateness) {
@@ -184,6 +186,7 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
             Pending p = open.get(due++);
             lastFiredKeys = p.size();
             p.fire();
+            p.recycle();
         }
         if (due > 0) {
             open.subList(0, due).clear();
@@ -294,6 +297,9 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
 
         /** Puts a restored accumulator. */
         abstract void restore(K key, Object accumulator);
+
+        /** Hands what the next window may reuse to the operator, once this one has fired. */
+        void recycle() {}
     }
 
     /** Accumulators as objects, in a copy-on-write map. */
@@ -355,7 +361,18 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
 
         LongPending(TimeWindow window, int expectedKeys) {
             super(window);
-            this.accs = new LongValueMap<>(expectedKeys);
+            if (spareLongs != null) {
+                spareLongs.clear(); // snapshots copy the arrays, so no snapshot can still be reading them
+                this.accs = spareLongs;
+                spareLongs = null;
+            } else {
+                this.accs = new LongValueMap<>(expectedKeys);
+            }
+        }
+
+        @Override
+        void recycle() {
+            spareLongs = accs;
         }
 
         @Override
