@@ -1,6 +1,5 @@
 package io.tidemill.state;
 
-import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -174,8 +173,8 @@ public final class LongValueMap<K> {
     }
 
     /** Every key and value, in slot order. */
-    public void forEach(Reader<? super K> reader) {
-        walk(keys, longKeys, hasZeroKey, values, reader::read);
+    public <X extends Exception> void forEach(Reader<? super K, X> reader) throws X {
+        walk(keys, longKeys, hasZeroKey, values, reader);
     }
 
     /** The map as it is now, readable from another thread while this one goes on writing. */
@@ -256,7 +255,7 @@ public final class LongValueMap<K> {
 
     @SuppressWarnings("unchecked")
     private static <K, X extends Exception> void walk(Object[] keys, long[] longKeys, boolean hasZeroKey,
-                                                      long[] values, Walker<? super K, X> reader) throws X {
+                                                      long[] values, Reader<? super K, X> reader) throws X {
         if (keys != null) {
             for (int i = 0; i < keys.length; i++) {
                 if (keys[i] != null) {
@@ -275,22 +274,10 @@ public final class LongValueMap<K> {
         }
     }
 
-    /** What {@link #walk} calls, with the exception its reader may throw. */
+    /** Reads one key and its value; {@code X} is what it may throw (encoding, say). */
     @FunctionalInterface
-    private interface Walker<K, X extends Exception> {
+    public interface Reader<K, X extends Exception> {
         void read(K key, long value) throws X;
-    }
-
-    /** Reads one key and its value. */
-    @FunctionalInterface
-    public interface Reader<K> {
-        void read(K key, long value);
-    }
-
-    /** Reads one key and its value, for encoding. */
-    @FunctionalInterface
-    public interface EntryReader<K> {
-        void read(K key, long value) throws IOException;
     }
 
     /** The map's content at one moment; owns its arrays. */
@@ -313,8 +300,8 @@ public final class LongValueMap<K> {
             return size;
         }
 
-        public void forEach(EntryReader<? super K> reader) throws IOException {
-            walk(keys, longKeys, hasZeroKey, values, reader::read);
+        public <X extends Exception> void forEach(Reader<? super K, X> reader) throws X {
+            walk(keys, longKeys, hasZeroKey, values, reader);
         }
     }
 }

@@ -7,7 +7,6 @@ import io.tidemill.api.function.LongAggregateFunction;
 import io.tidemill.api.function.ProcessWindowFunction;
 import io.tidemill.checkpoint.RestoredState;
 import io.tidemill.checkpoint.SnapshotWriter;
-import io.tidemill.checkpoint.codec.StateCopier;
 import io.tidemill.checkpoint.codec.ValueCodec;
 import io.tidemill.operator.Keys;
 import io.tidemill.operator.Operator;
@@ -15,10 +14,8 @@ import io.tidemill.operator.OperatorContext;
 import io.tidemill.operator.Output;
 import io.tidemill.operator.TimerQueue;
 import io.tidemill.operator.TimerSnapshots;
-import io.tidemill.state.CowHashMap;
 import io.tidemill.state.KeyGroupRange;
 import io.tidemill.state.KeyGroups;
-import io.tidemill.state.LongValueMap;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -43,10 +40,9 @@ import java.util.Map;
  *   <li>A record is late for a window whose last timestamp is at or below the watermark: that
  *       window has fired. A record late for all its windows goes to the late side output if there
  *       is one, else is counted as dropped.
- *   <li>Accumulators are read for update through {@link CowHashMap#getForUpdate}, so that a
- *       snapshot being written concurrently keeps seeing the values it captured. A
- *       {@link LongAggregateFunction}'s accumulators are plain longs in a {@link LongValueMap},
- *       whose snapshot is a copy of its arrays.
+ *   <li>Each window's accumulators are {@link Accumulators}: copy-on-write, or a
+ *       {@link LongAggregateFunction}'s longs unboxed, so that a snapshot being written
+ *       concurrently keeps seeing the values it captured.
  *   <li>Records of one pane of the assigner (see {@link WindowAssigner#paneSize}) fall in the same
  *       windows, so the windows of the last pane seen are kept in {@link #run} until one of them
  *       fires: most records skip the window assignment and the search for their windows.
@@ -65,8 +61,11 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
     private final AggregateFunction<IN, ACC, R> aggregate;
     private final WindowResults<R, OUT, K> results;
 
-    /** The same aggregate when its accumulator is one long, kept unboxed; else null. */
-    private final LongAggregateFunction<IN, R> longAggregate;
+    /** Whether a {@link LongAggregateFunction}'s accumulators are kept unboxed. */
+    private final boolean unboxed;
+    /** The assigner's panes (see {@link WindowAssigner#paneSize}), 0 without. */
+    private final long paneSize;
+    private final long paneOffset;
     private final ArrayList<Pending> open = new ArrayList<>();
     private OperatorContext ctx;
     private Output<OUT> out;
@@ -85,8 +84,8 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
     private final WindowAssigner.WindowSink addToRun = this::addToRun;
     /** Keys in the window that fired last: new windows are sized for as many, to skip growing. */
     private int lastFiredKeys;
-    /** The map of the last fired window of unboxed accumulators, cleared for the next window to reuse. */
-    private LongValueMap<K> spareLongs;
+    /** The accumulators of the last fired window, when the next window may reuse them. */
+    private Accumulators<IN, ACC, R> spare;
 
     /** True when {@code WindowedStream} can use this operator for windows so configured. */
     public static boolean applies(WindowAssigner assigner, Trigger trigger, long allowedLateness) {
@@ -94,7 +93,6 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
                 && allowedLateness == 0;
     }
 
-    @SuppressWarnings("unchecked")
     public AlignedWindowOperator(KeySelector<IN, K> keySelector, WindowAssigner assigner, OutputTag<IN> lateTag,
                                  AggregateFunction<IN, ACC, R> aggregate, ProcessWindowFunction<R, OUT, K> windowFunction,
                                  boolean resultIsElements) {
@@ -105,8 +103,9 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
         this.assigner = assigner;
         this.lateTag = lateTag;
         this.aggregate = aggregate;
-        this.longAggregate = aggregate instanceof LongAggregateFunction<?, ?> l && !resultIsElements
-                ? (LongAggregateFunction<IN, R>) l : null;
+        this.unboxed = !resultIsElements;
+        this.paneSize = assigner.paneSize();
+        this.paneOffset = assigner.paneOffset();
         this.results = new WindowResults<>(windowFunction, resultIsElements);
     }
 
@@ -134,15 +133,14 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
         }
         K key = Keys.of(keySelector, value);
         for (int i = 0; i < run.size(); i++) {
-            run.get(i).add(key, value);
+            run.get(i).accs.add(key, value);
         }
     }
 
     /** Fills the run cache for the pane of {@code timestamp} (or the timestamp alone, without panes). */
     private void assignRun(long timestamp) {
-        long pane = assigner.paneSize();
-        runStart = pane > 0 ? TimeWindow.startOf(timestamp, assigner.paneOffset(), pane) : timestamp;
-        runEnd = pane > 0 ? runStart + pane : timestamp + 1;
+        runStart = paneSize > 0 ? TimeWindow.startOf(timestamp, paneOffset, paneSize) : timestamp;
+        runEnd = paneSize > 0 ? runStart + paneSize : timestamp + 1;
         if (runEnd < runStart) {
             runEnd = Long.MAX_VALUE; // the last pane before overflow
         }
@@ -172,8 +170,10 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
                 return open.get(mid);
             }
         }
-        TimeWindow window = new TimeWindow(start, end);
-        Pending p = longAggregate != null ? new LongPending(window, lastFiredKeys) : new ObjectPending(window, lastFiredKeys);
+        Accumulators<IN, ACC, R> accs = spare != null ? spare.clear()
+                : new Accumulators<>(aggregate, unboxed, false, lastFiredKeys);
+        spare = null;
+        Pending p = new Pending(new TimeWindow(start, end), accs);
         open.add(lo, p);
         return p;
     }
@@ -184,9 +184,11 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
         int due = 0;
         while (due < open.size() && open.get(due).window.maxTimestamp() <= wm) {
             Pending p = open.get(due++);
-            lastFiredKeys = p.size();
+            lastFiredKeys = p.accs.size();
             p.fire();
-            p.recycle();
+            if (p.accs.reusable()) {
+                spare = p.accs;
+            }
         }
         if (due > 0) {
             open.subList(0, due).clear();
@@ -204,16 +206,17 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
     public void snapshotState(SnapshotWriter writer) throws Exception {
         ctx.keyedState().snapshot(writer);
         List<TimeWindow> windows = new ArrayList<>(open.size());
-        List<Captured<K>> captured = new ArrayList<>(open.size());
+        List<Accumulators.Captured> captured = new ArrayList<>(open.size());
         for (Pending p : open) {
             windows.add(p.window);
-            captured.add(p.capture());
+            captured.add(p.accs.capture());
         }
         writer.defer(SnapshotWriter.Deferred.releasing(w -> writeByKeyGroup(windows, captured, w),
-                () -> captured.forEach(Captured::release)));
+                () -> captured.forEach(Accumulators.Captured::release)));
     }
 
-    private void writeByKeyGroup(List<TimeWindow> windows, List<Captured<K>> captured,
+    @SuppressWarnings("unchecked")
+    private void writeByKeyGroup(List<TimeWindow> windows, List<Accumulators.Captured> captured,
                                  SnapshotWriter writer) throws IOException {
         List<Map<K, List<Object>>> byGroup = new ArrayList<>(range.size());
         for (int g = 0; g < range.size(); g++) {
@@ -223,7 +226,7 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
             TimeWindow window = windows.get(i);
             captured.get(i).forEach((key, acc) -> {
                 int g = KeyGroups.keyGroupOf(key, maxParallelism) - range.start();
-                List<Object> l = byGroup.get(g).computeIfAbsent(key, k -> new ArrayList<>(2));
+                List<Object> l = byGroup.get(g).computeIfAbsent((K) key, k -> new ArrayList<>(2));
                 l.add(window);
                 l.add(acc);
             });
@@ -266,7 +269,7 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
                     long start = in.readLong();
                     long end = in.readLong();
                     in.readLong(); // count
-                    pending(start, end).restore(key, ValueCodec.read(in));
+                    pending(start, end).accs.restore(key, ValueCodec.read(in));
                 }
             }
             TimerQueue ignored = new TimerQueue();
@@ -277,145 +280,19 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
 
 
     /** A window that has not fired, with the accumulator of every key that has records in it. */
-    private abstract class Pending {
+    private final class Pending {
         final TimeWindow window;
+        final Accumulators<IN, ACC, R> accs;
 
-        Pending(TimeWindow window) {
+        Pending(TimeWindow window, Accumulators<IN, ACC, R> accs) {
             this.window = window;
+            this.accs = accs;
         }
-
-        abstract int size();
-
-        /** Adds a record of {@code key} to its accumulator. */
-        abstract void add(K key, IN value);
 
         /** Emits every key's result. */
-        abstract void fire();
-
-        /** The accumulators as they are now, for a snapshot. */
-        abstract Captured<K> capture();
-
-        /** Puts a restored accumulator. */
-        abstract void restore(K key, Object accumulator);
-
-        /** Hands what the next window may reuse to the operator, once this one has fired. */
-        void recycle() {}
-    }
-
-    /** Accumulators as objects, in a copy-on-write map. */
-    private final class ObjectPending extends Pending {
-        final CowHashMap<K, ACC> accs;
-
         @SuppressWarnings("unchecked")
-        ObjectPending(TimeWindow window, int expectedKeys) {
-            super(window);
-            this.accs = new CowHashMap<>(v -> (ACC) StateCopier.copy(v), expectedKeys);
-        }
-
-        @Override
-        int size() {
-            return accs.size();
-        }
-
-        @Override
-        void add(K key, IN value) {
-            ACC acc = accs.getForUpdate(key);
-            ACC next = aggregate.add(value, acc == null ? aggregate.createAccumulator() : acc);
-            if (next != acc) {
-                accs.put(key, next);
-            }
-        }
-
-        @Override
         void fire() {
-            // getResult or the window function may mutate an accumulator a snapshot still reads
-            accs.forEachUnshared((key, acc) -> results.emit(key, window, watermark, aggregate.getResult(acc)));
+            accs.forEachResult((key, result) -> results.emit((K) key, window, watermark, result));
         }
-
-        @Override
-        Captured<K> capture() {
-            CowHashMap.Snapshot<K, ACC> snapshot = accs.snapshot();
-            return new Captured<>() {
-                @Override
-                public void forEach(CowHashMap.EntryReader<K, Object> reader) throws IOException {
-                    snapshot.forEach(reader::read);
-                }
-
-                @Override
-                public void release() {
-                    snapshot.release();
-                }
-            };
-        }
-
-        @SuppressWarnings("unchecked")
-        @Override
-        void restore(K key, Object accumulator) {
-            accs.put(key, (ACC) accumulator);
-        }
-    }
-
-    /** Accumulators of a {@link LongAggregateFunction}, unboxed. */
-    private final class LongPending extends Pending {
-        final LongValueMap<K> accs;
-
-        LongPending(TimeWindow window, int expectedKeys) {
-            super(window);
-            if (spareLongs != null) {
-                spareLongs.clear(); // snapshots copy the arrays, so no snapshot can still be reading them
-                this.accs = spareLongs;
-                spareLongs = null;
-            } else {
-                this.accs = new LongValueMap<>(expectedKeys);
-            }
-        }
-
-        @Override
-        void recycle() {
-            spareLongs = accs;
-        }
-
-        @Override
-        int size() {
-            return accs.size();
-        }
-
-        @Override
-        void add(K key, IN value) {
-            int slot = accs.slotOf(key, longAggregate.initial());
-            accs.setValueAt(slot, longAggregate.add(value, accs.valueAt(slot)));
-        }
-
-        @Override
-        void fire() {
-            accs.forEach((key, acc) -> results.emit(key, window, watermark, longAggregate.result(acc)));
-        }
-
-        @Override
-        Captured<K> capture() {
-            LongValueMap.Snapshot<K> snapshot = accs.snapshot();
-            return new Captured<>() {
-                @Override
-                public void forEach(CowHashMap.EntryReader<K, Object> reader) throws IOException {
-                    snapshot.forEach((key, acc) -> reader.read(key, new long[] {acc}));
-                }
-
-                @Override
-                public void release() {}
-            };
-        }
-
-        @Override
-        void restore(K key, Object accumulator) {
-            accs.put(key, ((long[]) accumulator)[0]);
-        }
-    }
-
-    /** A window's accumulators captured for a snapshot, read on the snapshot thread. */
-    private interface Captured<K> {
-        /** Every key with its accumulator, in the object form the snapshot format holds. */
-        void forEach(CowHashMap.EntryReader<K, Object> reader) throws IOException;
-
-        void release();
     }
 }

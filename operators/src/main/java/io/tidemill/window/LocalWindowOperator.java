@@ -2,20 +2,15 @@ package io.tidemill.window;
 
 import io.tidemill.api.function.AggregateFunction;
 import io.tidemill.api.function.KeySelector;
-import io.tidemill.api.function.LongAggregateFunction;
 import io.tidemill.checkpoint.RestoredState;
 import io.tidemill.checkpoint.SnapshotWriter;
-import io.tidemill.checkpoint.codec.StateCopier;
 import io.tidemill.checkpoint.codec.ValueCodec;
 import io.tidemill.operator.Keys;
 import io.tidemill.operator.Operator;
 import io.tidemill.operator.OperatorContext;
 import io.tidemill.operator.Output;
-import io.tidemill.state.CowHashMap;
-import io.tidemill.state.LongValueMap;
 import java.io.DataInput;
 import java.io.DataOutput;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,8 +44,6 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
     private final KeySelector<IN, K> keySelector;
     private final TumblingWindows panes;
     private final AggregateFunction<IN, ACC, ?> aggregate;
-    /** The same aggregate when its accumulator is one long, kept unboxed; else null. */
-    private final LongAggregateFunction<IN, ?> longAggregate;
     private final ArrayList<Pane> open = new ArrayList<>();
     private OperatorContext ctx;
     private Output<WindowPartial<K, ACC>> out;
@@ -60,13 +53,11 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
     private int lastFlushedKeys;
 
     /** {@code keySelector} null: one accumulator per pane, for a window over the whole stream. */
-    @SuppressWarnings("unchecked")
     public LocalWindowOperator(KeySelector<IN, K> keySelector, TumblingWindows panes,
                                AggregateFunction<IN, ACC, ?> aggregate) {
         this.keySelector = keySelector;
         this.panes = panes;
         this.aggregate = aggregate;
-        this.longAggregate = aggregate instanceof LongAggregateFunction<?, ?> l ? (LongAggregateFunction<IN, ?>) l : null;
     }
 
     @Override
@@ -88,7 +79,7 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
             }
             p = lastHit = pane(start, end);
         }
-        p.add(key, value);
+        p.accs.add(key, value);
     }
 
     @SuppressWarnings("unchecked")
@@ -121,8 +112,8 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
         int due = 0;
         while (due < open.size() && open.get(due).end - 1 <= wm) {
             Pane p = open.get(due++);
-            lastFlushedKeys = p.size();
-            p.flush();
+            lastFlushedKeys = p.accs.size();
+            p.accs.forEachAccumulator((key, acc) -> emit(key, p.start, p.end, acc));
         }
         if (due > 0) {
             open.subList(0, due).clear();
@@ -138,10 +129,10 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
     @Override
     public void snapshotState(SnapshotWriter writer) {
         List<long[]> bounds = new ArrayList<>(open.size());
-        List<Captured> captured = new ArrayList<>(open.size());
+        List<Accumulators.Captured> captured = new ArrayList<>(open.size());
         for (Pane p : open) {
             bounds.add(new long[] {p.start, p.end});
-            captured.add(p.capture());
+            captured.add(p.accs.capture());
         }
         writer.defer(SnapshotWriter.Deferred.releasing(w -> {
             DataOutput o = w.operatorState();
@@ -155,7 +146,7 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
                     ValueCodec.write(acc, o);
                 });
             }
-        }, () -> captured.forEach(Captured::release)));
+        }, () -> captured.forEach(Accumulators.Captured::release)));
     }
 
     @SuppressWarnings("unchecked")
@@ -174,119 +165,23 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
                     Object key = ValueCodec.read(in);
                     ACC acc = (ACC) ValueCodec.read(in);
                     if (mine) {
-                        pane(start, end).restore(key, acc);
+                        pane(start, end).accs.restore(key, acc);
                     }
                 }
             }
         }
     }
 
-    /**
-     * A pane's accumulators, kept one of three ways: a {@link LongAggregateFunction}'s longs unboxed;
-     * for a window over the whole stream, its one accumulator in a field, copied before the first
-     * write after a snapshot took it; else in a copy-on-write map.
-     */
+    /** A pane with the accumulators of this subtask's records in it. */
     private final class Pane {
         final long start;
         final long end;
-        final LongValueMap<Object> longs;
-        final CowHashMap<Object, ACC> accs;
-        ACC whole;
-        /** True while a snapshot may be reading {@link #whole}. */
-        boolean wholeShared;
+        final Accumulators<IN, ACC, ?> accs;
 
-        @SuppressWarnings("unchecked")
         Pane(long start, long end, int expectedKeys) {
             this.start = start;
             this.end = end;
-            this.longs = longAggregate != null ? new LongValueMap<>(expectedKeys) : null;
-            this.accs = longAggregate == null && keySelector != null
-                    ? new CowHashMap<>(v -> (ACC) StateCopier.copy(v), expectedKeys) : null;
+            this.accs = new Accumulators<>(aggregate, true, keySelector == null, expectedKeys);
         }
-
-        int size() {
-            return longs != null ? longs.size() : accs != null ? accs.size() : whole != null ? 1 : 0;
-        }
-
-        @SuppressWarnings("unchecked")
-        void add(Object key, IN value) {
-            if (longs != null) {
-                int slot = longs.slotOf(key, longAggregate.initial());
-                longs.setValueAt(slot, longAggregate.add(value, longs.valueAt(slot)));
-            } else if (accs != null) {
-                ACC acc = accs.getForUpdate(key);
-                ACC next = aggregate.add(value, acc == null ? aggregate.createAccumulator() : acc);
-                if (next != acc) {
-                    accs.put(key, next);
-                }
-            } else {
-                if (whole == null) {
-                    whole = aggregate.createAccumulator();
-                } else if (wholeShared) {
-                    whole = (ACC) StateCopier.copy(whole);
-                }
-                wholeShared = false;
-                whole = aggregate.add(value, whole);
-            }
-        }
-
-        /** Sends every accumulator on as a partial. */
-        @SuppressWarnings("unchecked")
-        void flush() {
-            if (longs != null) {
-                longs.forEach((key, acc) -> emit(key, start, end, (ACC) new long[] {acc}));
-            } else if (accs != null) {
-                // a snapshot being written may hold the pane
-                accs.forEachUnshared((key, acc) -> emit(key, start, end, acc));
-            } else if (whole != null) {
-                emit(WHOLE_STREAM, start, end, wholeShared ? (ACC) StateCopier.copy(whole) : whole);
-            }
-        }
-
-        void restore(Object key, ACC acc) {
-            if (longs != null) {
-                int slot = longs.slotOf(key, longAggregate.initial());
-                longs.setValueAt(slot, longAggregate.merge(longs.valueAt(slot), ((long[]) acc)[0]));
-            } else if (accs != null) {
-                ACC existing = accs.get(key);
-                accs.put(key, existing == null ? acc : aggregate.merge(existing, acc));
-            } else {
-                whole = whole == null ? acc : aggregate.merge(whole, acc);
-            }
-        }
-
-        Captured capture() {
-            if (longs != null) {
-                LongValueMap.Snapshot<Object> s = longs.snapshot();
-                return new Captured(s.size(), r -> s.forEach((k, v) -> r.read(k, new long[] {v})), () -> { });
-            }
-            if (accs != null) {
-                CowHashMap.Snapshot<Object, ACC> s = accs.snapshot();
-                return new Captured(s.size(), s::forEach, s::release);
-            }
-            ACC captured = whole;
-            wholeShared = captured != null;
-            return new Captured(captured == null ? 0 : 1, r -> {
-                if (captured != null) {
-                    r.read(WHOLE_STREAM, captured);
-                }
-            }, () -> { });
-        }
-    }
-
-    /** A pane's entries captured for a snapshot, read on the snapshot thread. */
-    private record Captured(int size, Walk walk, Runnable releaser) {
-        void forEach(CowHashMap.EntryReader<Object, Object> reader) throws IOException {
-            walk.forEach(reader);
-        }
-
-        void release() {
-            releaser.run();
-        }
-    }
-
-    @FunctionalInterface
-    private interface Walk {
-        void forEach(CowHashMap.EntryReader<Object, Object> reader) throws IOException;
     }
 }
