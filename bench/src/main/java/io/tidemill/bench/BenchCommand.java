@@ -40,7 +40,7 @@ public final class BenchCommand implements Command {
                                       [--parallelism 1,2] [--generator-events N] [--generator-queries q0,q5,q7]
                                       [--in-process]
                   --events            events in the generated input file (default 2000000; made once in DIR)
-                  --warmups           unmeasured runs of every cell first, while the JIT compiles (default 1)
+                  --warmups           unmeasured runs of every cell first, while the JIT compiles (default 3)
                   --reps              measured runs of every cell (default 3; the best is reported)
                   --data              where the input file and outputs go (default bench-data)
                   --queries           queries in file mode (default all)
@@ -59,7 +59,7 @@ public final class BenchCommand implements Command {
         boolean inProcess = o.has("in-process");
         long events = o.longValue("events", 2_000_000, 1);
         int reps = (int) o.longValue("reps", 3, 1);
-        int warmups = (int) o.longValue("warmups", 1, 0);
+        int warmups = (int) o.longValue("warmups", 3, 0);
         long genEvents = o.longValue("generator-events", 10_000_000, 0);
         Path data = Path.of(o.string("data", "bench-data"));
         List<String> queries = list(o.string("queries", "q0,q1,q2,q3,q4,q5,q7,q8,q11"));
