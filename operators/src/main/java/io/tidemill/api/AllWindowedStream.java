@@ -9,6 +9,7 @@ import io.tidemill.window.SlidingWindows;
 import io.tidemill.window.TumblingWindows;
 import io.tidemill.window.WindowAssigner;
 import io.tidemill.window.WindowPartial;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,12 +27,16 @@ import java.util.List;
  *     .aggregate(new MaxPrice(), new ToRow());
  * }</pre>
  *
- * <p>Records late for all their windows are counted as dropped (there is no late side output).
+ * <p>Lateness is judged by the merging step, as a window after {@code keyBy} judges it: with
+ * {@link #allowedLateness} a late record updates its windows and they fire again; a record late for
+ * all its windows goes to the {@link #sideOutputLateData} side output, or is counted as dropped.
  */
 public final class AllWindowedStream<T> {
     private final DataStream<T> input;
     private final WindowAssigner assigner;
     private final List<String> problems = new ArrayList<>();
+    private long allowedLateness;
+    private OutputTag<T> lateTag;
 
     AllWindowedStream(DataStream<T> input, WindowAssigner assigner) {
         this.input = input;
@@ -40,6 +45,21 @@ public final class AllWindowedStream<T> {
         if (!assigner.isEventTime() || !(assigner instanceof TumblingWindows || assigner instanceof SlidingWindows)) {
             problems.add("windowAll supports event-time tumbling and sliding windows, not " + assigner);
         }
+    }
+
+    /** Keeps windows this long after they fired; late records within it update the result. */
+    public AllWindowedStream<T> allowedLateness(Duration lateness) {
+        if (lateness.isNegative()) {
+            problems.add("allowed lateness must not be negative, was " + lateness.toMillis() + " ms");
+        }
+        this.allowedLateness = lateness.toMillis();
+        return this;
+    }
+
+    /** Sends records that are too late for all their windows to a side output instead of dropping them. */
+    public AllWindowedStream<T> sideOutputLateData(OutputTag<T> tag) {
+        this.lateTag = tag;
+        return this;
     }
 
     /** Aggregates each window; emits the result when the window fires. */
@@ -54,7 +74,8 @@ public final class AllWindowedStream<T> {
 
     private <ACC, V, R> DataStream<R> build(AggregateFunction<T, ACC, V> agg, ProcessAllWindowFunction<V, R> fn) {
         return TwoPhaseWindows.build("windowAll(" + assigner + ").aggregate", input, null,
-                (WindowPartial<Object, ACC> p) -> 0L, assigner, agg, fn == null ? null : new Evaluate<>(fn), problems);
+                (WindowPartial<Object, ACC> p) -> 0L, assigner, Math.max(0, allowedLateness), lateTag, agg,
+                fn == null ? null : new Evaluate<>(fn), problems);
     }
 
     /** Calls the user's all-window function from the merging step's keyed window. */

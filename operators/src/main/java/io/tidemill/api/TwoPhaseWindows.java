@@ -10,6 +10,7 @@ import io.tidemill.window.SlidingWindows;
 import io.tidemill.window.TumblingWindows;
 import io.tidemill.window.WindowAssigner;
 import io.tidemill.window.WindowPartial;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -23,18 +24,28 @@ final class TwoPhaseWindows {
 
     /**
      * The merged windows' results. {@code localKey} is null for a window over the whole stream;
-     * {@code mergeKey} routes partials to the merging step; {@code fn} null emits the aggregate's
-     * result; {@code problems} are reported against the local step.
+     * {@code mergeKey} routes partials to the merging step; {@code allowedLateness} and
+     * {@code lateTag} (null: late records are counted as dropped) apply to the merged windows, which
+     * judge lateness as a window after a plain {@code keyBy} does; {@code fn} null emits the
+     * aggregate's result; {@code problems} are reported against the local step.
      */
     static <T, K, MK, ACC, V, R> DataStream<R> build(String name, DataStream<T> input, KeySelector<T, K> localKey,
                                                      KeySelector<WindowPartial<K, ACC>, MK> mergeKey,
-                                                     WindowAssigner assigner, AggregateFunction<T, ACC, V> agg,
+                                                     WindowAssigner assigner, long allowedLateness,
+                                                     OutputTag<T> lateTag, AggregateFunction<T, ACC, V> agg,
                                                      ProcessWindowFunction<V, R, MK> fn, List<String> problems) {
         TumblingWindows panes = panesOf(assigner);
+        boolean keepLate = lateTag != null;
         DataStream<WindowPartial<K, ACC>> partials = input.transform(name + ".local",
-                () -> new LocalWindowOperator<>(localKey, panes, agg));
+                () -> new LocalWindowOperator<>(localKey, panes, agg, keepLate));
         problems.forEach(partials.node::addProblem);
         WindowedStream<MK, WindowPartial<K, ACC>> merged = partials.keyBy(mergeKey).window(assigner);
+        if (allowedLateness > 0) {
+            merged.allowedLateness(Duration.ofMillis(allowedLateness));
+        }
+        if (lateTag != null) {
+            merged.sideOutputLateRecordsOfPartials(lateTag);
+        }
         AggregateFunction<WindowPartial<K, ACC>, ACC, V> merging = mergingOf(agg, assigner instanceof SlidingWindows);
         @SuppressWarnings("unchecked")
         DataStream<R> out = fn == null ? (DataStream<R>) merged.aggregate(merging) : merged.aggregate(merging, fn);

@@ -4,6 +4,7 @@ import io.tidemill.api.function.AggregateFunction;
 import io.tidemill.api.function.ProcessWindowFunction;
 import io.tidemill.api.function.ReduceFunction;
 import io.tidemill.window.AlignedWindowOperator;
+import io.tidemill.window.LateRecords;
 import io.tidemill.window.SlidingWindows;
 import io.tidemill.window.TumblingWindows;
 import io.tidemill.window.WindowPartial;
@@ -34,6 +35,8 @@ public final class WindowedStream<K, T> {
     private Trigger trigger;
     private long allowedLateness;
     private OutputTag<T> lateTag;
+    /** Set for the merging step of a two-phase window: late partials' records go to the user's tag. */
+    private LateRecords<T> lateRecords;
     private boolean preAggregate;
 
     WindowedStream(KeyedStream<K, T> keyed, WindowAssigner assigner) {
@@ -58,14 +61,20 @@ public final class WindowedStream<K, T> {
         return this;
     }
 
+    /** The merging step of a two-phase window sends the records its late partials carry to {@code tag}. */
+    WindowedStream<K, T> sideOutputLateRecordsOfPartials(OutputTag<?> tag) {
+        this.lateRecords = LateRecords.ofPartials(tag);
+        return this;
+    }
+
     /**
      * Aggregates each subtask's records per key and pane before the keyed exchange, and merges the
      * partial accumulators after it (two-phase aggregation, as Jet does it and Flink SQL's
      * local-global aggregation): a key's records in a pane cross the network once per subtask
      * instead of once each. Worth it when keys repeat within a pane. Needs event-time tumbling or
-     * sliding windows with the default trigger, no allowed lateness and no late side output, an
-     * {@code aggregate} or {@code reduce} (not {@code process}), and an aggregate whose
-     * {@code merge} works. Results are the same as without it.
+     * sliding windows with the default trigger, an {@code aggregate} or {@code reduce} (not
+     * {@code process}), and an aggregate whose {@code merge} works. Results, late records and
+     * allowed lateness are the same as without it.
      */
     public WindowedStream<K, T> preAggregate() {
         this.preAggregate = true;
@@ -106,14 +115,14 @@ public final class WindowedStream<K, T> {
                                             ProcessWindowFunction<V, R, K> fn, boolean resultIsElements) {
         Trigger t = trigger;
         long lateness = allowedLateness;
-        OutputTag<T> tag = lateTag;
+        LateRecords<T> late = lateRecords != null ? lateRecords : LateRecords.to(lateTag);
         if (preAggregate) {
             return preAggregated(kind, agg, fn, resultIsElements);
         }
         DataStream<R> out = keyed.keyedOperator("window(" + assigner + ")." + kind, List.of(keyed.input.node),
                 () -> AlignedWindowOperator.applies(assigner, t, lateness)
-                        ? new AlignedWindowOperator<>(keyed.key, assigner, tag, agg, fn, resultIsElements)
-                        : new WindowOperator<>(keyed.key, assigner, t, lateness, tag, agg, fn, resultIsElements));
+                        ? new AlignedWindowOperator<>(keyed.key, assigner, late, agg, fn, resultIsElements)
+                        : new WindowOperator<>(keyed.key, assigner, t, lateness, late, agg, fn, resultIsElements));
         problems.forEach(out.node::addProblem);
         return out;
     }
@@ -122,18 +131,14 @@ public final class WindowedStream<K, T> {
     private <ACC, V, R> DataStream<R> preAggregated(String kind, AggregateFunction<T, ACC, V> agg,
                                                     ProcessWindowFunction<V, R, K> fn, boolean resultIsElements) {
         List<String> all = new ArrayList<>(problems);
-        if (!AlignedWindowOperator.applies(assigner, trigger, allowedLateness)
+        if (!AlignedWindowOperator.applies(assigner, trigger, 0)
                 || !(assigner instanceof TumblingWindows || assigner instanceof SlidingWindows)) {
-            all.add("preAggregate needs event-time tumbling or sliding windows with the default trigger and no "
-                    + "allowed lateness");
-        }
-        if (lateTag != null) {
-            all.add("preAggregate cannot send late records to a side output");
+            all.add("preAggregate needs event-time tumbling or sliding windows with the default trigger");
         }
         if (resultIsElements) {
             all.add("preAggregate needs aggregate or reduce, not process");
         }
         return TwoPhaseWindows.build("window(" + assigner + ")." + kind, keyed.input, keyed.key,
-                WindowPartial<K, ACC>::key, assigner, agg, fn, all);
+                WindowPartial<K, ACC>::key, assigner, allowedLateness, lateTag, agg, fn, all);
     }
 }

@@ -1,6 +1,5 @@
 package io.tidemill.window;
 
-import io.tidemill.api.OutputTag;
 import io.tidemill.api.function.AggregateFunction;
 import io.tidemill.api.function.KeySelector;
 import io.tidemill.api.function.LongAggregateFunction;
@@ -57,7 +56,7 @@ import java.util.Map;
 public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OUT> {
     private final KeySelector<IN, K> keySelector;
     private final WindowAssigner assigner;
-    private final OutputTag<IN> lateTag;
+    private final LateRecords<IN> late;
     private final AggregateFunction<IN, ACC, R> aggregate;
     private final WindowResults<R, OUT, K> results;
 
@@ -93,7 +92,7 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
                 && allowedLateness == 0;
     }
 
-    public AlignedWindowOperator(KeySelector<IN, K> keySelector, WindowAssigner assigner, OutputTag<IN> lateTag,
+    public AlignedWindowOperator(KeySelector<IN, K> keySelector, WindowAssigner assigner, LateRecords<IN> late,
                                  AggregateFunction<IN, ACC, R> aggregate, ProcessWindowFunction<R, OUT, K> windowFunction,
                                  boolean resultIsElements) {
         if (!applies(assigner, Trigger.eventTime(), 0)) {
@@ -101,7 +100,7 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
         }
         this.keySelector = keySelector;
         this.assigner = assigner;
-        this.lateTag = lateTag;
+        this.late = late;
         this.aggregate = aggregate;
         this.unboxed = !resultIsElements;
         this.paneSize = assigner.paneSize();
@@ -124,11 +123,7 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
             assignRun(timestamp);
         }
         if (run.isEmpty()) {
-            if (lateTag != null) {
-                out.emitSide(lateTag, value, timestamp);
-            } else {
-                ctx.countLateRecord();
-            }
+            late.handle(value, timestamp, out, ctx);
             return;
         }
         K key = Keys.of(keySelector, value);

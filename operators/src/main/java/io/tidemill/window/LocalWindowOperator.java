@@ -28,7 +28,10 @@ import java.util.List;
  *       start; a pane is sent (and leaves) when the watermark reaches its last timestamp.
  *   <li>Nothing is judged late here: a record for a pane already sent goes on at once as a partial
  *       of its own, and the merging step, whose watermark is the minimum over all subtasks, decides
- *       which windows it is late for, exactly as a window after a plain {@code keyBy} would.
+ *       which windows it is late for, exactly as a window after a plain {@code keyBy} would. With
+ *       a late side output, such a partial carries the record, for the merging step to send there.
+ *   <li>A partial of a pane is never late at the merging step: it is sent before the watermark
+ *       that passed the pane, and the merging step's watermark is at most this subtask's.
  *   <li>Panes are operator state (not keyed): on restore, old subtask {@code i}'s panes go to new
  *       subtask {@code i mod parallelism}, since partials are merged downstream anyway.
  * </ul>
@@ -44,6 +47,8 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
     private final KeySelector<IN, K> keySelector;
     private final TumblingWindows panes;
     private final AggregateFunction<IN, ACC, ?> aggregate;
+    /** Whether a record sent on its own (after its pane was sent) travels with its partial. */
+    private final boolean keepLateRecords;
     private final ArrayList<Pane> open = new ArrayList<>();
     private OperatorContext ctx;
     private Output<WindowPartial<K, ACC>> out;
@@ -52,12 +57,17 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
     /** Keys in the pane sent last: new panes are sized for as many, to skip growing. */
     private int lastFlushedKeys;
 
-    /** {@code keySelector} null: one accumulator per pane, for a window over the whole stream. */
+    /**
+     * {@code keySelector} null: one accumulator per pane, for a window over the whole stream.
+     * {@code keepLateRecords}: a record that comes after its pane was sent travels with its partial
+     * (see {@link WindowPartial#record}), for a window with a late side output.
+     */
     public LocalWindowOperator(KeySelector<IN, K> keySelector, TumblingWindows panes,
-                               AggregateFunction<IN, ACC, ?> aggregate) {
+                               AggregateFunction<IN, ACC, ?> aggregate, boolean keepLateRecords) {
         this.keySelector = keySelector;
         this.panes = panes;
         this.aggregate = aggregate;
+        this.keepLateRecords = keepLateRecords;
     }
 
     @Override
@@ -74,7 +84,8 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
             long start = TimeWindow.startOf(timestamp, panes.offset(), panes.size());
             long end = start + panes.size();
             if (end - 1 <= watermark) {
-                emit(key, start, end, aggregate.add(value, aggregate.createAccumulator()));
+                ACC acc = aggregate.add(value, aggregate.createAccumulator());
+                emit(key, start, end, acc, keepLateRecords ? new WindowPartial.Late(value, timestamp) : null);
                 return;
             }
             p = lastHit = pane(start, end);
@@ -83,8 +94,8 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
     }
 
     @SuppressWarnings("unchecked")
-    private void emit(Object key, long start, long end, ACC acc) {
-        out.emit(new WindowPartial<>(keySelector == null ? null : (K) key, start, end, acc), end - 1);
+    private void emit(Object key, long start, long end, ACC acc, WindowPartial.Late late) {
+        out.emit(new WindowPartial<>(keySelector == null ? null : (K) key, start, end, acc, late), end - 1);
     }
 
     private Pane pane(long start, long end) {
@@ -113,7 +124,7 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
         while (due < open.size() && open.get(due).end - 1 <= wm) {
             Pane p = open.get(due++);
             lastFlushedKeys = p.accs.size();
-            p.accs.forEachAccumulator((key, acc) -> emit(key, p.start, p.end, acc));
+            p.accs.forEachAccumulator((key, acc) -> emit(key, p.start, p.end, acc, null));
         }
         if (due > 0) {
             open.subList(0, due).clear();

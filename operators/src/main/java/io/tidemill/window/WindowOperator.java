@@ -1,6 +1,5 @@
 package io.tidemill.window;
 
-import io.tidemill.api.OutputTag;
 import io.tidemill.api.function.AggregateFunction;
 import io.tidemill.api.function.KeySelector;
 import io.tidemill.api.function.ProcessWindowFunction;
@@ -55,7 +54,7 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
     private final WindowAssigner assigner;
     private final Trigger trigger;
     private final long allowedLateness;
-    private final OutputTag<IN> lateTag;
+    private final LateRecords<IN> late;
     private final AggregateFunction<IN, ACC, R> aggregate;
     private final WindowResults<R, OUT, K> results;
 
@@ -88,13 +87,13 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
     private final WindowAssigner.WindowSink addToWindow = this::addToWindow;
 
     public WindowOperator(KeySelector<IN, K> keySelector, WindowAssigner assigner, Trigger trigger,
-                          long allowedLateness, OutputTag<IN> lateTag, AggregateFunction<IN, ACC, R> aggregate,
+                          long allowedLateness, LateRecords<IN> late, AggregateFunction<IN, ACC, R> aggregate,
                           ProcessWindowFunction<R, OUT, K> windowFunction, boolean resultIsElements) {
         this.keySelector = keySelector;
         this.assigner = assigner;
         this.trigger = trigger;
         this.allowedLateness = assigner.isEventTime() ? allowedLateness : 0;
-        this.lateTag = lateTag;
+        this.late = late;
         this.aggregate = aggregate;
         this.results = new WindowResults<>(windowFunction, resultIsElements);
     }
@@ -129,11 +128,7 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
             assigner.assignWindows(ts, addToWindow);
         }
         if (!assignedAny) {
-            if (lateTag != null) {
-                out.emitSide(lateTag, value, timestamp);
-            } else {
-                ctx.countLateRecord();
-            }
+            late.handle(value, timestamp, out, ctx);
         }
         if (currentWindows != null && currentWindows.size == 0) {
             currentGroup.remove(key);

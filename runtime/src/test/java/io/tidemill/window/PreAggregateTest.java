@@ -18,6 +18,7 @@ import io.tidemill.local.LocalCluster;
 import io.tidemill.watermark.WatermarkStrategy;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -98,6 +99,50 @@ class PreAggregateTest {
         }
     }
 
+    private record LateRun(List<String> rows, List<Event> late, JobResult result) {}
+
+    private static LateRun runWithLateness(WindowAssigner assigner, boolean preAggregate) {
+        Pipeline p = Pipeline.create().setParallelism(1);
+        CollectSink<String> sink = new CollectSink<>();
+        CollectSink<Event> lateSink = new CollectSink<>();
+        OutputTag<Event> tag = new OutputTag<>("late");
+        WindowedStream<Long, Event> windows = p.fromCollection(events(true), BOUNDED).keyBy(Event::key)
+                .window(assigner).allowedLateness(Duration.ofMillis(1800)).sideOutputLateData(tag);
+        if (preAggregate) {
+            windows.preAggregate();
+        }
+        DataStream<String> out = windows.aggregate(Aggregates.<Event>sum(Event::value), new Format());
+        out.sinkTo(sink);
+        out.getSideOutput(tag).sinkTo(lateSink);
+        JobResult result;
+        try (LocalCluster cluster = LocalCluster.start(2)) {
+            result = cluster.execute(p);
+        }
+        List<String> rows = new ArrayList<>(sink.values());
+        rows.sort(null);
+        List<Event> late = new ArrayList<>(lateSink.values());
+        late.sort(Comparator.comparingLong(Event::ts).thenComparingLong(Event::value));
+        return new LateRun(rows, late, result);
+    }
+
+    /** A record 3 s behind, under 1.8 s of allowed lateness, is late for all its windows or fires one again. */
+    @Test
+    void allowedLatenessAndTheLateSideOutputWorkAsWithoutIt() {
+        for (WindowAssigner assigner : List.of(TumblingWindows.eventTime(Duration.ofMillis(1000)),
+                SlidingWindows.eventTime(Duration.ofMillis(1000), Duration.ofMillis(400)))) {
+            LateRun plain = runWithLateness(assigner, false);
+            LateRun twoPhase = runWithLateness(assigner, true);
+
+            assertTrue(!plain.late().isEmpty(), assigner + ": some records are late for all their windows");
+            assertTrue(plain.rows().stream().map(r -> r.substring(0, r.lastIndexOf(':'))).distinct().count()
+                    < plain.rows().size(), assigner + ": some records within the allowed lateness fire again");
+            assertEquals(plain.rows().size(), twoPhase.rows().size(), assigner.toString());
+            assertTrue(plain.rows().equals(twoPhase.rows()), assigner + ": the rows differ");
+            assertEquals(plain.late(), twoPhase.late(), assigner.toString());
+            assertEquals(0, twoPhase.result().lateRecordsDropped());
+        }
+    }
+
     private static InvalidPipelineException rejected(Function<WindowedStream<Long, Event>, DataStream<?>> build) {
         Pipeline p = Pipeline.create();
         @SuppressWarnings("unchecked")
@@ -118,10 +163,8 @@ class PreAggregateTest {
 
     @Test
     void windowsItCannotSplitAreRejectedNamingTheOperator() {
-        assertMentions(rejected(w -> w.allowedLateness(Duration.ofSeconds(1)).preAggregate()
+        assertMentions(rejected(w -> w.trigger(Trigger.count(2)).preAggregate()
                 .aggregate(Aggregates.<Event>count())), "preAggregate needs event-time tumbling or sliding windows");
-        assertMentions(rejected(w -> w.sideOutputLateData(new OutputTag<>("late")).preAggregate()
-                .aggregate(Aggregates.<Event>count())), "preAggregate cannot send late records to a side output");
         Consumer<String> ignored = s -> { };
         assertMentions(rejected(w -> w.preAggregate().process(new ProcessWindowFunction<Event, String, Long>() {
             @Override

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tidemill.api.Aggregates;
 import io.tidemill.api.DataStream;
 import io.tidemill.api.JobResult;
+import io.tidemill.api.OutputTag;
 import io.tidemill.api.Pipeline;
 import io.tidemill.api.function.Collector;
 import io.tidemill.api.function.ProcessAllWindowFunction;
@@ -17,6 +18,7 @@ import io.tidemill.local.LocalCluster;
 import io.tidemill.watermark.WatermarkStrategy;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -132,6 +134,111 @@ class WindowAllTest {
         assertTrue(keyed.result().lateRecordsDropped() > 0, "the input has records late for all their windows");
         assertEquals(keyed.rows(), all.rows());
         assertEquals(keyed.result().lateRecordsDropped(), all.result().lateRecordsDropped());
+    }
+
+    /** The window's sum as {@code start:end:sum}, for the same windows after {@code keyBy}. */
+    static final class KeyedFormat extends ProcessWindowFunction<Long, String, Long> {
+        @Override
+        public void process(Long key, Context ctx, Iterable<Long> sums, Collector<String> out) {
+            out.collect(ctx.window().start() + ":" + ctx.window().end() + ":" + sums.iterator().next());
+        }
+    }
+
+    private record LateRun(List<String> rows, List<Event> late, JobResult result) {}
+
+    /** Windows with allowed lateness and a late side output, over the whole stream or after {@code keyBy}. */
+    private static LateRun runWithLateness(List<Event> events, int parallelism, boolean keyed, WindowAssigner windows,
+                                           Duration lateness) {
+        Pipeline p = Pipeline.create().setParallelism(parallelism);
+        CollectSink<String> sink = new CollectSink<>();
+        CollectSink<Event> lateSink = new CollectSink<>();
+        OutputTag<Event> tag = new OutputTag<>("late");
+        DataStream<Event> in = p.fromCollection(events, BOUNDED);
+        DataStream<String> out = keyed
+                ? in.keyBy(e -> 0L).window(windows).allowedLateness(lateness).sideOutputLateData(tag)
+                        .aggregate(Aggregates.<Event>sum(Event::value), new KeyedFormat())
+                : in.windowAll(windows).allowedLateness(lateness).sideOutputLateData(tag)
+                        .aggregate(Aggregates.<Event>sum(Event::value), new Format());
+        out.sinkTo(sink);
+        out.getSideOutput(tag).sinkTo(lateSink);
+        JobResult result;
+        try (LocalCluster cluster = LocalCluster.start(2)) {
+            result = cluster.execute(p);
+        }
+        List<String> rows = new ArrayList<>(sink.values());
+        rows.sort(null);
+        List<Event> late = new ArrayList<>(lateSink.values());
+        late.sort(Comparator.comparingLong(Event::ts).thenComparingLong(Event::value));
+        return new LateRun(rows, late, result);
+    }
+
+    /** Every 50th record 3 s behind: later than the 400 ms bound, so late for some or all of its windows. */
+    private static List<Event> withStragglers(long seed) {
+        List<Event> events = new ArrayList<>(disordered(10_000, seed));
+        for (int i = 0; i < events.size(); i += 50) {
+            Event e = events.get(i);
+            events.set(i, new Event(Math.max(0, e.ts() - 3_000), e.value()));
+        }
+        return events;
+    }
+
+    /**
+     * Windows and an allowed lateness under which a record 3 s behind is late for all its windows if
+     * its last window ended early enough and fires that window again otherwise (the watermark is about
+     * 400 ms behind the newest record).
+     */
+    private static final Map<WindowAssigner, Duration> LATENESS = Map.of(
+            TumblingWindows.eventTime(Duration.ofMillis(1000)), Duration.ofMillis(2000),
+            SlidingWindows.eventTime(Duration.ofMillis(2000), Duration.ofMillis(1000)), Duration.ofMillis(1000));
+
+    @Test
+    void allowedLatenessAndTheLateSideOutputWorkAsForAKeyedWindow() {
+        for (Map.Entry<WindowAssigner, Duration> w : LATENESS.entrySet()) {
+            WindowAssigner windows = w.getKey();
+            Duration lateness = w.getValue();
+            List<Event> events = withStragglers(4);
+
+            LateRun all = runWithLateness(events, 1, false, windows, lateness);
+            LateRun keyed = runWithLateness(events, 1, true, windows, lateness);
+
+            assertTrue(!keyed.late().isEmpty(), windows + ": some records are late for all their windows");
+            assertTrue(keyed.rows().size() > expected(events, windows).size(),
+                    windows + ": some records within the allowed lateness fire their windows again");
+            assertEquals(keyed.rows(), all.rows(), windows.toString());
+            assertEquals(keyed.late(), all.late(), windows.toString());
+            assertEquals(0, all.result().lateRecordsDropped());
+        }
+    }
+
+    /**
+     * Nothing is lost or counted twice at any parallelism: with tumbling windows a record is either in
+     * its one window's last result or in the late side output. (A record late for some of its
+     * sliding windows but not all is left out of those, as after {@code keyBy}.)
+     */
+    @ParameterizedTest(name = "parallelism {0}")
+    @ValueSource(ints = {2, 4})
+    void everyRecordCountsInItsWindowsLastResultOrGoesToTheLateSideOutput(int parallelism) {
+        TumblingWindows windows = TumblingWindows.eventTime(Duration.ofMillis(1000));
+        List<Event> events = withStragglers(5);
+
+        LateRun run = runWithLateness(events, parallelism, false, windows, LATENESS.get(windows));
+
+        // a window's last result (sums only grow) plus its records that went to the side output
+        Map<String, Long> accounted = new TreeMap<>();
+        for (String row : run.rows()) {
+            int cut = row.lastIndexOf(':');
+            accounted.merge(row.substring(0, cut), Long.parseLong(row.substring(cut + 1)), Math::max);
+        }
+        for (Event e : run.late()) {
+            windows.assignWindows(e.ts(), (start, end) -> accounted.merge(start + ":" + end, e.value(), Long::sum));
+        }
+        List<String> rows = new ArrayList<>();
+        accounted.forEach((window, sum) -> rows.add(window + ":" + sum));
+        rows.sort(null);
+        assertTrue(!run.late().isEmpty(), "some records are late for their window");
+        assertTrue(run.rows().size() > rows.size(), "some records within the allowed lateness fire their window again");
+        assertEquals(expected(events, windows), rows);
+        assertEquals(0, run.result().lateRecordsDropped());
     }
 
     @Test

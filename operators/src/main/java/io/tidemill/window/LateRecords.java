@@ -1,0 +1,53 @@
+package io.tidemill.window;
+
+import io.tidemill.api.OutputTag;
+import io.tidemill.operator.OperatorContext;
+import io.tidemill.operator.Output;
+
+/**
+ * What a window operator does with an element late for all its windows: sends it to a side output,
+ * or counts it as dropped. In the merging step of a two-phase window, whose elements are
+ * {@link WindowPartial}s, what goes to the side output is the record a partial carries, with its own
+ * timestamp.
+ *
+ * @param <IN> the operator's element type
+ */
+public final class LateRecords<IN> {
+    private static final LateRecords<Object> DROPPED = new LateRecords<>(null, false);
+
+    private final OutputTag<Object> tag;
+    private final boolean partials;
+
+    @SuppressWarnings("unchecked")
+    private LateRecords(OutputTag<?> tag, boolean partials) {
+        this.tag = (OutputTag<Object>) tag;
+        this.partials = partials;
+    }
+
+    /** Late elements go to {@code tag}; counted as dropped when {@code tag} is null. */
+    @SuppressWarnings("unchecked")
+    public static <IN> LateRecords<IN> to(OutputTag<IN> tag) {
+        return tag == null ? (LateRecords<IN>) DROPPED : new LateRecords<>(tag, false);
+    }
+
+    /**
+     * For the merging step of a two-phase window: the record a late partial carries goes to
+     * {@code tag}. A partial without one is counted as dropped.
+     */
+    public static <IN> LateRecords<IN> ofPartials(OutputTag<?> tag) {
+        return new LateRecords<>(tag, true);
+    }
+
+    void handle(IN element, long timestamp, Output<?> out, OperatorContext ctx) {
+        WindowPartial.Late late;
+        if (tag == null) {
+            ctx.countLateRecord();
+        } else if (!partials) {
+            out.emitSide(tag, element, timestamp);
+        } else if ((late = ((WindowPartial<?, ?>) element).late()) != null) {
+            out.emitSide(tag, late.record(), late.timestamp());
+        } else {
+            ctx.countLateRecord();
+        }
+    }
+}
