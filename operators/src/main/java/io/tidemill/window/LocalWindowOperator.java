@@ -56,6 +56,8 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
     private Pane lastHit;
     /** Keys in the pane sent last: new panes are sized for as many, to skip growing. */
     private int lastFlushedKeys;
+    /** A sent pane's unboxed accumulators, cleared and reused by the next new pane. */
+    private Accumulators<IN, ACC, ?> spare;
 
     /**
      * {@code keySelector} null: one accumulator per pane, for a window over the whole stream.
@@ -112,7 +114,10 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
                 return open.get(mid);
             }
         }
-        Pane p = new Pane(start, end, lastFlushedKeys);
+        Accumulators<IN, ACC, ?> accs = spare != null ? spare.clear()
+                : new Accumulators<>(aggregate, true, keySelector == null, lastFlushedKeys);
+        spare = null;
+        Pane p = new Pane(start, end, accs);
         open.add(lo, p);
         return p;
     }
@@ -125,6 +130,9 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
             Pane p = open.get(due++);
             lastFlushedKeys = p.accs.size();
             p.accs.forEachAccumulator((key, acc) -> emit(key, p.start, p.end, acc, null));
+            if (p.accs.reusable()) {
+                spare = p.accs; // the partials hold accumulators of their own, and snapshots copy the arrays
+            }
         }
         if (due > 0) {
             open.subList(0, due).clear();
@@ -189,10 +197,10 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
         final long end;
         final Accumulators<IN, ACC, ?> accs;
 
-        Pane(long start, long end, int expectedKeys) {
+        Pane(long start, long end, Accumulators<IN, ACC, ?> accs) {
             this.start = start;
             this.end = end;
-            this.accs = new Accumulators<>(aggregate, true, keySelector == null, expectedKeys);
+            this.accs = accs;
         }
     }
 }
