@@ -135,11 +135,10 @@ public final class JsonLinesFileSource<T> implements Source<T> {
         /** Positions after the first newline at or after {@code start - 1}. */
         private void skipPartialLine() throws IOException {
             while (true) {
-                for (int i = pos; i < limit; i++) {
-                    if (bytes[i] == '\n') {
-                        pos = i + 1;
-                        return;
-                    }
+                int nl = Newlines.indexOf(bytes, pos, limit);
+                if (nl >= 0) {
+                    pos = nl + 1;
+                    return;
                 }
                 pos = limit;
                 if (!fill()) {
@@ -183,13 +182,7 @@ public final class JsonLinesFileSource<T> implements Source<T> {
                 if (lineStart >= range.end() && !(range.start() == range.end())) {
                     return Status.END;
                 }
-                int nl = -1;
-                for (int i = pos; i < limit; i++) {
-                    if (bytes[i] == '\n') {
-                        nl = i;
-                        break;
-                    }
-                }
+                int nl = Newlines.indexOf(bytes, pos, limit);
                 if (nl < 0) {
                     if (limit - pos > maxLineLength) {
                         tooLong();
