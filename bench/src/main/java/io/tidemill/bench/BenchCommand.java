@@ -41,7 +41,8 @@ public final class BenchCommand implements Command {
                                       [--in-process]
                   --events            events in the generated input file (default 2000000; made once in DIR)
                   --warmups           unmeasured runs of every cell first, while the JIT compiles (default 3)
-                  --reps              measured runs of every cell (default 3; the best is reported)
+                  --reps              measured runs of every cell, taking turns with the query's other
+                                      cells (default 3; the best is reported)
                   --data              where the input file and outputs go (default bench-data)
                   --queries           queries in file mode (default all)
                   --parallelism       Tidemill parallelisms (default 1,2)
@@ -100,11 +101,11 @@ public final class BenchCommand implements Command {
         Table file = new Table(header);
         for (String q : queries) {
             Path out = data.resolve("out-" + q + ".jsonl");
-            List<Measurement.Result> cells = new ArrayList<>();
+            List<Measurement> cells = new ArrayList<>();
             for (int engine : engines) {
-                cells.add(measure(Measurement.file(q, engine, warmups, reps, input, out), inProcess));
+                cells.add(Measurement.file(q, engine, input, out));
             }
-            file.add(q, cells);
+            file.add(q, measure(cells, warmups, reps, inProcess));
         }
         System.out.println();
         System.out.println("file mode (parse JSON, run the query, write JSON lines):");
@@ -112,11 +113,11 @@ public final class BenchCommand implements Command {
         if (genEvents > 0) {
             Table gen = new Table(header);
             for (String q : genQueries) {
-                List<Measurement.Result> cells = new ArrayList<>();
+                List<Measurement> cells = new ArrayList<>();
                 for (int engine : engines) {
-                    cells.add(measure(Measurement.generator(q, engine, warmups, reps, genEvents), inProcess));
+                    cells.add(Measurement.generator(q, engine, genEvents));
                 }
-                gen.add(q, cells);
+                gen.add(q, measure(cells, warmups, reps, inProcess));
             }
             System.out.println();
             System.out.printf("generator mode (%,d events, no parsing, rows counted not written):%n", genEvents);
@@ -125,8 +126,42 @@ public final class BenchCommand implements Command {
         return 0;
     }
 
-    private static Measurement.Result measure(Measurement m, boolean inProcess) throws Exception {
-        return inProcess ? m.runHere() : m.runForked();
+    /**
+     * Warms every cell up, then measures them in turn, {@code reps} rounds: the best rate and the
+     * highest peak heap of each. Alternating the cells run by run spreads drift in the machine's speed
+     * over all of them.
+     */
+    private static List<Measurement.Result> measure(List<Measurement> cells, int warmups, int reps, boolean inProcess)
+            throws Exception {
+        List<Measurement.Runner> runners = new ArrayList<>();
+        try {
+            for (Measurement m : cells) {
+                runners.add(inProcess ? m.here() : m.fork());
+            }
+            for (Measurement.Runner r : runners) {
+                for (int i = 0; i < warmups; i++) {
+                    r.warmUp();
+                }
+            }
+            double[] best = new double[cells.size()];
+            long[] peak = new long[cells.size()];
+            for (int rep = 0; rep < reps; rep++) {
+                for (int c = 0; c < runners.size(); c++) {
+                    Measurement.Result r = runners.get(c).measure();
+                    best[c] = Math.max(best[c], r.eventsPerSecond());
+                    peak[c] = Math.max(peak[c], r.peakHeapBytes());
+                }
+            }
+            List<Measurement.Result> results = new ArrayList<>();
+            for (int c = 0; c < cells.size(); c++) {
+                results.add(new Measurement.Result(best[c], peak[c]));
+            }
+            return results;
+        } finally {
+            for (Measurement.Runner r : runners) {
+                r.close();
+            }
+        }
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

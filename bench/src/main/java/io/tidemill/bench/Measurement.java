@@ -13,6 +13,7 @@ import io.tidemill.local.LocalCluster;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -21,94 +22,153 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One cell of the benchmark table: a query run by one engine (the baseline, or Tidemill at a
- * parallelism) over a file or the generator, {@code warmups} times unmeasured (the JIT compiles
- * meanwhile), then {@code reps} times, reporting the best rate and the peak heap.
+ * parallelism) over a file or the generator. {@link #warmUp} runs it unmeasured (the JIT compiles
+ * meanwhile); {@link #measure} runs it once and reports its rate and peak heap.
  *
- * <p>By default every cell runs in a fresh JVM, as JMH forks each benchmark. In one JVM, the JIT's
- * type profiles of the engine's shared code (chaining, windows, aggregate calls) collect every
- * query run before, so later queries pay for megamorphic calls that a job alone does not; the
+ * <p>A cell runs in a fresh JVM of its own ({@link #fork}), as JMH forks each benchmark. In one JVM,
+ * the JIT's type profiles of the engine's shared code (chaining, windows, aggregate calls) collect
+ * every query run before, so later queries pay for megamorphic calls that a job alone does not; the
  * baseline's per-query classes never share code and would not pay. A fresh JVM per cell gives both
- * the same start.
+ * the same start. The forked JVM stays up between runs, so the harness can alternate the cells of a
+ * query run by run, and drift in the machine's speed hits all of them alike.
  */
-record Measurement(Mode mode, String query, int parallelism, int warmups, int reps, Path input, Path output,
-        long events) {
+record Measurement(Mode mode, String query, int parallelism, Path input, Path output, long events) {
     /** What the events come from. */
     enum Mode { FILE, GENERATOR }
 
     /** {@code parallelism} 0 is the single-threaded baseline. */
     static final int BASELINE = 0;
 
-    private static final String RESULT = "measurement ";
+    private static final String RESULT = "measured ";
 
-    /** Events per second and peak heap of the best repetition. */
+    /** Events per second and peak heap of one run. */
     record Result(double eventsPerSecond, long peakHeapBytes) {}
 
-    static Measurement file(String query, int parallelism, int warmups, int reps, Path input, Path output) {
-        return new Measurement(Mode.FILE, query, parallelism, warmups, reps, input, output, 0);
+    static Measurement file(String query, int parallelism, Path input, Path output) {
+        return new Measurement(Mode.FILE, query, parallelism, input, output, 0);
     }
 
-    static Measurement generator(String query, int parallelism, int warmups, int reps, long events) {
-        return new Measurement(Mode.GENERATOR, query, parallelism, warmups, reps, Path.of("-"), Path.of("-"),
-                events);
+    static Measurement generator(String query, int parallelism, long events) {
+        return new Measurement(Mode.GENERATOR, query, parallelism, Path.of("-"), Path.of("-"), events);
+    }
+
+    /** Runs the cell once, unmeasured. */
+    void warmUp() throws Exception {
+        once();
+    }
+
+    /** Runs the cell once, measured. */
+    Result measure() throws Exception {
+        System.gc();
+        resetPeaks();
+        long t0 = System.nanoTime();
+        long n = once();
+        double secs = (System.nanoTime() - t0) / 1e9;
+        return new Result(n / secs, peakHeap());
+    }
+
+    /** Where a cell runs: here, or in a JVM of its own. */
+    interface Runner extends AutoCloseable {
+        void warmUp() throws Exception;
+
+        Result measure() throws Exception;
+
+        @Override
+        void close() throws Exception;
     }
 
     /** Runs this cell in this JVM. */
-    Result runHere() throws Exception {
-        for (int i = 0; i < warmups; i++) {
-            once();
-        }
-        double bestRate = 0;
-        long peak = 0;
-        for (int i = 0; i < reps; i++) {
-            System.gc();
-            resetPeaks();
-            long t0 = System.nanoTime();
-            long n = once();
-            double secs = (System.nanoTime() - t0) / 1e9;
-            bestRate = Math.max(bestRate, n / secs);
-            peak = Math.max(peak, peakHeap());
-        }
-        return new Result(bestRate, peak);
+    Runner here() {
+        Measurement m = this;
+        return new Runner() {
+            @Override
+            public void warmUp() throws Exception {
+                m.warmUp();
+            }
+
+            @Override
+            public Result measure() throws Exception {
+                return m.measure();
+            }
+
+            @Override
+            public void close() {}
+        };
     }
 
-    /** Runs this cell in a fresh JVM started with this JVM's command, flags and class path. */
-    Result runForked() throws IOException, InterruptedException {
+    /**
+     * Starts a fresh JVM with this JVM's command, flags and class path for this cell, which runs
+     * the cell whenever it is asked to.
+     */
+    Runner fork() throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Measurement.class.getName());
-        cmd.addAll(List.of(mode.name(), query, String.valueOf(parallelism), String.valueOf(warmups),
-                String.valueOf(reps),
-                input.toString(), output.toString(), String.valueOf(events)));
+        cmd.addAll(List.of(mode.name(), query, String.valueOf(parallelism), input.toString(), output.toString(),
+                String.valueOf(events)));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        Result result = null;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                if (line.startsWith(RESULT)) {
-                    String[] f = line.substring(RESULT.length()).split(" ");
-                    result = new Result(Double.parseDouble(f[0]), Long.parseLong(f[1]));
+        BufferedReader replies = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        PrintStream requests = new PrintStream(p.getOutputStream(), true, StandardCharsets.UTF_8);
+        String cell = "benchmark cell " + query + (parallelism == BASELINE ? " baseline" : " p" + parallelism);
+        return new Runner() {
+            private String ask(String request) throws IOException {
+                requests.println(request);
+                String reply = replies.readLine();
+                if (reply == null) {
+                    throw new IllegalStateException(cell + " failed in its JVM (see above)");
+                }
+                return reply;
+            }
+
+            @Override
+            public void warmUp() throws IOException {
+                ask("warmup");
+            }
+
+            @Override
+            public Result measure() throws IOException {
+                String reply = ask("measure");
+                if (!reply.startsWith(RESULT)) {
+                    throw new IllegalStateException(cell + " replied '" + reply + "'");
+                }
+                String[] f = reply.substring(RESULT.length()).split(" ");
+                return new Result(Double.parseDouble(f[0]), Long.parseLong(f[1]));
+            }
+
+            @Override
+            public void close() throws InterruptedException {
+                requests.close();
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
                 }
             }
-        }
-        int exit = p.waitFor();
-        if (exit != 0 || result == null) {
-            throw new IllegalStateException("benchmark cell " + this + " failed in its JVM (exit " + exit + ")");
-        }
-        return result;
+        };
     }
 
-    /** The forked JVM's entry point: runs one cell and prints its result on stdout. */
+    /** The forked JVM's entry point: runs the cell for each request on stdin, replying on stdout. */
     public static void main(String[] args) throws Exception {
-        Measurement m = new Measurement(Mode.valueOf(args[0]), args[1], Integer.parseInt(args[2]),
-                Integer.parseInt(args[3]), Integer.parseInt(args[4]), Path.of(args[5]), Path.of(args[6]),
-                Long.parseLong(args[7]));
-        Result r = m.runHere();
-        System.out.println(RESULT + r.eventsPerSecond() + " " + r.peakHeapBytes());
+        Measurement m = new Measurement(Mode.valueOf(args[0]), args[1], Integer.parseInt(args[2]), Path.of(args[3]),
+                Path.of(args[4]), Long.parseLong(args[5]));
+        PrintStream replies = System.out;
+        System.setOut(System.err); // stdout carries the replies only
+        BufferedReader requests = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String request; (request = requests.readLine()) != null; ) {
+            if (request.equals("warmup")) {
+                m.warmUp();
+                replies.println("warm");
+            } else if (request.equals("measure")) {
+                Result r = m.measure();
+                replies.println(RESULT + r.eventsPerSecond() + " " + r.peakHeapBytes());
+            }
+            replies.flush();
+        }
         System.exit(0);
     }
 
