@@ -42,7 +42,7 @@ public final class BenchCommand implements Command {
                   --events            events in the generated input file (default 2000000; made once in DIR)
                   --warmups           unmeasured runs of every cell first, while the JIT compiles (default 3)
                   --reps              measured runs of every cell, taking turns with the query's other
-                                      cells (default 3; the best is reported)
+                                      cells (default 5; the best is reported)
                   --data              where the input file and outputs go (default bench-data)
                   --queries           queries in file mode (default all)
                   --parallelism       Tidemill parallelisms (default 1,2)
@@ -59,7 +59,7 @@ public final class BenchCommand implements Command {
         Options o = Options.parse(args, OPTIONS, Set.of("in-process"));
         boolean inProcess = o.has("in-process");
         long events = o.longValue("events", 2_000_000, 1);
-        int reps = (int) o.longValue("reps", 3, 1);
+        int reps = (int) o.longValue("reps", 5, 1);
         int warmups = (int) o.longValue("warmups", 3, 0);
         long genEvents = o.longValue("generator-events", 10_000_000, 0);
         Path data = Path.of(o.string("data", "bench-data"));
