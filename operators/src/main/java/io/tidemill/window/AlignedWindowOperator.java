@@ -194,7 +194,10 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
 
     /**
      * Per key group, as {@link WindowOperator} writes it: {@code keys, (key, windows, (start, end,
-     * count, accumulator)*)*}, then empty event and processing-time timer lists. The synchronous part
+     * count, accumulator)*)*}, the event-time timers the default trigger would have registered (one
+     * per key at each window's last timestamp), no processing-time timers, and the watermark (see
+     * {@link WindowSnapshots}). So either operator restores the other's snapshot: a window with
+     * allowed lateness added or removed across a savepoint fires exactly once. The synchronous part
      * only captures each window's map (copy-on-write); grouping by key and encoding run deferred.
      */
     @Override
@@ -206,12 +209,13 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
             windows.add(p.window);
             captured.add(p.accs.capture());
         }
-        writer.defer(SnapshotWriter.Deferred.releasing(w -> writeByKeyGroup(windows, captured, w),
+        long wm = watermark;
+        writer.defer(SnapshotWriter.Deferred.releasing(w -> writeByKeyGroup(windows, captured, wm, w),
                 () -> captured.forEach(Accumulators.Captured::release)));
     }
 
     @SuppressWarnings("unchecked")
-    private void writeByKeyGroup(List<TimeWindow> windows, List<Accumulators.Captured> captured,
+    private void writeByKeyGroup(List<TimeWindow> windows, List<Accumulators.Captured> captured, long wm,
                                  SnapshotWriter writer) throws IOException {
         List<Map<K, List<Object>>> byGroup = new ArrayList<>(range.size());
         for (int g = 0; g < range.size(); g++) {
@@ -229,6 +233,7 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
         for (int g = 0; g < range.size(); g++) {
             DataOutput o = writer.keyGroup(range.start() + g);
             o.writeInt(byGroup.get(g).size());
+            List<TimerQueue.Timer> timers = new ArrayList<>();
             for (Map.Entry<K, List<Object>> e : byGroup.get(g).entrySet()) {
                 ValueCodec.write(e.getKey(), o);
                 List<Object> l = e.getValue();
@@ -239,14 +244,20 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
                     o.writeLong(window.end());
                     o.writeLong(1); // the record count, which only count triggers read
                     ValueCodec.write(l.get(j + 1), o);
+                    timers.add(new TimerQueue.Timer(window.maxTimestamp(), e.getKey(), window));
                 }
             }
-            o.writeInt(0); // event-time timers: this operator has none of its own
-            o.writeInt(0); // processing-time timers
+            TimerSnapshots.write(timers, o);
+            TimerSnapshots.write(List.of(), o); // processing-time timers
+            WindowSnapshots.writeWatermark(wm, o);
         }
     }
 
-    /** Reads windows written by this operator or by {@link WindowOperator}; trigger timers are not needed. */
+    /**
+     * Reads windows written by this operator or by {@link WindowOperator}. Windows that had fired
+     * when the snapshot was taken (the general operator keeps them for allowed lateness) are left
+     * out: this operator has no lateness, and they must not fire again.
+     */
     @SuppressWarnings("unchecked")
     @Override
     public void restoreState(RestoredState restored) throws Exception {
@@ -256,6 +267,7 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
             if (in == null) {
                 continue;
             }
+            List<Object> entries = new ArrayList<>(); // key, start, end, accumulator, ...
             int keys = in.readInt();
             for (int k = 0; k < keys; k++) {
                 K key = (K) ValueCodec.read(in);
@@ -264,15 +276,24 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
                     long start = in.readLong();
                     long end = in.readLong();
                     in.readLong(); // count
-                    pending(start, end).accs.restore(key, ValueCodec.read(in));
+                    entries.add(key);
+                    entries.add(start);
+                    entries.add(end);
+                    entries.add(ValueCodec.read(in));
                 }
             }
             TimerQueue ignored = new TimerQueue();
             TimerSnapshots.read(in, ignored);
             TimerSnapshots.read(in, ignored);
+            long firedUpTo = WindowSnapshots.readWatermark(in);
+            for (int i = 0; i < entries.size(); i += 4) {
+                long end = (Long) entries.get(i + 2);
+                if (end - 1 > firedUpTo) {
+                    pending((Long) entries.get(i + 1), end).accs.restore(entries.get(i), entries.get(i + 3));
+                }
+            }
         }
     }
-
 
     /** A window that has not fired, with the accumulator of every key that has records in it. */
     private final class Pending {

@@ -346,7 +346,7 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
 
     /**
      * Per key group: {@code keys, (key, windows, (start, end, count, accumulator)*)*}, then the event
-     * and processing-time timers of the group's keys.
+     * and processing-time timers of the group's keys, then the watermark (see {@link WindowSnapshots}).
      */
     @Override
     public void snapshotState(SnapshotWriter writer) throws Exception {
@@ -356,6 +356,7 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
         // the deferred part groups and encodes them off the task thread and releases the capture.
         TimerQueue.Timer[] eventCaptured = eventTimers.liveTimers();
         TimerQueue.Timer[] procCaptured = processingTimers.liveTimers();
+        long wm = watermark;
         List<CowHashMap.Snapshot<Object, KeyWindows>> captured = new ArrayList<>(groups.length);
         for (CowHashMap<Object, KeyWindows> g : groups) {
             captured.add(g.snapshot());
@@ -368,6 +369,7 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
                 writeWindows(captured.get(g), out);
                 TimerSnapshots.write(event.get(g), out);
                 TimerSnapshots.write(proc.get(g), out);
+                WindowSnapshots.writeWatermark(wm, out);
             }
         }, () -> captured.forEach(CowHashMap.Snapshot::release)));
     }
@@ -414,6 +416,7 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
             }
             TimerSnapshots.read(in, eventTimers);
             TimerSnapshots.read(in, processingTimers);
+            WindowSnapshots.readWatermark(in); // the timers tell which windows are still to fire
         }
     }
 
