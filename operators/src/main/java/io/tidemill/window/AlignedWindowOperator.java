@@ -194,11 +194,11 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
 
     /**
      * Per key group, as {@link WindowOperator} writes it: {@code keys, (key, windows, (start, end,
-     * count, accumulator)*)*}, the event-time timers the default trigger would have registered (one
-     * per key at each window's last timestamp), no processing-time timers, and the watermark (see
-     * {@link WindowSnapshots}). So either operator restores the other's snapshot: a window with
-     * allowed lateness added or removed across a savepoint fires exactly once. The synchronous part
-     * only captures each window's map (copy-on-write); grouping by key and encoding run deferred.
+     * count, accumulator)*)*}, empty event and processing-time timer lists (this operator has none),
+     * and the watermark (see {@link WindowSnapshots}). So either operator restores the other's
+     * snapshot: a window with allowed lateness added or removed across a savepoint fires exactly
+     * once. The synchronous part only captures each window's map (copy-on-write); grouping by key
+     * and encoding run deferred.
      */
     @Override
     public void snapshotState(SnapshotWriter writer) throws Exception {
@@ -233,7 +233,6 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
         for (int g = 0; g < range.size(); g++) {
             DataOutput o = writer.keyGroup(range.start() + g);
             o.writeInt(byGroup.get(g).size());
-            List<TimerQueue.Timer> timers = new ArrayList<>();
             for (Map.Entry<K, List<Object>> e : byGroup.get(g).entrySet()) {
                 ValueCodec.write(e.getKey(), o);
                 List<Object> l = e.getValue();
@@ -244,11 +243,10 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
                     o.writeLong(window.end());
                     o.writeLong(1); // the record count, which only count triggers read
                     ValueCodec.write(l.get(j + 1), o);
-                    timers.add(new TimerQueue.Timer(window.maxTimestamp(), e.getKey(), window));
                 }
             }
-            TimerSnapshots.write(timers, o);
-            TimerSnapshots.write(List.of(), o); // processing-time timers
+            o.writeInt(0); // event-time timers
+            o.writeInt(0); // processing-time timers
             WindowSnapshots.writeWatermark(wm, o);
         }
     }

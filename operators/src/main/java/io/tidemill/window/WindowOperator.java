@@ -389,7 +389,13 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
         });
     }
 
-    /** Cleanup timers are not written: every restored window gets its own again. */
+    /**
+     * Cleanup timers are not written: every restored window gets its own again. An event-time window
+     * that had not fired when the snapshot was taken (its last timestamp is above the watermark
+     * recorded with it) gets a timer at its last timestamp, as the default trigger registers: a
+     * snapshot of {@link AlignedWindowOperator} has no trigger timers, and without it a window
+     * whose records had all arrived would never fire. (Registering a timer twice is a no-op.)
+     */
     @SuppressWarnings("unchecked")
     @Override
     public void restoreState(RestoredState restored) throws Exception {
@@ -399,6 +405,7 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
             if (in == null) {
                 continue;
             }
+            List<Object> restoredWindows = new ArrayList<>(); // key, window, ...
             int keys = in.readInt();
             for (int k = 0; k < keys; k++) {
                 Object key = ValueCodec.read(in);
@@ -411,12 +418,22 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
                     kw.counts[idx] = count;
                     currentKey = (K) key;
                     registerCleanup(w);
+                    restoredWindows.add(key);
+                    restoredWindows.add(w);
                 }
                 groups[g].put(key, kw);
             }
             TimerSnapshots.read(in, eventTimers);
             TimerSnapshots.read(in, processingTimers);
-            WindowSnapshots.readWatermark(in); // the timers tell which windows are still to fire
+            long firedUpTo = WindowSnapshots.readWatermark(in);
+            if (assigner.isEventTime()) {
+                for (int i = 0; i < restoredWindows.size(); i += 2) {
+                    TimeWindow w = (TimeWindow) restoredWindows.get(i + 1);
+                    if (w.maxTimestamp() > firedUpTo && !isCleanupTimer(w.maxTimestamp(), true, w)) {
+                        eventTimers.register(w.maxTimestamp(), restoredWindows.get(i), w);
+                    }
+                }
+            }
         }
     }
 
