@@ -283,7 +283,8 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
             TimerQueue ignored = new TimerQueue();
             TimerSnapshots.read(in, ignored);
             TimerSnapshots.read(in, ignored);
-            long firedUpTo = WindowSnapshots.readWatermark(in);
+            // without a recorded watermark (an older snapshot), every window counts as still to fire
+            long firedUpTo = WindowSnapshots.readWatermark(in).orElse(Long.MIN_VALUE);
             for (int i = 0; i < entries.size(); i += 4) {
                 long end = (Long) entries.get(i + 2);
                 if (end - 1 > firedUpTo) {

@@ -22,6 +22,7 @@ import io.tidemill.state.KeyGroups;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * Keyed windows: assigns each record to windows, folds it into each window's accumulator, and emits
@@ -425,11 +426,12 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
             }
             TimerSnapshots.read(in, eventTimers);
             TimerSnapshots.read(in, processingTimers);
-            long firedUpTo = WindowSnapshots.readWatermark(in);
-            if (assigner.isEventTime()) {
+            // without a recorded watermark (an older snapshot), the restored timers are all there is
+            OptionalLong firedUpTo = WindowSnapshots.readWatermark(in);
+            if (assigner.isEventTime() && firedUpTo.isPresent()) {
                 for (int i = 0; i < restoredWindows.size(); i += 2) {
                     TimeWindow w = (TimeWindow) restoredWindows.get(i + 1);
-                    if (w.maxTimestamp() > firedUpTo && !isCleanupTimer(w.maxTimestamp(), true, w)) {
+                    if (w.maxTimestamp() > firedUpTo.getAsLong() && !isCleanupTimer(w.maxTimestamp(), true, w)) {
                         eventTimers.register(w.maxTimestamp(), restoredWindows.get(i), w);
                     }
                 }

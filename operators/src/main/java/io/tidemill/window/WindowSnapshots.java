@@ -4,6 +4,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.OptionalLong;
 
 /**
  * The end of a window operator's key-group section: the operator's watermark when the snapshot was
@@ -17,11 +18,11 @@ final class WindowSnapshots {
         out.writeLong(watermark);
     }
 
-    /** The watermark, or {@code Long.MIN_VALUE} for a section written before it was recorded. */
-    static long readWatermark(DataInput in) throws IOException {
+    /** The watermark; empty for a section written before it was recorded. */
+    static OptionalLong readWatermark(DataInput in) throws IOException {
         if (in instanceof InputStream s && s.available() < Long.BYTES) {
-            return Long.MIN_VALUE;
+            return OptionalLong.empty();
         }
-        return in.readLong();
+        return OptionalLong.of(in.readLong());
     }
 }
