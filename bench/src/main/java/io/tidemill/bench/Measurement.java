@@ -83,16 +83,15 @@ record Measurement(Mode mode, String query, int parallelism, Path input, Path ou
 
     /** Runs this cell in this JVM. */
     Runner here() {
-        Measurement m = this;
         return new Runner() {
             @Override
             public void warmUp() throws Exception {
-                m.warmUp();
+                Measurement.this.warmUp();
             }
 
             @Override
             public Result measure() throws Exception {
-                return m.measure();
+                return Measurement.this.measure();
             }
 
             @Override

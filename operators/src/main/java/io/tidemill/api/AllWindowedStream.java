@@ -74,7 +74,7 @@ public final class AllWindowedStream<T> {
 
     private <ACC, V, R> DataStream<R> build(AggregateFunction<T, ACC, V> agg, ProcessAllWindowFunction<V, R> fn) {
         return TwoPhaseWindows.build("windowAll(" + assigner + ").aggregate", input, null,
-                (WindowPartial<Object, ACC> p) -> 0L, assigner, Math.max(0, allowedLateness), lateTag, agg,
+                (WindowPartial<Object, ACC> p) -> 0L, assigner, allowedLateness, lateTag, agg,
                 fn == null ? null : new Evaluate<>(fn), problems);
     }
 

@@ -24,7 +24,8 @@ final class TwoPhaseWindows {
 
     /**
      * The merged windows' results. {@code localKey} is null for a window over the whole stream;
-     * {@code mergeKey} routes partials to the merging step; {@code allowedLateness} and
+     * {@code mergeKey} routes partials to the merging step; {@code allowedLateness} (a negative one
+     * is among the {@code problems}) and
      * {@code lateTag} (null: late records are counted as dropped) apply to the merged windows, which
      * judge lateness as a window after a plain {@code keyBy} does; {@code fn} null emits the
      * aggregate's result; {@code problems} are reported against the local step.

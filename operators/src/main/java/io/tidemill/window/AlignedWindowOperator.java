@@ -256,7 +256,6 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
      * when the snapshot was taken (the general operator keeps them for allowed lateness) are left
      * out: this operator has no lateness, and they must not fire again.
      */
-    @SuppressWarnings("unchecked")
     @Override
     public void restoreState(RestoredState restored) throws Exception {
         ctx.keyedState().restore(restored);
@@ -265,19 +264,17 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
             if (in == null) {
                 continue;
             }
-            List<Object> entries = new ArrayList<>(); // key, start, end, accumulator, ...
+            // kept until the group's watermark, at the end of its section, is read
+            List<RestoredWindow> entries = new ArrayList<>();
             int keys = in.readInt();
             for (int k = 0; k < keys; k++) {
-                K key = (K) ValueCodec.read(in);
+                Object key = ValueCodec.read(in);
                 int n = in.readInt();
                 for (int i = 0; i < n; i++) {
                     long start = in.readLong();
                     long end = in.readLong();
                     in.readLong(); // count
-                    entries.add(key);
-                    entries.add(start);
-                    entries.add(end);
-                    entries.add(ValueCodec.read(in));
+                    entries.add(new RestoredWindow(key, new TimeWindow(start, end), ValueCodec.read(in)));
                 }
             }
             TimerQueue ignored = new TimerQueue();
@@ -285,14 +282,16 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
             TimerSnapshots.read(in, ignored);
             // without a recorded watermark (an older snapshot), every window counts as still to fire
             long firedUpTo = WindowSnapshots.readWatermark(in).orElse(Long.MIN_VALUE);
-            for (int i = 0; i < entries.size(); i += 4) {
-                long end = (Long) entries.get(i + 2);
-                if (end - 1 > firedUpTo) {
-                    pending((Long) entries.get(i + 1), end).accs.restore(entries.get(i), entries.get(i + 3));
+            for (RestoredWindow e : entries) {
+                if (e.window().maxTimestamp() > firedUpTo) {
+                    pending(e.window().start(), e.window().end()).accs.restore(e.key(), e.accumulator());
                 }
             }
         }
     }
+
+    /** One key's accumulator of one window, as read from a snapshot. */
+    private record RestoredWindow(Object key, TimeWindow window, Object accumulator) {}
 
     /** A window that has not fired, with the accumulator of every key that has records in it. */
     private final class Pending {

@@ -62,7 +62,7 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
     /**
      * {@code keySelector} null: one accumulator per pane, for a window over the whole stream.
      * {@code keepLateRecords}: a record that comes after its pane was sent travels with its partial
-     * (see {@link WindowPartial#record}), for a window with a late side output.
+     * (see {@link WindowPartial#late}), for a window with a late side output.
      */
     public LocalWindowOperator(KeySelector<IN, K> keySelector, TumblingWindows panes,
                                AggregateFunction<IN, ACC, ?> aggregate, boolean keepLateRecords) {

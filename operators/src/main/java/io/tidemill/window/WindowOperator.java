@@ -406,7 +406,6 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
             if (in == null) {
                 continue;
             }
-            List<Object> restoredWindows = new ArrayList<>(); // key, window, ...
             int keys = in.readInt();
             for (int k = 0; k < keys; k++) {
                 Object key = ValueCodec.read(in);
@@ -419,8 +418,6 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
                     kw.counts[idx] = count;
                     currentKey = (K) key;
                     registerCleanup(w);
-                    restoredWindows.add(key);
-                    restoredWindows.add(w);
                 }
                 groups[g].put(key, kw);
             }
@@ -429,12 +426,14 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
             // without a recorded watermark (an older snapshot), the restored timers are all there is
             OptionalLong firedUpTo = WindowSnapshots.readWatermark(in);
             if (assigner.isEventTime() && firedUpTo.isPresent()) {
-                for (int i = 0; i < restoredWindows.size(); i += 2) {
-                    TimeWindow w = (TimeWindow) restoredWindows.get(i + 1);
-                    if (w.maxTimestamp() > firedUpTo.getAsLong() && !isCleanupTimer(w.maxTimestamp(), true, w)) {
-                        eventTimers.register(w.maxTimestamp(), restoredWindows.get(i), w);
+                groups[g].forEach((key, kw) -> {
+                    for (int i = 0; i < kw.size; i++) {
+                        TimeWindow w = kw.windows[i];
+                        if (w.maxTimestamp() > firedUpTo.getAsLong() && !isCleanupTimer(w.maxTimestamp(), true, w)) {
+                            eventTimers.register(w.maxTimestamp(), key, w);
+                        }
                     }
-                }
+                });
             }
         }
     }

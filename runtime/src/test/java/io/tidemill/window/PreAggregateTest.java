@@ -61,7 +61,7 @@ class PreAggregateTest {
         }
     }
 
-    private record Run(List<String> rows, JobResult result) {}
+    private record Run(List<String> rows, List<Event> late, JobResult result) {}
 
     private static Run run(int parallelism, WindowAssigner assigner, boolean preAggregate) {
         Pipeline p = Pipeline.create().setParallelism(parallelism);
@@ -72,13 +72,7 @@ class PreAggregateTest {
             windows.preAggregate();
         }
         windows.aggregate(Aggregates.<Event>sum(Event::value), new Format()).sinkTo(sink);
-        JobResult result;
-        try (LocalCluster cluster = LocalCluster.start(2)) {
-            result = cluster.execute(p);
-        }
-        List<String> rows = new ArrayList<>(sink.values());
-        rows.sort(null);
-        return new Run(rows, result);
+        return execute(p, sink, new CollectSink<>());
     }
 
     @ParameterizedTest(name = "parallelism {0}")
@@ -99,9 +93,7 @@ class PreAggregateTest {
         }
     }
 
-    private record LateRun(List<String> rows, List<Event> late, JobResult result) {}
-
-    private static LateRun runWithLateness(WindowAssigner assigner, boolean preAggregate) {
+    private static Run runWithLateness(WindowAssigner assigner, boolean preAggregate) {
         Pipeline p = Pipeline.create().setParallelism(1);
         CollectSink<String> sink = new CollectSink<>();
         CollectSink<Event> lateSink = new CollectSink<>();
@@ -114,6 +106,11 @@ class PreAggregateTest {
         DataStream<String> out = windows.aggregate(Aggregates.<Event>sum(Event::value), new Format());
         out.sinkTo(sink);
         out.getSideOutput(tag).sinkTo(lateSink);
+        return execute(p, sink, lateSink);
+    }
+
+    /** Runs {@code p}; the rows and late records its sinks received, sorted. */
+    private static Run execute(Pipeline p, CollectSink<String> sink, CollectSink<Event> lateSink) {
         JobResult result;
         try (LocalCluster cluster = LocalCluster.start(2)) {
             result = cluster.execute(p);
@@ -122,7 +119,7 @@ class PreAggregateTest {
         rows.sort(null);
         List<Event> late = new ArrayList<>(lateSink.values());
         late.sort(Comparator.comparingLong(Event::ts).thenComparingLong(Event::value));
-        return new LateRun(rows, late, result);
+        return new Run(rows, late, result);
     }
 
     /** A record 3 s behind, under 1.8 s of allowed lateness, is late for all its windows or fires one again. */
@@ -130,8 +127,8 @@ class PreAggregateTest {
     void allowedLatenessAndTheLateSideOutputWorkAsWithoutIt() {
         for (WindowAssigner assigner : List.of(TumblingWindows.eventTime(Duration.ofMillis(1000)),
                 SlidingWindows.eventTime(Duration.ofMillis(1000), Duration.ofMillis(400)))) {
-            LateRun plain = runWithLateness(assigner, false);
-            LateRun twoPhase = runWithLateness(assigner, true);
+            Run plain = runWithLateness(assigner, false);
+            Run twoPhase = runWithLateness(assigner, true);
 
             assertTrue(!plain.late().isEmpty(), assigner + ": some records are late for all their windows");
             assertTrue(plain.rows().stream().map(r -> r.substring(0, r.lastIndexOf(':'))).distinct().count()

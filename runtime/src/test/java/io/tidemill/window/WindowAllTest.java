@@ -69,20 +69,14 @@ class WindowAllTest {
         }
     }
 
-    private record Run(List<String> rows, JobResult result) {}
+    private record Run(List<String> rows, List<Event> late, JobResult result) {}
 
     private static Run run(List<Event> events, int parallelism,
                            Function<DataStream<Event>, DataStream<String>> windows) {
         Pipeline p = Pipeline.create().setParallelism(parallelism);
         CollectSink<String> sink = new CollectSink<>();
         windows.apply(p.fromCollection(events, BOUNDED)).sinkTo(sink);
-        JobResult result;
-        try (LocalCluster cluster = LocalCluster.start(2)) {
-            result = cluster.execute(p);
-        }
-        List<String> rows = new ArrayList<>(sink.values());
-        rows.sort(null);
-        return new Run(rows, result);
+        return execute(p, sink, new CollectSink<>());
     }
 
     @ParameterizedTest(name = "parallelism {0}")
@@ -144,10 +138,8 @@ class WindowAllTest {
         }
     }
 
-    private record LateRun(List<String> rows, List<Event> late, JobResult result) {}
-
     /** Windows with allowed lateness and a late side output, over the whole stream or after {@code keyBy}. */
-    private static LateRun runWithLateness(List<Event> events, int parallelism, boolean keyed, WindowAssigner windows,
+    private static Run runWithLateness(List<Event> events, int parallelism, boolean keyed, WindowAssigner windows,
                                            Duration lateness) {
         Pipeline p = Pipeline.create().setParallelism(parallelism);
         CollectSink<String> sink = new CollectSink<>();
@@ -161,6 +153,11 @@ class WindowAllTest {
                         .aggregate(Aggregates.<Event>sum(Event::value), new Format());
         out.sinkTo(sink);
         out.getSideOutput(tag).sinkTo(lateSink);
+        return execute(p, sink, lateSink);
+    }
+
+    /** Runs {@code p}; the rows and late records its sinks received, sorted. */
+    private static Run execute(Pipeline p, CollectSink<String> sink, CollectSink<Event> lateSink) {
         JobResult result;
         try (LocalCluster cluster = LocalCluster.start(2)) {
             result = cluster.execute(p);
@@ -169,7 +166,7 @@ class WindowAllTest {
         rows.sort(null);
         List<Event> late = new ArrayList<>(lateSink.values());
         late.sort(Comparator.comparingLong(Event::ts).thenComparingLong(Event::value));
-        return new LateRun(rows, late, result);
+        return new Run(rows, late, result);
     }
 
     /** Every 50th record 3 s behind: later than the 400 ms bound, so late for some or all of its windows. */
@@ -198,8 +195,8 @@ class WindowAllTest {
             Duration lateness = w.getValue();
             List<Event> events = withStragglers(4);
 
-            LateRun all = runWithLateness(events, 1, false, windows, lateness);
-            LateRun keyed = runWithLateness(events, 1, true, windows, lateness);
+            Run all = runWithLateness(events, 1, false, windows, lateness);
+            Run keyed = runWithLateness(events, 1, true, windows, lateness);
 
             assertTrue(!keyed.late().isEmpty(), windows + ": some records are late for all their windows");
             assertTrue(keyed.rows().size() > expected(events, windows).size(),
@@ -221,7 +218,7 @@ class WindowAllTest {
         TumblingWindows windows = TumblingWindows.eventTime(Duration.ofMillis(1000));
         List<Event> events = withStragglers(5);
 
-        LateRun run = runWithLateness(events, parallelism, false, windows, LATENESS.get(windows));
+        Run run = runWithLateness(events, parallelism, false, windows, LATENESS.get(windows));
 
         // a window's last result (sums only grow) plus its records that went to the side output
         Map<String, Long> accounted = new TreeMap<>();

@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Array;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -77,21 +78,12 @@ public final class StateCopier {
 
     private static Object primitiveArrayClone(Object a) {
         if (a instanceof long[] x) {
-            return x.clone();
-        } else if (a instanceof int[] x) {
-            return x.clone();
-        } else if (a instanceof double[] x) {
-            return x.clone();
-        } else if (a instanceof byte[] x) {
-            return x.clone();
-        } else if (a instanceof float[] x) {
-            return x.clone();
-        } else if (a instanceof short[] x) {
-            return x.clone();
-        } else if (a instanceof char[] x) {
-            return x.clone();
+            return x.clone(); // the common accumulator, without reflection
         }
-        return ((boolean[]) a).clone();
+        int n = Array.getLength(a);
+        Object copy = Array.newInstance(a.getClass().getComponentType(), n);
+        System.arraycopy(a, 0, copy, 0, n);
+        return copy;
     }
 
     @SuppressWarnings("unchecked")
