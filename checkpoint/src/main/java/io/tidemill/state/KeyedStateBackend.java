@@ -21,17 +21,11 @@ import java.util.function.BinaryOperator;
  * at another parallelism) can read and write whole key groups. State handles are views: they act on
  * the key set by {@link #setCurrentKey} before each record or timer.
  *
- * <p>A user function is one object shared by all subtasks of its operator (the pipeline holds one
- * instance, and subtasks run on different worker threads), so the handles it keeps from
- * {@code open} must not be tied to the subtask that happened to open it last. Invariant: a handle
- * acts on the backend that last called {@link #setCurrentKey} on the current thread (its own backend
- * if none did), in that backend's table of the same name. Operators set the key before every call
- * into user code, and calls of one thread never overlap, so each call sees its own subtask's state.
+ * <p>A backend belongs to one subtask, and so do the user function and the handles it gets from
+ * {@code open}: every subtask runs its own function instance, so a handle always acts on the
+ * backend that created it.
  */
 public final class KeyedStateBackend {
-    /** The backend whose key was set last on this thread: the subtask running user code now. */
-    private static final ThreadLocal<KeyedStateBackend> ACTIVE = new ThreadLocal<>();
-
     private final KeyGroupRange range;
     private final int maxParallelism;
     private final Map<String, StateTable> tables = new HashMap<>();
@@ -56,7 +50,6 @@ public final class KeyedStateBackend {
     public void setCurrentKey(Object key, int keyGroup) {
         this.currentKey = key;
         this.currentGroupIndex = keyGroup - range.start();
-        ACTIVE.set(this);
     }
 
     /** Sets the key, computing its key group. */
@@ -228,21 +221,13 @@ public final class KeyedStateBackend {
             this.table = table;
         }
 
-        /** The backend of the subtask calling now (see the class comment). */
-        final KeyedStateBackend backend() {
-            KeyedStateBackend b = ACTIVE.get();
-            return b == null ? KeyedStateBackend.this : b;
-        }
-
-        /** The current key's group map of this state in backend {@code b}. */
-        final CowHashMap<Object, Object> group(KeyedStateBackend b) {
-            StateTable t = b == KeyedStateBackend.this ? table : b.tableOf(table.name, table.kind);
-            return t.groups[b.currentGroupIndex];
+        /** The current key's group map of this state. */
+        final CowHashMap<Object, Object> group() {
+            return table.groups[currentGroupIndex];
         }
 
         public void clear() {
-            KeyedStateBackend b = backend();
-            group(b).remove(b.currentKey);
+            group().remove(currentKey);
         }
     }
 
@@ -254,8 +239,7 @@ public final class KeyedStateBackend {
         @SuppressWarnings("unchecked")
         @Override
         public T value() {
-            KeyedStateBackend b = backend();
-            return (T) group(b).getForUpdate(b.currentKey); // the caller may mutate it
+            return (T) group().getForUpdate(currentKey); // the caller may mutate it
         }
 
         @Override
@@ -263,8 +247,7 @@ public final class KeyedStateBackend {
             if (value == null) {
                 clear();
             } else {
-                KeyedStateBackend b = backend();
-                group(b).put(b.currentKey, value);
+                    group().put(currentKey, value);
             }
         }
     }
@@ -277,20 +260,18 @@ public final class KeyedStateBackend {
         @SuppressWarnings("unchecked")
         @Override
         public List<T> get() {
-            KeyedStateBackend b = backend();
-            List<T> list = (List<T>) group(b).getForUpdate(b.currentKey); // its elements may be mutated
+            List<T> list = (List<T>) group().getForUpdate(currentKey); // its elements may be mutated
             return list == null ? List.of() : Collections.unmodifiableList(list);
         }
 
         @SuppressWarnings("unchecked")
         @Override
         public void add(T value) {
-            KeyedStateBackend b = backend();
-            CowHashMap<Object, Object> g = group(b);
-            List<T> list = (List<T>) g.getForUpdate(b.currentKey);
+            CowHashMap<Object, Object> g = group();
+            List<T> list = (List<T>) g.getForUpdate(currentKey);
             if (list == null) {
                 list = new ArrayList<>();
-                g.put(b.currentKey, list);
+                g.put(currentKey, list);
             }
             list.add(value);
         }
@@ -300,8 +281,7 @@ public final class KeyedStateBackend {
             if (values.isEmpty()) {
                 clear();
             } else {
-                KeyedStateBackend b = backend();
-                group(b).put(b.currentKey, new ArrayList<>(values));
+                    group().put(currentKey, new ArrayList<>(values));
             }
         }
     }
@@ -313,12 +293,11 @@ public final class KeyedStateBackend {
 
         @SuppressWarnings("unchecked")
         private Map<K, V> map(boolean create) {
-            KeyedStateBackend b = backend();
-            CowHashMap<Object, Object> g = group(b);
-            Map<K, V> m = (Map<K, V>) g.getForUpdate(b.currentKey); // its values may be mutated
+            CowHashMap<Object, Object> g = group();
+            Map<K, V> m = (Map<K, V>) g.getForUpdate(currentKey); // its values may be mutated
             if (m == null && create) {
                 m = new HashMap<>();
-                g.put(b.currentKey, m);
+                g.put(currentKey, m);
             }
             return m;
         }
@@ -342,8 +321,7 @@ public final class KeyedStateBackend {
 
         @Override
         public void remove(K mapKey) {
-            KeyedStateBackend b = backend();
-            Map<K, V> m = (Map<K, V>) group(b).getForUpdate(b.currentKey);
+            Map<K, V> m = (Map<K, V>) group().getForUpdate(currentKey);
             if (m != null) {
                 m.remove(mapKey);
                 if (m.isEmpty()) {
@@ -376,17 +354,15 @@ public final class KeyedStateBackend {
         @SuppressWarnings("unchecked")
         @Override
         public T get() {
-            KeyedStateBackend b = backend();
-            return (T) group(b).getForUpdate(b.currentKey); // the caller may mutate it
+            return (T) group().getForUpdate(currentKey); // the caller may mutate it
         }
 
         @SuppressWarnings("unchecked")
         @Override
         public void add(T value) {
-            KeyedStateBackend b = backend();
-            CowHashMap<Object, Object> g = group(b);
-            T old = (T) g.getForUpdate(b.currentKey); // the reducer may fold into it
-            g.put(b.currentKey, old == null ? value : reducer.apply(old, value));
+            CowHashMap<Object, Object> g = group();
+            T old = (T) g.getForUpdate(currentKey); // the reducer may fold into it
+            g.put(currentKey, old == null ? value : reducer.apply(old, value));
         }
     }
 }

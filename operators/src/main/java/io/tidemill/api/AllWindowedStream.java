@@ -4,6 +4,7 @@ import io.tidemill.api.function.AggregateFunction;
 import io.tidemill.api.function.Collector;
 import io.tidemill.api.function.ProcessAllWindowFunction;
 import io.tidemill.api.function.ProcessWindowFunction;
+import io.tidemill.api.function.RichFunction;
 import io.tidemill.api.function.RuntimeContext;
 import io.tidemill.window.SlidingWindows;
 import io.tidemill.window.TumblingWindows;
@@ -75,7 +76,7 @@ public final class AllWindowedStream<T> {
     private <ACC, V, R> DataStream<R> build(AggregateFunction<T, ACC, V> agg, ProcessAllWindowFunction<V, R> fn) {
         return TwoPhaseWindows.build("windowAll(" + assigner + ").aggregate", input, null,
                 (WindowPartial<Object, ACC> p) -> 0L, assigner, allowedLateness, lateTag, agg,
-                fn == null ? null : new Evaluate<>(fn), problems);
+                fn == null ? null : () -> new Evaluate<>(RichFunction.forSubtask(fn)), problems);
     }
 
     /** Calls the user's all-window function from the merging step's keyed window. */
@@ -89,6 +90,11 @@ public final class AllWindowedStream<T> {
         @Override
         public void open(RuntimeContext ctx) throws Exception {
             fn.open(ctx);
+        }
+
+        @Override
+        public void close() throws Exception {
+            fn.close();
         }
 
         @Override

@@ -1,9 +1,11 @@
 package io.tidemill.api;
 
 import io.tidemill.api.function.ProcessJoinFunction;
+import io.tidemill.api.function.RichFunction;
 import io.tidemill.operator.IntervalJoinFunction;
 import io.tidemill.operator.Tagged;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * Joins two keyed streams: a left record at {@code t} with every right record of the same key whose
@@ -36,10 +38,16 @@ public final class IntervalJoin<K, A, B> {
         return this;
     }
 
+    /** Emits the joined pairs through {@code fn}; each subtask runs its own copy of it. */
     public <R> DataStream<R> process(ProcessJoinFunction<A, B, R> fn) {
+        return process(RichFunction.perSubtask(fn));
+    }
+
+    /** Emits the joined pairs through the function {@code function} gives each subtask. */
+    public <R> DataStream<R> process(Supplier<? extends ProcessJoinFunction<A, B, R>> function) {
         DataStream<R> out = TwoInputs.tag(left.input, right.input, "interval-join")
                 .keyBy(TwoInputs.key(left.key, right.key))
-                .process(new IntervalJoinFunction<K, A, B, R>(lower, upper, fn))
+                .process(() -> new IntervalJoinFunction<K, A, B, R>(lower, upper, function.get()))
                 .name("interval-join");
         if (problem != null) {
             out.node().addProblem(problem);

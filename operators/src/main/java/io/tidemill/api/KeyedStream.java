@@ -3,12 +3,14 @@ package io.tidemill.api;
 import io.tidemill.api.function.KeySelector;
 import io.tidemill.api.function.KeyedProcessFunction;
 import io.tidemill.api.function.ReduceFunction;
+import io.tidemill.api.function.RichFunction;
 import io.tidemill.graph.Node;
 import io.tidemill.graph.Partitioning;
 import io.tidemill.operator.KeyedProcessOperator;
 import io.tidemill.operator.RollingReduce;
 import io.tidemill.window.WindowAssigner;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A stream partitioned by key. Operators applied to it see one key at a time and keep keyed state,
@@ -23,10 +25,21 @@ public final class KeyedStream<K, T> {
         this.key = key;
     }
 
-    /** Processes each record with keyed state and timers. */
+    /**
+     * Processes each record with keyed state and timers. Each subtask runs its own copy of
+     * {@code fn} (see {@link RichFunction}).
+     */
     public <R> DataStream<R> process(KeyedProcessFunction<K, T, R> fn) {
+        return process(RichFunction.perSubtask(fn));
+    }
+
+    /**
+     * Processes each record with keyed state and timers; {@code function} is called once per
+     * subtask for the instance that subtask runs: {@code keyed.process(MyFunction::new)}.
+     */
+    public <R> DataStream<R> process(Supplier<? extends KeyedProcessFunction<K, T, R>> function) {
         return keyedOperator("process", List.of(input.node),
-                () -> new KeyedProcessOperator<>(key, fn));
+                () -> new KeyedProcessOperator<>(key, function.get()));
     }
 
     /** Emits, for each record, the reduction of all records of its key so far. */

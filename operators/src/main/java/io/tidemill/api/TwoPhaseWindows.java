@@ -12,6 +12,7 @@ import io.tidemill.window.WindowAssigner;
 import io.tidemill.window.WindowPartial;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Builds a window aggregated in two phases, for {@code windowAll} and {@code preAggregate}: a local
@@ -28,13 +29,14 @@ final class TwoPhaseWindows {
      * is among the {@code problems}) and
      * {@code lateTag} (null: late records are counted as dropped) apply to the merged windows, which
      * judge lateness as a window after a plain {@code keyBy} does; {@code fn} null emits the
-     * aggregate's result; {@code problems} are reported against the local step.
+     * aggregate's result (else it gives each subtask its window function); {@code problems} are reported against the local step.
      */
     static <T, K, MK, ACC, V, R> DataStream<R> build(String name, DataStream<T> input, KeySelector<T, K> localKey,
                                                      KeySelector<WindowPartial<K, ACC>, MK> mergeKey,
                                                      WindowAssigner assigner, long allowedLateness,
                                                      OutputTag<T> lateTag, AggregateFunction<T, ACC, V> agg,
-                                                     ProcessWindowFunction<V, R, MK> fn, List<String> problems) {
+                                                     Supplier<? extends ProcessWindowFunction<V, R, MK>> fn,
+                                                     List<String> problems) {
         TumblingWindows panes = panesOf(assigner);
         boolean keepLate = lateTag != null;
         DataStream<WindowPartial<K, ACC>> partials = input.transform(name + ".local",

@@ -3,6 +3,7 @@ package io.tidemill.api;
 import io.tidemill.api.function.AggregateFunction;
 import io.tidemill.api.function.ProcessWindowFunction;
 import io.tidemill.api.function.ReduceFunction;
+import io.tidemill.api.function.RichFunction;
 import io.tidemill.window.AlignedWindowOperator;
 import io.tidemill.window.LateRecords;
 import io.tidemill.window.SlidingWindows;
@@ -14,6 +15,7 @@ import io.tidemill.window.WindowOperator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A keyed stream grouped into windows; ends with {@code aggregate}, {@code reduce} or
@@ -93,6 +95,12 @@ public final class WindowedStream<K, T> {
 
     /** Aggregates incrementally, then hands the result and the window's metadata to {@code fn}. */
     public <ACC, V, R> DataStream<R> aggregate(AggregateFunction<T, ACC, V> agg, ProcessWindowFunction<V, R, K> fn) {
+        return build("aggregate", agg, RichFunction.perSubtask(fn), false);
+    }
+
+    /** As {@link #aggregate(AggregateFunction, ProcessWindowFunction)}, each subtask's function from {@code fn}. */
+    public <ACC, V, R> DataStream<R> aggregate(AggregateFunction<T, ACC, V> agg,
+                                               Supplier<? extends ProcessWindowFunction<V, R, K>> fn) {
         return build("aggregate", agg, fn, false);
     }
 
@@ -101,18 +109,28 @@ public final class WindowedStream<K, T> {
     }
 
     public <R> DataStream<R> reduce(ReduceFunction<T> reduce, ProcessWindowFunction<T, R, K> fn) {
-        return build("reduce", Aggregates.reducing(reduce), fn, false);
+        return build("reduce", Aggregates.reducing(reduce), RichFunction.perSubtask(fn), false);
     }
 
-    /** Keeps all records of a window and hands them to {@code fn} when it fires. */
+    /**
+     * Keeps all records of a window and hands them to {@code fn} when it fires; each subtask runs its
+     * own copy of {@code fn} (see {@link RichFunction}).
+     */
     public <R> DataStream<R> process(ProcessWindowFunction<T, R, K> fn) {
+        return process(RichFunction.perSubtask(fn));
+    }
+
+    /** As {@link #process(ProcessWindowFunction)}, each subtask's function from {@code fn}. */
+    public <R> DataStream<R> process(Supplier<? extends ProcessWindowFunction<T, R, K>> fn) {
         @SuppressWarnings({"unchecked", "rawtypes"})
-        ProcessWindowFunction<List<T>, R, K> f = (ProcessWindowFunction) fn;
+        Supplier<ProcessWindowFunction<List<T>, R, K>> f = (Supplier) fn;
         return build("process", Aggregates.toList(), f, true);
     }
 
+    /** {@code fn}, null for none, gives each subtask its window function. */
     private <ACC, V, R> DataStream<R> build(String kind, AggregateFunction<T, ACC, V> agg,
-                                            ProcessWindowFunction<V, R, K> fn, boolean resultIsElements) {
+                                            Supplier<? extends ProcessWindowFunction<V, R, K>> fn,
+                                            boolean resultIsElements) {
         Trigger t = trigger;
         long lateness = allowedLateness;
         LateRecords<T> late = lateRecords != null ? lateRecords : LateRecords.to(lateTag);
@@ -121,15 +139,18 @@ public final class WindowedStream<K, T> {
         }
         DataStream<R> out = keyed.keyedOperator("window(" + assigner + ")." + kind, List.of(keyed.input.node),
                 () -> AlignedWindowOperator.applies(assigner, t, lateness)
-                        ? new AlignedWindowOperator<>(keyed.key, assigner, late, agg, fn, resultIsElements)
-                        : new WindowOperator<>(keyed.key, assigner, t, lateness, late, agg, fn, resultIsElements));
+                        ? new AlignedWindowOperator<K, T, ACC, V, R>(keyed.key, assigner, late, agg,
+                                fn == null ? null : fn.get(), resultIsElements)
+                        : new WindowOperator<K, T, ACC, V, R>(keyed.key, assigner, t, lateness, late, agg,
+                                fn == null ? null : fn.get(), resultIsElements));
         problems.forEach(out.node::addProblem);
         return out;
     }
 
     /** Local step per subtask (forward), keyed exchange of partials, merging window. */
     private <ACC, V, R> DataStream<R> preAggregated(String kind, AggregateFunction<T, ACC, V> agg,
-                                                    ProcessWindowFunction<V, R, K> fn, boolean resultIsElements) {
+                                                    Supplier<? extends ProcessWindowFunction<V, R, K>> fn,
+                                                    boolean resultIsElements) {
         List<String> all = new ArrayList<>(problems);
         if (!AlignedWindowOperator.applies(assigner, trigger, 0)
                 || !(assigner instanceof TumblingWindows || assigner instanceof SlidingWindows)) {

@@ -21,10 +21,10 @@ import java.util.Map;
 public final class IntervalJoinFunction<K, A, B, OUT> extends KeyedProcessFunction<K, Tagged, OUT> {
     private final long lower;
     private final long upper;
-    private final ProcessJoinFunction<A, B, OUT> fn;
+    private ProcessJoinFunction<A, B, OUT> fn;
+    private Pair pair;
     private MapState<Long, List<Object>> left;
     private MapState<Long, List<Object>> right;
-    private RuntimeContext runtime;
 
     public IntervalJoinFunction(long lower, long upper, ProcessJoinFunction<A, B, OUT> fn) {
         this.lower = lower;
@@ -33,10 +33,24 @@ public final class IntervalJoinFunction<K, A, B, OUT> extends KeyedProcessFuncti
     }
 
     @Override
-    public void open(RuntimeContext ctx) {
-        runtime = ctx;
+    public void open(RuntimeContext ctx) throws Exception {
+        pair = new Pair();
         left = ctx.state(StateDescriptor.map("interval-join-left"));
         right = ctx.state(StateDescriptor.map("interval-join-right"));
+        fn.open(ctx);
+    }
+
+    @Override
+    public void close() throws Exception {
+        fn.close();
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    protected IntervalJoinFunction<K, A, B, OUT> copy() {
+        IntervalJoinFunction<K, A, B, OUT> c = (IntervalJoinFunction<K, A, B, OUT>) super.copy();
+        c.fn = forSubtask(fn);
+        return c;
     }
 
     @SuppressWarnings("unchecked")
@@ -56,8 +70,6 @@ public final class IntervalJoinFunction<K, A, B, OUT> extends KeyedProcessFuncti
         bucket.add(value.value());
         long from = isLeft ? ts + lower : ts - upper;
         long to = isLeft ? ts + upper : ts - lower;
-        // Per call, not a field: one function instance serves all subtasks, on different threads.
-        Pair pair = new Pair();
         for (Map.Entry<Long, List<Object>> e : (isLeft ? right : left).entries().entrySet()) {
             long other = e.getKey();
             if (other < from || other > to) {

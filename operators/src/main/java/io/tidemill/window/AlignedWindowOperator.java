@@ -118,6 +118,11 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
     }
 
     @Override
+    public void close() throws Exception {
+        results.close();
+    }
+
+    @Override
     public void processElement(IN value, long timestamp) throws Exception {
         if (timestamp < runStart || timestamp >= runEnd) {
             assignRun(timestamp);

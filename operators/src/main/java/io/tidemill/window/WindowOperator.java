@@ -114,6 +114,11 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
     }
 
     @Override
+    public void close() throws Exception {
+        results.close();
+    }
+
+    @Override
     public void processElement(IN value, long timestamp) throws Exception {
         long ts = assigner.isEventTime() ? timestamp : ctx.currentProcessingTime();
         K key = Keys.of(keySelector, value);

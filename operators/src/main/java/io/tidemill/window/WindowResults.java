@@ -55,6 +55,12 @@ final class WindowResults<R, OUT, K> implements ProcessWindowFunction.Context, C
         }
     }
 
+    void close() throws Exception {
+        if (function != null) {
+            function.close();
+        }
+    }
+
     /** Emits the result of {@code key}'s window {@code w}, fired at {@code watermark}. */
     @SuppressWarnings("unchecked")
     void emit(K key, TimeWindow w, long watermark, R result) {

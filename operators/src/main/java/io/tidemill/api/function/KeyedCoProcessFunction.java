@@ -4,8 +4,7 @@ package io.tidemill.api.function;
  * Processes two keyed streams connected on the same key, with shared keyed state and timers; the
  * building block of unwindowed joins.
  */
-public abstract class KeyedCoProcessFunction<K, A, B, OUT> {
-    public void open(RuntimeContext ctx) throws Exception {}
+public abstract class KeyedCoProcessFunction<K, A, B, OUT> extends RichFunction {
 
     public abstract void processElement1(A value, KeyedProcessFunction.Context<K> ctx, Collector<OUT> out)
             throws Exception;

@@ -3,7 +3,8 @@ package io.tidemill.api.function;
 import io.tidemill.api.OutputTag;
 
 /**
- * The low-level keyed function: sees each record with its key, keyed state and timers.
+ * The low-level keyed function: sees each record with its key, keyed state and timers. Each subtask
+ * runs its own copy (see {@link RichFunction}).
  *
  * <pre>{@code
  * keyed.process(new KeyedProcessFunction<String, Event, String>() {
@@ -19,17 +20,11 @@ import io.tidemill.api.OutputTag;
  * });
  * }</pre>
  */
-public abstract class KeyedProcessFunction<K, IN, OUT> {
-    /** Called once per subtask before any record; get state handles here. */
-    public void open(RuntimeContext ctx) throws Exception {}
-
+public abstract class KeyedProcessFunction<K, IN, OUT> extends RichFunction {
     public abstract void processElement(IN value, Context<K> ctx, Collector<OUT> out) throws Exception;
 
     /** Called when a timer registered for the current key fires. */
     public void onTimer(long time, Context<K> ctx, Collector<OUT> out) throws Exception {}
-
-    /** Called once per subtask after the last record and timer. */
-    public void close() throws Exception {}
 
     /** The context of one call: the key, the record's timestamp, timers, side outputs. */
     public interface Context<K> {

@@ -7,8 +7,7 @@ import io.tidemill.window.TimeWindow;
  * Evaluates a window when it fires, with the window's metadata. Used alone, it sees all records of
  * the window; after an aggregate or reduce, it sees the single aggregated value.
  */
-public abstract class ProcessWindowFunction<IN, OUT, K> {
-    public void open(RuntimeContext ctx) throws Exception {}
+public abstract class ProcessWindowFunction<IN, OUT, K> extends RichFunction {
 
     public abstract void process(K key, Context ctx, Iterable<IN> elements, Collector<OUT> out) throws Exception;
 
