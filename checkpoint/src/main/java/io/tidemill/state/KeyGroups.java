@@ -13,9 +13,12 @@ public final class KeyGroups {
 
     private KeyGroups() {}
 
-    /** The key group of {@code key}; {@code key} must not be null. */
+    /**
+     * The key group of {@code key}; {@code key} must not be null. Uses {@link KeyHash}, the same in
+     * every JVM; throws {@link UnstableKeyException} for a key type that has no such hash.
+     */
     public static int keyGroupOf(Object key, int maxParallelism) {
-        int h = scramble(key.hashCode());
+        int h = scramble(KeyHash.of(key));
         // a mask instead of a division for the usual power of two (equal to floorMod then)
         return (maxParallelism & (maxParallelism - 1)) == 0 ? h & (maxParallelism - 1) : Math.floorMod(h, maxParallelism);
     }

@@ -75,9 +75,28 @@ public class DataStream<T> {
         return new DataStream<>(pipeline, pipeline.graph().addUnion(inputs));
     }
 
-    /** Partitions by key: records with equal keys go to the same subtask, which holds their state. */
+    /**
+     * Partitions by key: records with equal keys go to the same subtask, which holds their state.
+     * Keys are hashed alike in every JVM ({@link io.tidemill.state.KeyHash}): strings, boxed
+     * primitives, enums, records and lists of them, or classes with their own {@code hashCode}; a
+     * key that is an array or has an identity hash code fails the job naming its type.
+     */
     public <K> KeyedStream<K, T> keyBy(KeySelector<T, K> key) {
-        return new KeyedStream<>(this, key);
+        return new KeyedStream<>(this, key, null);
+    }
+
+    /**
+     * As {@link #keyBy(KeySelector)}, with the key type given so that a key type without a stable
+     * hash is refused when the pipeline is built.
+     */
+    public <K> KeyedStream<K, T> keyBy(KeySelector<T, K> key, Class<K> keyType) {
+        String problem = null;
+        try {
+            io.tidemill.state.KeyHash.check(keyType);
+        } catch (io.tidemill.state.UnstableKeyException e) {
+            problem = "keyBy: " + e.getMessage();
+        }
+        return new KeyedStream<>(this, key, problem);
     }
 
     /**

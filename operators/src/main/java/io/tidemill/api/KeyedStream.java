@@ -19,10 +19,13 @@ import java.util.function.Supplier;
 public final class KeyedStream<K, T> {
     final DataStream<T> input;
     final KeySelector<T, K> key;
+    /** Why the key type is refused (reported against the operator after the keyBy), or null. */
+    final String keyProblem;
 
-    KeyedStream(DataStream<T> input, KeySelector<T, K> key) {
+    KeyedStream(DataStream<T> input, KeySelector<T, K> key, String keyProblem) {
         this.input = input;
         this.key = key;
+        this.keyProblem = keyProblem;
     }
 
     /**
@@ -60,6 +63,10 @@ public final class KeyedStream<K, T> {
     <R> DataStream<R> keyedOperator(String name, List<Node> inputs, io.tidemill.operator.OperatorFactory<T, R> f) {
         Partitioning p = Partitioning.keyed(key);
         List<Node.Input> edges = inputs.stream().map(n -> new Node.Input(n, p)).toList();
-        return new DataStream<>(input.pipeline, input.pipeline.graph().addOperator(name, edges, f));
+        Node node = input.pipeline.graph().addOperator(name, edges, f);
+        if (keyProblem != null) {
+            node.addProblem(keyProblem);
+        }
+        return new DataStream<>(input.pipeline, node);
     }
 }

@@ -152,6 +152,9 @@ public final class WindowedStream<K, T> {
                                                     Supplier<? extends ProcessWindowFunction<V, R, K>> fn,
                                                     boolean resultIsElements) {
         List<String> all = new ArrayList<>(problems);
+        if (keyed.keyProblem != null) {
+            all.add(keyed.keyProblem);
+        }
         if (!AlignedWindowOperator.applies(assigner, trigger, 0)
                 || !(assigner instanceof TumblingWindows || assigner instanceof SlidingWindows)) {
             all.add("preAggregate needs event-time tumbling or sliding windows with the default trigger");

@@ -62,18 +62,20 @@ public final class Router {
 
     private int targetOf(Object value) {
         Object k;
+        int group;
         try {
             k = key.getKey(value);
-        } catch (RuntimeException e) {
-            throw new OperatorException("keyBy of " + consumerName, subtask, parallelism, e);
+            if (k == null) {
+                throw new OperatorException("keyBy of " + consumerName, subtask, parallelism,
+                        "the key selector returned null for record " + abbreviate(value));
+            }
+            group = KeyGroups.keyGroupOf(k, maxParallelism);
+        } catch (OperatorException e) {
+            throw e;
         } catch (Exception e) {
             throw new OperatorException("keyBy of " + consumerName, subtask, parallelism, e);
         }
-        if (k == null) {
-            throw new OperatorException("keyBy of " + consumerName, subtask, parallelism,
-                    "the key selector returned null for record " + abbreviate(value));
-        }
-        return channelOfGroup[KeyGroups.keyGroupOf(k, maxParallelism)];
+        return channelOfGroup[group];
     }
 
     private static String abbreviate(Object value) {
