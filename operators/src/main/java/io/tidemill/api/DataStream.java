@@ -52,7 +52,9 @@ public class DataStream<T> {
 
     /** Re-assigns timestamps and watermarks from here on (upstream watermarks are replaced). */
     public DataStream<T> assignTimestampsAndWatermarks(WatermarkStrategy<T> strategy) {
-        return transform("timestamps", () -> new TimestampsOperator<>(strategy));
+        DataStream<T> out = transform("timestamps", () -> new TimestampsOperator<>(strategy));
+        out.node.markAssignsTimestamps();
+        return out;
     }
 
     /** Applies a custom operator; the escape hatch for operators the API does not offer. */

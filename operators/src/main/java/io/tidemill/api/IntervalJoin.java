@@ -49,6 +49,7 @@ public final class IntervalJoin<K, A, B> {
                 .keyBy(TwoInputs.key(left.key, right.key))
                 .process(() -> new IntervalJoinFunction<K, A, B, R>(lower, upper, function.get()))
                 .name("interval-join");
+        out.node().requireEventTime("interval join");
         if (problem != null) {
             out.node().addProblem(problem);
         }

@@ -144,6 +144,9 @@ public final class WindowedStream<K, T> {
                         : new WindowOperator<K, T, ACC, V, R>(keyed.key, assigner, t, lateness, late, agg,
                                 fn == null ? null : fn.get(), resultIsElements));
         problems.forEach(out.node::addProblem);
+        if (assigner.isEventTime()) {
+            out.node.requireEventTime("window");
+        }
         return out;
     }
 

@@ -61,6 +61,13 @@ public final class LogicalGraph {
                 errors.add("operator '" + n.name() + "': parallelism must be positive, was " + n.parallelism());
             }
         }
+        for (Node n : nodes) {
+            if (n.eventTimeUse() != null && !hasEventTime(n, new HashSet<>())) {
+                errors.add(n.eventTimeUse() + " '" + n.name() + "' uses event time but its input has no "
+                        + "WatermarkStrategy: call assignTimestampsAndWatermarks(...) on it, or give its source a "
+                        + "strategy with a timestamp assigner");
+            }
+        }
         java.util.Map<String, Node> uids = new java.util.HashMap<>();
         for (Node n : nodes) {
             Node other = n.uid() == null ? null : uids.putIfAbsent(n.uid(), n);
@@ -87,5 +94,23 @@ public final class LogicalGraph {
         if (!errors.isEmpty()) {
             throw new InvalidPipelineException(errors);
         }
+    }
+
+    /** True if every path into {@code node} passes a timestamp assigner or a source with event time. */
+    private static boolean hasEventTime(Node node, Set<Node> seen) {
+        for (Node.Input in : node.inputs()) {
+            Node up = in.node();
+            if (!seen.add(up) || up.assignsTimestamps()) {
+                continue;
+            }
+            if (up.kind() == Node.Kind.SOURCE) {
+                if (up.watermarkStrategy() == null || !up.watermarkStrategy().givesEventTime()) {
+                    return false;
+                }
+            } else if (!hasEventTime(up, seen)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

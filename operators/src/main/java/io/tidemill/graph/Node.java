@@ -32,6 +32,10 @@ public final class Node {
     private final OutputTag<?> tag;
     private final Partitioning partitioning;
     private final List<String> problems = new ArrayList<>();
+    /** What of this operator needs event time on its input ("window", "interval join"), or null. */
+    private String eventTimeUse;
+    /** True for an operator that assigns timestamps and watermarks itself. */
+    private boolean assignsTimestamps;
 
     private Node(int id, Kind kind, String name, List<Input> inputs, OperatorFactory<?, ?> factory, Source<?> source,
                  WatermarkStrategy<?> watermarkStrategy, OutputTag<?> tag, Partitioning partitioning) {
@@ -145,6 +149,25 @@ public final class Node {
 
     public Partitioning partitioning() {
         return partitioning;
+    }
+
+    /** Marks this operator as needing event time on its input; {@code what} names the use in errors. */
+    public void requireEventTime(String what) {
+        this.eventTimeUse = what;
+    }
+
+    /** What of this operator needs event time, or null if nothing does. */
+    public String eventTimeUse() {
+        return eventTimeUse;
+    }
+
+    /** Marks this operator as the one assigning timestamps and watermarks from here on. */
+    public void markAssignsTimestamps() {
+        this.assignsTimestamps = true;
+    }
+
+    public boolean assignsTimestamps() {
+        return assignsTimestamps;
     }
 
     /** Reasons this node is invalid, reported when the pipeline is built. */

@@ -87,6 +87,14 @@ public final class WatermarkStrategy<T> {
         return idleness == null ? -1 : idleness.toMillis();
     }
 
+    /**
+     * False for {@link #noWatermarks()} without a timestamp assigner: the records then carry no
+     * event time, and event-time windows and joins on them are refused when the pipeline is built.
+     */
+    public boolean givesEventTime() {
+        return assigner != null || !(generators.get() instanceof NoWatermarks);
+    }
+
     public boolean isProcessingTime() {
         return processingTime;
     }

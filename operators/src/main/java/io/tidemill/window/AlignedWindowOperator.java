@@ -71,6 +71,8 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
     private KeyGroupRange range;
     private int maxParallelism;
     private long watermark = Long.MIN_VALUE;
+    /** True once a record without a representable window was logged. */
+    private boolean warnedUnassignable;
 
     /**
      * The run cache: every timestamp in {@code [runStart, runEnd)} (one pane of the assigner) falls
@@ -125,6 +127,10 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
     @Override
     public void processElement(IN value, long timestamp) throws Exception {
         if (timestamp < runStart || timestamp >= runEnd) {
+            if (!assigner.canAssign(timestamp)) {
+                warnedUnassignable = late.handleUnassignable(value, timestamp, assigner, out, ctx, warnedUnassignable);
+                return;
+            }
             assignRun(timestamp);
         }
         if (run.isEmpty()) {

@@ -3,6 +3,8 @@ package io.tidemill.window;
 import io.tidemill.api.OutputTag;
 import io.tidemill.operator.OperatorContext;
 import io.tidemill.operator.Output;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a window operator does with an element late for all its windows: sends it to a side output,
@@ -13,6 +15,7 @@ import io.tidemill.operator.Output;
  * @param <IN> the operator's element type
  */
 public final class LateRecords<IN> {
+    private static final Logger LOG = LoggerFactory.getLogger(LateRecords.class);
     private static final LateRecords<Object> DROPPED = new LateRecords<>(null, false);
 
     private final OutputTag<Object> tag;
@@ -36,6 +39,23 @@ public final class LateRecords<IN> {
      */
     public static <IN> LateRecords<IN> ofPartials(OutputTag<?> tag) {
         return new LateRecords<>(tag, true);
+    }
+
+    /**
+     * An element none of whose windows fits in a long (its timestamp is within a window's length of
+     * the ends of the range): handled as late, with a warning naming the reason the first time
+     * ({@code warned} false). Returns true, for the caller's "warned" flag.
+     */
+    boolean handleUnassignable(IN element, long timestamp, WindowAssigner assigner, Output<?> out,
+                               OperatorContext ctx, boolean warned) {
+        if (!warned) {
+            LOG.warn("operator '{}' subtask {}: a record's timestamp {} has no {} window that fits in a long; it is "
+                            + "handled as a late record ({}); later ones are not logged", ctx.operatorName(),
+                    ctx.subtaskIndex(), timestamp, assigner, tag == null ? "counted as dropped"
+                            : "sent to the late side output '" + tag.id() + "'");
+        }
+        handle(element, timestamp, out, ctx);
+        return true;
     }
 
     void handle(IN element, long timestamp, Output<?> out, OperatorContext ctx) {

@@ -78,11 +78,20 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
         this.out = out;
     }
 
+    @SuppressWarnings("unchecked")
     @Override
     public void processElement(IN value, long timestamp) throws Exception {
         Object key = keySelector == null ? WHOLE_STREAM : Keys.of(keySelector, value);
         Pane p = lastHit;
         if (p == null || timestamp < p.start || timestamp - p.start >= panes.size()) {
+            if (!panes.canAssign(timestamp)) {
+                // No pane fits in a long: the merging step, whose windows do not fit either, handles
+                // it as late (its late-data policy, and the warning saying why).
+                ACC acc = aggregate.add(value, aggregate.createAccumulator());
+                out.emit(new WindowPartial<>(keySelector == null ? null : (K) key, timestamp, timestamp, acc,
+                        keepLateRecords ? new WindowPartial.Late(value, timestamp) : null), timestamp);
+                return;
+            }
             long start = TimeWindow.startOf(timestamp, panes.offset(), panes.size());
             long end = start + panes.size();
             if (end - 1 <= watermark) {

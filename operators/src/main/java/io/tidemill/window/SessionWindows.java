@@ -22,6 +22,11 @@ public record SessionWindows(long gap, boolean isEventTime) implements WindowAss
     }
 
     @Override
+    public boolean canAssign(long timestamp) {
+        return TimeWindow.fits(timestamp, gap);
+    }
+
+    @Override
     public void assignWindows(long timestamp, WindowSink sink) {
         sink.window(timestamp, timestamp + gap);
     }

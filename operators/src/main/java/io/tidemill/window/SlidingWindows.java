@@ -22,6 +22,11 @@ public record SlidingWindows(long size, long slide, long offset, boolean isEvent
     }
 
     @Override
+    public boolean canAssign(long timestamp) {
+        return TimeWindow.fits(timestamp, size + slide + Math.abs(offset));
+    }
+
+    @Override
     public void assignWindows(long timestamp, WindowSink sink) {
         long lastStart = TimeWindow.startOf(timestamp, offset, slide);
         for (long start = lastStart; start > timestamp - size; start -= slide) {

@@ -17,6 +17,11 @@ public record TimeWindow(long start, long end) {
         return new TimeWindow(Math.min(start, other.start), Math.max(end, other.end));
     }
 
+    /** True if {@code timestamp} is at least {@code reach} away from both ends of the long range. */
+    static boolean fits(long timestamp, long reach) {
+        return reach >= 0 && timestamp <= Long.MAX_VALUE - reach && timestamp >= Long.MIN_VALUE + reach;
+    }
+
     /** Start of the window of length {@code slide} that contains {@code timestamp}, epoch-aligned. */
     public static long startOf(long timestamp, long offset, long slide) {
         return timestamp - Math.floorMod(timestamp - offset, slide);

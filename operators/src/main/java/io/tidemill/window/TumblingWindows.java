@@ -31,6 +31,11 @@ public record TumblingWindows(long size, long offset, boolean isEventTime) imple
     }
 
     @Override
+    public boolean canAssign(long timestamp) {
+        return TimeWindow.fits(timestamp, size + Math.abs(offset));
+    }
+
+    @Override
     public long paneSize() {
         return size;
     }

@@ -30,6 +30,13 @@ public interface WindowAssigner {
         return 0;
     }
 
+    /**
+     * True if every window of {@code timestamp} can be represented: its start and end fit in a long.
+     * A timestamp within about a window's length of {@code Long.MIN_VALUE} or {@code Long.MAX_VALUE}
+     * has no such window; window operators hand such a record to the late-data policy and say why.
+     */
+    boolean canAssign(long timestamp);
+
     /** Problems with the parameters, empty if valid; checked when the pipeline is built. */
     List<String> validate();
 

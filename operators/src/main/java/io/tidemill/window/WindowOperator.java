@@ -85,6 +85,8 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
     private KeyWindows currentWindows;
     private CowHashMap<Object, KeyWindows> currentGroup;
     private boolean assignedAny;
+    /** True once a record without a representable window was logged. */
+    private boolean warnedUnassignable;
     private final WindowAssigner.WindowSink addToWindow = this::addToWindow;
 
     public WindowOperator(KeySelector<IN, K> keySelector, WindowAssigner assigner, Trigger trigger,
@@ -121,6 +123,10 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
     @Override
     public void processElement(IN value, long timestamp) throws Exception {
         long ts = assigner.isEventTime() ? timestamp : ctx.currentProcessingTime();
+        if (!assigner.canAssign(ts)) {
+            warnedUnassignable = late.handleUnassignable(value, timestamp, assigner, out, ctx, warnedUnassignable);
+            return;
+        }
         K key = Keys.of(keySelector, value);
         currentKey = key;
         currentValue = value;

@@ -85,6 +85,62 @@ class PipelineErrorsTest {
     }
 
     @Test
+    void eventTimeWindowOnAStreamWithoutTimestampsIsRejectedAtSubmit() {
+        // given a collection without a watermark strategy, windowed in event time
+        Pipeline pipeline = Pipeline.create().setParallelism(1);
+        pipeline.fromCollection(NUMBERS).keyBy(v -> v % 2).window(TumblingWindows.eventTime(Duration.ofMillis(10)))
+                .aggregate(Aggregates.count()).name("counts").sinkTo(new CollectSink<>());
+
+        // when, then
+        InvalidPipelineException e = assertRejected(pipeline);
+        assertContains(e.getMessage(), "window 'counts' uses event time but its input has no WatermarkStrategy");
+        assertContains(e.getMessage(), "assignTimestampsAndWatermarks(...)");
+    }
+
+    @Test
+    void eventTimeWindowAfterAssignTimestampsOrInProcessingTimeIsAccepted() {
+        // given the same stream with timestamps assigned downstream, and a processing-time window on it
+        Pipeline pipeline = Pipeline.create().setParallelism(1);
+        CollectSink<Long> eventTime = new CollectSink<>();
+        DataStream<Long> raw = pipeline.fromCollection(NUMBERS);
+        raw.assignTimestampsAndWatermarks(WatermarkStrategy.<Long>forMonotonousTimestamps()
+                        .withTimestampAssigner((v, ts) -> v))
+                .keyBy(v -> 0L).window(TumblingWindows.eventTime(Duration.ofMillis(10)))
+                .aggregate(Aggregates.count()).sinkTo(eventTime);
+        raw.keyBy(v -> 0L).window(TumblingWindows.processingTime(Duration.ofSeconds(10)))
+                .aggregate(Aggregates.count()).sinkTo(new CollectSink<>());
+
+        // when
+        try (LocalCluster cluster = LocalCluster.start(1)) {
+            cluster.execute(pipeline);
+        }
+
+        // then: ten windows of ten numbers
+        assertEquals(List.of(10L, 10L, 10L, 10L, 10L, 10L, 10L, 10L, 10L, 10L), eventTime.values());
+    }
+
+    @Test
+    void windowAllAndIntervalJoinWithoutTimestampsAreRejectedAtSubmit() {
+        // given
+        Pipeline pipeline = Pipeline.create().setParallelism(1);
+        pipeline.fromCollection(NUMBERS).windowAll(TumblingWindows.eventTime(Duration.ofMillis(10)))
+                .aggregate(Aggregates.count()).name("all-counts").sinkTo(new CollectSink<>());
+        pipeline.fromCollection(NUMBERS).keyBy(v -> v % 2).intervalJoin(numbers(pipeline).keyBy(v -> v % 2))
+                .between(Duration.ofMillis(-1), Duration.ofMillis(1))
+                .process(new ProcessJoinFunction<Long, Long, String>() {
+                    @Override
+                    public void processElement(Long left, Long right, Context ctx, Collector<String> out) {
+                        out.collect(left + "-" + right);
+                    }
+                }).name("pairs").sinkTo(new CollectSink<>());
+
+        // when, then
+        InvalidPipelineException e = assertRejected(pipeline);
+        assertContains(e.getMessage(), "window 'all-counts' uses event time");
+        assertContains(e.getMessage(), "interval join 'pairs' uses event time");
+    }
+
+    @Test
     void intervalJoinWithLowerBoundAboveUpperBoundIsRejectedAtSubmitNamingTheOperator() {
         // given
         Pipeline pipeline = Pipeline.create().setParallelism(1);
