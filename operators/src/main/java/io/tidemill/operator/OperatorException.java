@@ -19,6 +19,14 @@ public final class OperatorException extends RuntimeException {
         this.subtaskIndex = subtaskIndex;
     }
 
+    public OperatorException(String operatorName, int subtaskIndex, int parallelism, String message,
+                             Throwable cause) {
+        super("operator '" + operatorName + "' (subtask " + subtaskIndex + " of " + parallelism + ") failed: "
+                + message, cause);
+        this.operatorName = operatorName;
+        this.subtaskIndex = subtaskIndex;
+    }
+
     public String operatorName() {
         return operatorName;
     }

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One cooperative worker thread: calls its tasklets round robin. When a whole round makes no
@@ -13,6 +15,7 @@ import java.util.concurrent.locks.LockSupport;
  * and a busy one never sleeps.
  */
 final class Worker implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
     private static final long MAX_PARK_NANOS = 1_000_000;
 
     private final ConcurrentLinkedQueue<Tasklet> incoming = new ConcurrentLinkedQueue<>();
@@ -46,10 +49,33 @@ final class Worker implements Runnable {
         return tasks.size() + incoming.size();
     }
 
-    void stop() throws InterruptedException {
+    /** Stops the thread after its current round; false if it did not end within {@code millis}. */
+    boolean stop(long millis) throws InterruptedException {
         running = false;
         LockSupport.unpark(thread);
-        thread.join(10_000);
+        thread.join(millis);
+        return !thread.isAlive();
+    }
+
+    String name() {
+        return thread.getName();
+    }
+
+    /**
+     * A tasklet let something escape: it fails its job and leaves this worker, which goes on with
+     * the others (a dead worker thread would leave all of them waiting forever).
+     */
+    private void abort(Tasklet t, Throwable cause) {
+        LOG.error("task {} failed outside its own error handling; failing its job", t.name(), cause);
+        try {
+            t.abort(cause);
+        } catch (Throwable e) {
+            LOG.error("task {} could not be aborted: {}", t.name(), e.toString());
+        }
+    }
+
+    boolean isAlive() {
+        return thread.isAlive();
     }
 
     @Override
@@ -62,7 +88,13 @@ final class Worker implements Runnable {
             }
             boolean progress = false;
             for (int i = 0; i < tasks.size(); i++) {
-                ProgressState s = tasks.get(i).call();
+                ProgressState s;
+                try {
+                    s = tasks.get(i).call();
+                } catch (Throwable e) {
+                    s = ProgressState.DONE;
+                    abort(tasks.get(i), e);
+                }
                 if (s == ProgressState.DONE) {
                     tasks.remove(i--);
                     progress = true;

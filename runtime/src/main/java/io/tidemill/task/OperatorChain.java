@@ -156,14 +156,15 @@ final class OperatorChain {
     }
 
     /** Closes every operator, reporting the first failure. */
+    /** Closes every operator, also after one failed; returns the first failure, naming its operator. */
     Exception close() {
         Exception first = null;
-        for (Operator<?, ?> op : operators) {
+        for (int i = 0; i < operators.length; i++) {
             try {
-                op.close();
-            } catch (Exception e) {
+                operators[i].close();
+            } catch (Throwable e) { // an Error too: the other operators must still close
                 if (first == null) {
-                    first = e;
+                    first = new OperatorException(names[i], subtask, parallelism, "close: " + e, e);
                 }
             }
         }

@@ -25,6 +25,8 @@ abstract class TaskCore implements Tasklet {
     /** Input ended and END_OF_INPUT was sent; waiting for the overflow to drain. */
     boolean ended;
     private boolean done;
+    /** The job was told this task ended ({@link JobControl#taskDone}), which must happen once. */
+    private boolean reportedDone;
     /** Completed checkpoints to tell the operators about, from the coordinator's thread. */
     private final ConcurrentLinkedQueue<Long> completedCheckpoints = new ConcurrentLinkedQueue<>();
 
@@ -165,8 +167,30 @@ abstract class TaskCore implements Tasklet {
         } else if (closeFailure != null) {
             LOG.debug("task {} failed to close after the job stopped: {}", name, closeFailure.toString());
         }
-        job.reportWatermark(index, Long.MAX_VALUE);
-        job.taskDone();
+        reportDone();
         return ProgressState.DONE;
+    }
+
+    private void reportDone() {
+        job.reportWatermark(index, Long.MAX_VALUE);
+        if (!reportedDone) {
+            reportedDone = true;
+            job.taskDone();
+        }
+    }
+
+    @Override
+    public final void abort(Throwable cause) {
+        job.fail(cause);
+        if (!done) {
+            done = true;
+            try {
+                chain.close();
+                closeResources();
+            } catch (Throwable t) {
+                LOG.debug("task {} failed to close after an abort: {}", name, t.toString());
+            }
+        }
+        reportDone();
     }
 }

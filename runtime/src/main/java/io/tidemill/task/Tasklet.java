@@ -12,6 +12,13 @@ public interface Tasklet {
         return true;
     }
 
+    /**
+     * Something escaped {@link #call()} (a defect, or an {@link Error}): the worker drops this
+     * tasklet and calls this once, so that its job fails with {@code cause} instead of waiting for
+     * it forever. Must not throw.
+     */
+    void abort(Throwable cause);
+
     /** For logs and thread dumps. */
     String name();
 }
