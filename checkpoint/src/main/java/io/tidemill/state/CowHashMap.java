@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -152,6 +153,24 @@ public final class CowHashMap<K, V> {
                 action.accept(e.key, shared && e.valueVersion < highestRequired ? copier.apply(e.value) : e.value);
             }
         }
+    }
+
+    /**
+     * As {@link #forEachUnshared}, from bucket {@code from} on, stopping after a bucket when
+     * {@code stop} says so: returns the bucket to go on from, or -1 when every entry was handed out.
+     * For a walk that pauses between calls; the map must not change in between.
+     */
+    public int forEachUnsharedFrom(int from, BooleanSupplier stop, BiConsumer<? super K, ? super V> action) {
+        boolean shared = stillRequired();
+        for (int b = from; b < table.length; b++) {
+            for (Entry<K, V> e = table[b]; e != null; e = e.next) {
+                action.accept(e.key, shared && e.valueVersion < highestRequired ? copier.apply(e.value) : e.value);
+            }
+            if (b + 1 < table.length && stop.getAsBoolean()) {
+                return b + 1;
+            }
+        }
+        return -1;
     }
 
     /**

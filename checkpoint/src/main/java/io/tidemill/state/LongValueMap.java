@@ -1,6 +1,7 @@
 package io.tidemill.state;
 
 import java.util.Arrays;
+import java.util.function.BooleanSupplier;
 
 /**
  * A hash map from keys to primitive {@code long} values, for aggregates whose accumulator is one
@@ -175,6 +176,31 @@ public final class LongValueMap<K> {
     /** Every key and value, in slot order. */
     public <X extends Exception> void forEach(Reader<? super K, X> reader) throws X {
         walk(keys, longKeys, hasZeroKey, values, reader);
+    }
+
+    /**
+     * Every key and value from slot {@code from} on, in slot order, stopping after a key when
+     * {@code stop} says so: returns the slot to go on from, or -1 when all were read. For a walk that
+     * pauses between calls; the map must not change in between.
+     */
+    @SuppressWarnings("unchecked")
+    public <X extends Exception> int forEachFrom(int from, BooleanSupplier stop, Reader<? super K, X> reader)
+            throws X {
+        int slots = keys != null ? keys.length : longKeys.length;
+        for (int i = from; i < slots; i++) {
+            boolean read = false;
+            if (keys != null ? keys[i] != null : longKeys[i] != 0) {
+                reader.read((K) (keys != null ? keys[i] : Long.valueOf(longKeys[i])), values[i]);
+                read = true;
+            }
+            if (read && stop.getAsBoolean()) {
+                return i + 1;
+            }
+        }
+        if (from <= slots && keys == null && hasZeroKey) {
+            reader.read((K) Long.valueOf(0), values[slots]);
+        }
+        return -1;
     }
 
     /** The map as it is now, readable from another thread while this one goes on writing. */

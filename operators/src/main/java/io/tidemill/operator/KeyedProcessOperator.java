@@ -24,6 +24,10 @@ public final class KeyedProcessOperator<K, IN, OUT> implements Operator<IN, OUT>
     private KeyedStateBackend state;
     private Output<OUT> out;
     private long watermark = Long.MIN_VALUE;
+    /** True from a watermark or processing time until every timer it made due has fired. */
+    private boolean firing;
+    private long firingTime;
+    private boolean firingEventTime;
     private final Call call = new Call();
 
     public KeyedProcessOperator(KeySelector<IN, K> keySelector, KeyedProcessFunction<K, IN, OUT> function) {
@@ -52,17 +56,10 @@ public final class KeyedProcessOperator<K, IN, OUT> implements Operator<IN, OUT>
         state.setCurrentKey(key, KeyGroups.keyGroupOf(key, state.maxParallelism()));
     }
 
-    @SuppressWarnings("unchecked")
     @Override
     public void processWatermark(long wm) throws Exception {
         watermark = wm;
-        TimerQueue.Timer t;
-        while ((t = eventTimers.pollDue(wm)) != null) {
-            setKey((K) t.key());
-            call.timestamp = t.time();
-            function.onTimer(t.time(), call, call);
-        }
-        out.emitWatermark(wm);
+        startFiring(wm, true);
     }
 
     @Override
@@ -70,14 +67,40 @@ public final class KeyedProcessOperator<K, IN, OUT> implements Operator<IN, OUT>
         return processingTimers.nextTime();
     }
 
-    @SuppressWarnings("unchecked")
     @Override
     public void onProcessingTime(long now) throws Exception {
+        startFiring(now, false);
+    }
+
+    @Override
+    public boolean hasPendingOutput() {
+        return firing;
+    }
+
+    private void startFiring(long time, boolean eventTime) throws Exception {
+        firing = true;
+        firingTime = time;
+        firingEventTime = eventTime;
+        resumeOutput();
+    }
+
+    /** Fires due timers until none is left (then forwards the watermark) or the output is full. */
+    @SuppressWarnings("unchecked")
+    @Override
+    public void resumeOutput() throws Exception {
+        TimerQueue timers = firingEventTime ? eventTimers : processingTimers;
         TimerQueue.Timer t;
-        while ((t = processingTimers.pollDue(now)) != null) {
+        while ((t = timers.pollDue(firingTime)) != null) {
             setKey((K) t.key());
             call.timestamp = t.time();
             function.onTimer(t.time(), call, call);
+            if (out.isFull()) {
+                return;
+            }
+        }
+        firing = false;
+        if (firingEventTime) {
+            out.emitWatermark(firingTime);
         }
     }
 

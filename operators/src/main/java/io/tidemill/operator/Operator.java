@@ -18,6 +18,7 @@ import io.tidemill.checkpoint.SnapshotWriter;
  *   <li>{@link #onProcessingTime} when the wall clock reaches {@link #nextProcessingTime()};
  *   <li>{@link #snapshotState} at checkpoint barriers, {@link #notifyCheckpointComplete} when a
  *       checkpoint completed, {@link #restoreState} after open when the job resumes from a snapshot;
+ *   <li>{@link #resumeOutput} while {@link #hasPendingOutput} (a firing paused on a full output);
  *   <li>{@link #endInput} once all input was consumed (after the final {@code Long.MAX_VALUE}
  *       watermark), then {@link #close}, also on failure.
  * </ul>
@@ -39,6 +40,19 @@ public interface Operator<IN, OUT> {
     default void onProcessingTime(long now) throws Exception {}
 
     default void endInput() throws Exception {}
+
+    /**
+     * True while output of an earlier call is still to come: a firing that stopped because
+     * {@link Output#isFull()}. The task then gives this operator nothing else (no record, watermark,
+     * timer, barrier or end of input) and calls {@link #resumeOutput} once its output has room.
+     * The watermark that started the firing is forwarded only when the firing is complete.
+     */
+    default boolean hasPendingOutput() {
+        return false;
+    }
+
+    /** Goes on with the pending output, until it is all out or {@link Output#isFull()} again. */
+    default void resumeOutput() throws Exception {}
 
     /**
      * Writes this subtask's state at a checkpoint barrier (between two records). Keyed state goes to

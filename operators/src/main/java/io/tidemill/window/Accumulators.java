@@ -7,6 +7,7 @@ import io.tidemill.state.CowHashMap;
 import io.tidemill.state.LongValueMap;
 import java.io.IOException;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 
 /**
  * The accumulators of one window (or pane), per key, for the window operators that keep their state
@@ -97,6 +98,23 @@ final class Accumulators<IN, ACC, R> {
             // getResult, or what it is handed to, may mutate an accumulator a snapshot still reads
             forEachAccumulator((key, acc) -> action.accept(key, aggregate.getResult(acc)));
         }
+    }
+
+    /**
+     * Every key's result from {@code position} on (0 to begin), stopping when {@code stop} says so:
+     * returns the position to go on from, or -1 when every result was handed out. For a window that
+     * fires in several calls because its output filled up; the accumulators must not change between.
+     */
+    int forEachResultFrom(int position, BooleanSupplier stop, BiConsumer<Object, R> action) {
+        if (longs != null) {
+            return longs.forEachFrom(position, stop, (key, acc) -> action.accept(key, longAggregate.result(acc)));
+        }
+        if (accs != null) {
+            // getResult, or what it is handed to, may mutate an accumulator a snapshot still reads
+            return accs.forEachUnsharedFrom(position, stop, (key, acc) -> action.accept(key, aggregate.getResult(acc)));
+        }
+        forEachResult(action);
+        return -1;
     }
 
     /** Every key's accumulator, the caller's to keep or change, for accumulators about to be dropped. */

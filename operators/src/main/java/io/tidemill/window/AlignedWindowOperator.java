@@ -71,6 +71,10 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
     private KeyGroupRange range;
     private int maxParallelism;
     private long watermark = Long.MIN_VALUE;
+    /** True from a watermark until every window it made due has fired (see {@link #fireDue}). */
+    private boolean firing;
+    /** Where the firing of the oldest open window goes on (0: from its first key). */
+    private int firePosition;
     /** True once a record without a representable window was logged. */
     private boolean warnedUnassignable;
 
@@ -187,20 +191,44 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
     @Override
     public void processWatermark(long wm) throws Exception {
         watermark = wm;
-        int due = 0;
-        while (due < open.size() && open.get(due).window.maxTimestamp() <= wm) {
-            Pending p = open.get(due++);
-            lastFiredKeys = p.accs.size();
-            p.fire();
+        firing = true;
+        fireDue();
+    }
+
+    @Override
+    public boolean hasPendingOutput() {
+        return firing;
+    }
+
+    @Override
+    public void resumeOutput() {
+        fireDue();
+    }
+
+    /**
+     * Fires the windows due at {@link #watermark}, oldest first, then forwards it. Stops while the
+     * output is full, with the window being fired first in {@link #open} and its position in
+     * {@link #firePosition}; nothing changes the windows until the firing goes on.
+     */
+    private void fireDue() {
+        while (!open.isEmpty() && open.get(0).window.maxTimestamp() <= watermark) {
+            Pending p = open.get(0);
+            if (firePosition == 0) {
+                lastFiredKeys = p.accs.size();
+            }
+            firePosition = p.fire(firePosition);
+            if (firePosition >= 0) {
+                return; // output full: resumeOutput goes on from here
+            }
+            firePosition = 0;
+            open.remove(0);
+            runEnd = runStart; // the run may hold a window that fired
             if (p.accs.reusable()) {
                 spare = p.accs;
             }
         }
-        if (due > 0) {
-            open.subList(0, due).clear();
-            runEnd = runStart; // the run may hold a window that fired
-        }
-        out.emitWatermark(wm);
+        firing = false;
+        out.emitWatermark(watermark);
     }
 
     /**
@@ -314,10 +342,14 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
             this.accs = accs;
         }
 
-        /** Emits every key's result. */
+        /**
+         * Emits the keys' results from {@code position} (0 to begin) until all are out (returns -1)
+         * or the output is full (returns where to go on).
+         */
         @SuppressWarnings("unchecked")
-        void fire() {
-            accs.forEachResult((key, result) -> results.emit((K) key, window, watermark, result));
+        int fire(int position) {
+            return accs.forEachResultFrom(position, out::isFull,
+                    (key, result) -> results.emit((K) key, window, watermark, result));
         }
     }
 }

@@ -85,6 +85,10 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
     private KeyWindows currentWindows;
     private CowHashMap<Object, KeyWindows> currentGroup;
     private boolean assignedAny;
+    /** True from a watermark or processing time until every timer it made due has fired. */
+    private boolean firing;
+    private long firingTime;
+    private boolean firingEventTime;
     /** True once a record without a representable window was logged. */
     private boolean warnedUnassignable;
     private final WindowAssigner.WindowSink addToWindow = this::addToWindow;
@@ -263,8 +267,7 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
     @Override
     public void processWatermark(long wm) throws Exception {
         watermark = wm;
-        fireDue(eventTimers, wm, true);
-        out.emitWatermark(wm);
+        startFiring(wm, true);
     }
 
     @Override
@@ -275,11 +278,38 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
 
     @Override
     public void onProcessingTime(long now) {
-        fireDue(processingTimers, now, false);
+        startFiring(now, false);
     }
 
-    /** Fires the trigger and cleanup timers due at {@code time} in time order (trigger timers first on ties). */
-    private void fireDue(TimerQueue timers, long time, boolean eventTime) {
+    @Override
+    public boolean hasPendingOutput() {
+        return firing;
+    }
+
+    /** Fires the timers due at {@code time}; a firing that pauses on a full output goes on in {@link #resumeOutput}. */
+    private void startFiring(long time, boolean eventTime) {
+        firing = true;
+        firingTime = time;
+        firingEventTime = eventTime;
+        resumeOutput();
+    }
+
+    @Override
+    public void resumeOutput() {
+        if (!fireDue(firingEventTime ? eventTimers : processingTimers, firingTime, firingEventTime)) {
+            return;
+        }
+        firing = false;
+        if (firingEventTime) {
+            out.emitWatermark(firingTime);
+        }
+    }
+
+    /**
+     * Fires the trigger and cleanup timers due at {@code time} in time order (trigger timers first
+     * on ties); false if it stopped because the output is full, with timers still due.
+     */
+    private boolean fireDue(TimerQueue timers, long time, boolean eventTime) {
         boolean withCleanups = eventTime == assigner.isEventTime();
         while (true) {
             TimerQueue.Timer t;
@@ -288,9 +318,12 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
             if (cleanup) {
                 t = cleanups.pop();
             } else if ((t = timers.pollDue(time)) == null) {
-                return;
+                return true;
             }
             fireTimer(t, eventTime, cleanup);
+            if (out.isFull()) {
+                return false;
+            }
         }
     }
 

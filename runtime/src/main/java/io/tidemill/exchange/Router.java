@@ -83,6 +83,16 @@ public final class Router {
         return s.length() > 200 ? s.substring(0, 200) + "..." : s;
     }
 
+    /** True if a channel of this edge is full and holds batches waiting (backpressure). */
+    public boolean isBlocked() {
+        for (Channel c : channels) {
+            if (c.isBlocked()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public void emitWatermark(long watermark) {
         Watermark w = new Watermark(watermark);
         for (Channel c : channels) {

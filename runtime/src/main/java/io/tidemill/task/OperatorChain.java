@@ -83,6 +83,32 @@ final class OperatorChain {
         return false;
     }
 
+    /** True if an operator has output pending from a firing that paused on a full output. */
+    boolean hasPendingOutput() {
+        for (Operator<?, ?> op : operators) {
+            if (op.hasPendingOutput()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Goes on with pending output, upstream operators first (finishing a firing forwards its
+     * watermark, which may start one downstream); true when none is left.
+     */
+    boolean resumePendingOutput() {
+        for (int i = 0; i < operators.length; i++) {
+            if (operators[i].hasPendingOutput()) {
+                call(i, Operator::resumeOutput);
+                if (operators[i].hasPendingOutput()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /** End of all input: each operator in order flushes what it holds into the next. */
     void endInput() {
         for (int i = 0; i < operators.length; i++) {
@@ -155,7 +181,6 @@ final class OperatorChain {
         return clear;
     }
 
-    /** Closes every operator, reporting the first failure. */
     /** Closes every operator, also after one failed; returns the first failure, naming its operator. */
     Exception close() {
         Exception first = null;

@@ -3,16 +3,19 @@ package io.tidemill.task;
 import io.tidemill.api.OutputTag;
 import io.tidemill.operator.Output;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /** The {@link Output} of one operator in a chain: its main emitter plus one per consumed side output. */
 final class OperatorOutput<T> implements Output<T> {
     private final Emitter main;
     private final Map<String, Emitter> sides;
     private final Emitter[] sideList;
+    private final BooleanSupplier full;
 
-    OperatorOutput(Emitter main, Map<String, Emitter> sides) {
+    OperatorOutput(Emitter main, Map<String, Emitter> sides, BooleanSupplier full) {
         this.main = main;
         this.sides = sides;
+        this.full = full;
         this.sideList = sides.values().toArray(new Emitter[0]);
     }
 
@@ -27,6 +30,11 @@ final class OperatorOutput<T> implements Output<T> {
         for (Emitter e : sideList) {
             e.emitWatermark(watermark);
         }
+    }
+
+    @Override
+    public boolean isFull() {
+        return full.getAsBoolean();
     }
 
     @Override

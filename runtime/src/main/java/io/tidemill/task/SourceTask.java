@@ -70,8 +70,8 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
     @Override
     boolean priorityWork() throws Exception {
         long barrier = barrierToInject;
-        if (!unaligned || barrier <= lastInjected) {
-            return false;
+        if (!unaligned || barrier <= lastInjected || chain.hasPendingOutput()) {
+            return false; // a paused firing is not a state to snapshot: after it, then
         }
         lastInjected = barrier;
         takeSnapshot(barrier, 0, true);
@@ -149,7 +149,7 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
                 splits.remove(i--);
                 progress = true;
             }
-            if (!chain.drain()) {
+            if (!chain.drain() || chain.hasPendingOutput()) {
                 break;
             }
         }
@@ -161,8 +161,7 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
         if (splits.isEmpty()) {
             job.sourceEnded();
             chain.input().emitWatermark(Long.MAX_VALUE);
-            chain.endInput();
-            ended = true;
+            endInput();
             return true;
         }
         emitWatermark();

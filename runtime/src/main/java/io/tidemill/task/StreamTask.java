@@ -50,7 +50,8 @@ public final class StreamTask extends TaskCore {
         }
         boolean progress = false;
         PriorityBarrier b;
-        while ((b = gate.pollPriority()) != null) {
+        // a paused firing is not a state to snapshot: the barrier waits until it is complete
+        while (!chain.hasPendingOutput() && (b = gate.pollPriority()) != null) {
             progress = true;
             if (b.checkpointId() > gate.unalignedCheckpoint()) {
                 long start = System.nanoTime();
@@ -116,17 +117,19 @@ public final class StreamTask extends TaskCore {
                     takeSnapshot(b.checkpointId(), gate.finishAlignment());
                 }
             } else if (item == Control.END_OF_INPUT) {
-                advance(gate.onEnd());
+                long watermark = gate.onEnd();
+                // The snapshot first: the watermark may start a firing that pauses (a consistent
+                // cut either way, as the fired records then follow the barrier).
                 if (gate.alignmentComplete()) {
                     takeSnapshot(gate.alignedCheckpoint(), gate.finishAlignment());
                 }
+                advance(watermark);
                 if (gate.allEnded()) {
-                    chain.endInput();
-                    ended = true;
+                    endInput();
                     break;
                 }
             }
-            if (!chain.drain()) {
+            if (!chain.drain() || chain.hasPendingOutput()) {
                 break;
             }
             if (unaligned && priorityWork()) {

@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /** Instantiates the tasks of an execution plan: channels between subtasks, operators, routers. */
 public final class TaskBuilder {
@@ -287,11 +288,20 @@ public final class TaskBuilder {
             sides.forEach((tag, rs) -> sideEmitters.put(tag, new RoutersEmitter(rs.toArray(new Router[0]))));
             sidesOf[i] = sideEmitters;
         }
+        Router[] outputs = allRouters.toArray(new Router[0]);
+        BooleanSupplier full = () -> {
+            for (Router r : outputs) {
+                if (r.isBlocked()) {
+                    return true;
+                }
+            }
+            return false;
+        };
         for (int i = chain.size() - 1; i >= first; i--) {
             Node n = chain.get(i);
             Operator op = ops.get(i - first);
             try {
-                op.open(context(n, subtask, par), new OperatorOutput<>(mainOf[i], sidesOf[i]));
+                op.open(context(n, subtask, par), new OperatorOutput<>(mainOf[i], sidesOf[i], full));
                 op.restoreState(stateOf(n));
             } catch (Exception e) {
                 for (int j = i; j < chain.size(); j++) {

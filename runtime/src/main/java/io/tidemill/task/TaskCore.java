@@ -24,6 +24,8 @@ abstract class TaskCore implements Tasklet {
     private final String name;
     /** Input ended and END_OF_INPUT was sent; waiting for the overflow to drain. */
     boolean ended;
+    /** Input ended while a firing was paused: the operators' end of input comes after it. */
+    private boolean endPending;
     private boolean done;
     /** The job was told this task ended ({@link JobControl#taskDone}), which must happen once. */
     private boolean reportedDone;
@@ -65,11 +67,23 @@ abstract class TaskCore implements Tasklet {
                 // Backpressured: no input now, but unaligned barriers still overtake the backlog.
                 return priorityWork() ? ProgressState.MADE_PROGRESS : ProgressState.NO_PROGRESS;
             }
+            if (chain.hasPendingOutput() || endPending) {
+                // Output paused on a full output goes first; no input, timer or barrier meanwhile.
+                if (chain.resumePendingOutput() && endPending) {
+                    endPending = false;
+                    chain.endInput();
+                    ended = true;
+                }
+                chain.flush();
+                chain.drain();
+                return ProgressState.MADE_PROGRESS;
+            }
             if (ended) {
                 return finish();
             }
             boolean progress = work();
-            long now = chain.hasProcessingTimers() ? System.currentTimeMillis() : Long.MIN_VALUE;
+            long now = chain.hasProcessingTimers() && !chain.hasPendingOutput() ? System.currentTimeMillis()
+                    : Long.MIN_VALUE;
             if (now != Long.MIN_VALUE && chain.fireProcessingTime(now)) {
                 progress = true;
             }
@@ -130,6 +144,16 @@ abstract class TaskCore implements Tasklet {
         snapshotOwnState(checkpointId, ops);
         chain.snapshot(checkpointId, ops);
         return ops;
+    }
+
+    /** All input ended: the operators' end of input, after any paused firing. */
+    final void endInput() {
+        if (chain.hasPendingOutput()) {
+            endPending = true;
+        } else {
+            chain.endInput();
+            ended = true;
+        }
     }
 
     /** Work that goes on while the task's output is blocked (unaligned barriers); true if any. */
