@@ -17,6 +17,9 @@ import java.util.List;
  * Blobs as files under a directory (durable across a full restart, e.g. a Kubernetes volume). A put
  * writes a temporary file, forces it to disk, renames it into place and forces the directory (see
  * {@link AtomicRename}), so a crash leaves either the old state or the new, never half a blob.
+ *
+ * <p>Reads report I/O errors (a permission, a failing disk) with the file's path; only a missing file
+ * is "no blob", so a caller can tell an unreadable store from an empty or corrupt one.
  */
 public final class FileSnapshotStore implements SnapshotStore {
     private final Path root;
@@ -60,11 +63,16 @@ public final class FileSnapshotStore implements SnapshotStore {
 
     @Override
     public byte[] get(String key) throws IOException {
+        Path file = pathOf(key);
+        byte[] bytes;
         try {
-            return Blobs.unframe(Files.readAllBytes(pathOf(key)), key);
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return null;
+        } catch (IOException e) {
+            throw new IOException("cannot read " + file + ": " + e, e);
         }
+        return Blobs.unframe(bytes, key);
     }
 
     @Override
@@ -98,7 +106,10 @@ public final class FileSnapshotStore implements SnapshotStore {
         });
     }
 
-    /** Lists keys; files appearing or vanishing meanwhile (writes in flight) are skipped, not errors. */
+    /**
+     * Lists keys; files vanishing meanwhile (writes in flight, deletes) are skipped, other errors (an
+     * unreadable directory) are thrown: a listing that silently misses checkpoints is not empty.
+     */
     @Override
     public List<String> list(String prefix) throws IOException {
         List<String> keys = new ArrayList<>();
@@ -113,8 +124,11 @@ public final class FileSnapshotStore implements SnapshotStore {
             }
 
             @Override
-            public FileVisitResult visitFileFailed(Path p, IOException e) {
-                return FileVisitResult.CONTINUE;
+            public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw new IOException("cannot list " + p + ": " + e, e);
             }
         });
         keys.sort(null);

@@ -10,6 +10,7 @@ import io.tidemill.cli.Progress;
 import io.tidemill.cli.UsageException;
 import io.tidemill.connector.file.DeadLetters;
 import io.tidemill.checkpoint.CheckpointConfig;
+import io.tidemill.checkpoint.LoadedCheckpoint;
 import io.tidemill.checkpoint.store.FileSnapshotStore;
 import io.tidemill.connector.file.ExactlyOnceFileSink;
 import io.tidemill.connector.file.JsonLinesFileSink;
@@ -76,7 +77,10 @@ public final class NexmarkCommand implements Command {
                   --state-dir    checkpoint into this directory and write --output (a directory) exactly once,
                                  as committed part files (in-progress files are hidden, named .part-*);
                                  run the same command again after a crash and it resumes from the latest
-                                 completed checkpoint in it
+                                 completed checkpoint in it; if it holds checkpoints and none can be
+                                 restored (corrupt), the run fails and names each, leaving the output alone
+                  --discard-state  with --state-dir: start from scratch, ignoring the checkpoints in it;
+                                 the output directory is written anew
                   --checkpoint-interval  time between checkpoints, e.g. 1s (default 1s with --state-dir)
                   --checkpoint-mode      exactly-once (default), at-least-once or unaligned
                   --restore-from a checkpoint or savepoint directory (e.g. DIR/chk-7) to start from
@@ -89,7 +93,7 @@ public final class NexmarkCommand implements Command {
         if (!args.isEmpty() && args.get(0).equals("generate")) {
             return generate(Options.parse(args.subList(1, args.size()), GENERATE_OPTIONS, Set.of()));
         }
-        return runQuery(Options.parse(args, RUN_OPTIONS, Set.of("generator")));
+        return runQuery(Options.parse(args, RUN_OPTIONS, Set.of("generator", "discard-state")));
     }
 
     private int generate(Options o) throws Exception {
@@ -194,8 +198,8 @@ public final class NexmarkCommand implements Command {
     /** Checkpointing, restore and restart settings from the command line. */
     private static JobOptions jobOptions(Options o) throws java.io.IOException {
         if (!o.has("state-dir")) {
-            if (o.has("checkpoint-interval") || o.has("checkpoint-mode")) {
-                throw new UsageException("--checkpoint-interval and --checkpoint-mode need --state-dir");
+            if (o.has("checkpoint-interval") || o.has("checkpoint-mode") || o.has("discard-state")) {
+                throw new UsageException("--checkpoint-interval, --checkpoint-mode and --discard-state need --state-dir");
             }
             return o.has("restore-from") ? JobOptions.DEFAULT.withRestoreFrom(snapshotAt(o)) : JobOptions.DEFAULT;
         }
@@ -209,10 +213,36 @@ public final class NexmarkCommand implements Command {
         };
         CheckpointConfig config = CheckpointConfig.every(interval == null ? java.time.Duration.ofSeconds(1) : interval)
                 .withMode(mode);
-        JobOptions options = JobOptions.checkpointed(config, new FileSnapshotStore(Path.of(o.required("state-dir"))))
+        FileSnapshotStore store = new FileSnapshotStore(Path.of(o.required("state-dir")));
+        JobOptions options = JobOptions.checkpointed(config, store)
                 .withRestart(RestartStrategy.exponentialBackoff(3, java.time.Duration.ofMillis(200),
                         java.time.Duration.ofSeconds(5)));
-        return o.has("restore-from") ? options.withRestoreFrom(snapshotAt(o)) : options;
+        if (o.has("discard-state")) {
+            if (o.has("restore-from")) {
+                throw new UsageException("give either --restore-from or --discard-state, not both");
+            }
+            return options.withRestoreLatest(false);
+        }
+        if (o.has("restore-from")) {
+            return options.withRestoreFrom(snapshotAt(o));
+        }
+        Path output = o.has("output") ? Path.of(o.string("output", null)) : null;
+        if (output != null && LoadedCheckpoint.completedIds(store).isEmpty() && hasCommittedParts(output)) {
+            // A fresh start would delete these parts: an empty state directory may be a volume not mounted.
+            throw new UsageException(output + " holds committed output but " + store.root() + " has no completed "
+                    + "checkpoint (is it mounted?); to write the output anew, add --discard-state");
+        }
+        return options;
+    }
+
+    /** True if {@code dir} holds files an exactly-once run committed ({@code part-*}). */
+    private static boolean hasCommittedParts(Path dir) throws java.io.IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            return files.anyMatch(f -> f.getFileName().toString().startsWith("part-"));
+        }
     }
 
     private static JobOptions.SnapshotSource snapshotAt(Options o) throws java.io.IOException {
