@@ -5,6 +5,7 @@ import io.tidemill.api.Pipeline;
 import io.tidemill.api.sink.Sink;
 import io.tidemill.api.sink.SinkWriter;
 import io.tidemill.cli.Command;
+import io.tidemill.cli.LockFile;
 import io.tidemill.cli.Options;
 import io.tidemill.cli.Progress;
 import io.tidemill.cli.UsageException;
@@ -115,7 +116,23 @@ public final class NexmarkCommand implements Command {
         return 0;
     }
 
+    /**
+     * Runs a query holding the locks of its state directory and output, so that a second run on
+     * either refuses to start instead of interleaving its writes with this one's.
+     */
     private int runQuery(Options o) throws Exception {
+        if (o.has("input") && !Files.exists(Path.of(o.string("input", null)))) {
+            throw new NoSuchFileException(o.string("input", null)); // before a lock file is made beside the output
+        }
+        try (LockFile state = o.has("state-dir") ? LockFile.acquire(Path.of(o.string("state-dir", null))
+                .resolve(".lock"), "state directory " + o.string("state-dir", null)) : null;
+             LockFile output = o.has("output") ? LockFile.acquire(LockFile.beside(Path.of(o.string("output", null))),
+                     "output " + o.string("output", null)) : null) {
+            return runLocked(o);
+        }
+    }
+
+    private int runLocked(Options o) throws Exception {
         String query = o.required("query").toLowerCase();
         if (!contains(NexmarkQueries.names(), query)) {
             throw new UsageException("unknown query '" + query + "'; known: " + String.join(", ",
@@ -148,9 +165,6 @@ public final class NexmarkCommand implements Command {
             pipeline = NexmarkJob.overGenerator(query, n, rate, seed, sink, parallelism);
         } else {
             Path input = Path.of(o.required("input"));
-            if (!Files.exists(input)) {
-                throw new NoSuchFileException(input.toString());
-            }
             if (output == null) {
                 throw new UsageException("missing option --output");
             }
