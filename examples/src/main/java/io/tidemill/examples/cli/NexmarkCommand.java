@@ -8,6 +8,7 @@ import io.tidemill.cli.Command;
 import io.tidemill.cli.LockFile;
 import io.tidemill.cli.Options;
 import io.tidemill.cli.Progress;
+import io.tidemill.cli.StopOnSignal;
 import io.tidemill.cli.UsageException;
 import io.tidemill.connector.file.DeadLetters;
 import io.tidemill.checkpoint.CheckpointConfig;
@@ -19,6 +20,7 @@ import io.tidemill.connector.nexmark.NexmarkFileWriter;
 import io.tidemill.examples.nexmark.NexmarkQueries;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tidemill.local.JobFailedException;
 import io.tidemill.local.JobHandle;
 import io.tidemill.metrics.JobMetrics;
 import io.tidemill.local.JobOptions;
@@ -178,13 +180,28 @@ public final class NexmarkCommand implements Command {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             DeadLetters dead = deadLetters;
             JobMetrics.bind(job, registry, dead == null ? null : dead::count);
-            try (Progress progress = new Progress(job, System.err, 2000)) {
-                result = job.join();
+            try (Progress progress = new Progress(job, System.err, 2000);
+                 StopOnSignal stop = StopOnSignal.install(job, System.err, "tidemill " + name(),
+                         () -> whatWasLeft(jobOptions, output))) {
+                try {
+                    result = job.join();
+                } catch (RuntimeException e) {
+                    if (stop.stopped()) {
+                        return 130; // the signal's hook says what was left
+                    }
+                    throw e;
+                }
             } finally {
                 if (o.has("metrics")) {
                     Files.writeString(Path.of(o.string("metrics", null)), registry.scrape());
                 }
             }
+        } catch (JobFailedException e) {
+            if (exactlyOnce || output == null) {
+                throw e;
+            }
+            System.err.println("tidemill " + name() + ": " + e.getMessage() + "; " + whatWasLeft(jobOptions, output));
+            return 1;
         } finally {
             if (deadLetters != null) {
                 deadLetters.close();
@@ -207,6 +224,20 @@ public final class NexmarkCommand implements Command {
                 counter.count.sum(), deadLetters == null ? 0 : deadLetters.count(), result.lateRecordsDropped(),
                 output == null ? "" : "  output " + output);
         return 0;
+    }
+
+    /** What a run that did not finish leaves behind, for the line saying so. */
+    private static String whatWasLeft(JobOptions options, Path output) {
+        if (options.store() != null) {
+            try {
+                List<Long> ids = LoadedCheckpoint.completedIds(options.store());
+                return ids.isEmpty() ? "no checkpoint had completed: rerun the same command to start over"
+                        : "rerun the same command to resume from checkpoint " + ids.get(ids.size() - 1);
+            } catch (java.io.IOException e) {
+                return "the checkpoints in " + options.store().describe() + " cannot be listed: " + e.getMessage();
+            }
+        }
+        return output == null ? "no result rows were printed" : "no output was produced (" + output + " not written)";
     }
 
     /** Checkpointing, restore and restart settings from the command line. */

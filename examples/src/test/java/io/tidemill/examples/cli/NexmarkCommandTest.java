@@ -158,6 +158,29 @@ class NexmarkCommandTest {
         assertEquals(before, files(output));
     }
 
+    @Test
+    @Timeout(60)
+    void givenAPlainRunThatFails_whenItEnds_thenTheErrorSaysNoOutputWasProducedAndNoFileIsLeft() throws Exception {
+        Path events = generatedEvents();
+        Files.writeString(events, "{not json\n", java.nio.file.StandardOpenOption.APPEND);
+        Path output = dir.resolve("out.jsonl");
+        // the dead letter for the bad line cannot be written: the job fails at the end of its input
+        Files.createDirectory(dir.resolve("out.jsonl.dead-letter.jsonl"));
+        err.reset();
+
+        int exit = Tidemill.run(List.of("nexmark", "--query", "q5", "--input", events.toString(), "--output",
+                output.toString(), "--parallelism", "2"));
+
+        assertEquals(1, exit);
+        String text = text(err).trim();
+        assertTrue(text.endsWith("; no output was produced (" + output + " not written)"), text);
+        assertEquals(1, text.lines().count(), text);
+        try (Stream<Path> left = Files.list(dir)) {
+            assertEquals(List.of("events.jsonl", "out.jsonl.dead-letter.jsonl"), left.map(f -> f.getFileName()
+                    .toString()).filter(n -> !n.endsWith(".lock")).sorted().toList());
+        }
+    }
+
     private Path generatedEvents() throws Exception {
         Path events = dir.resolve("events.jsonl");
         assertEquals(0, Tidemill.run(List.of("nexmark", "generate", "--events", "20000", "--disorder", "1000",

@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tidemill.cli.Tidemill;
 import io.tidemill.connector.nexmark.NexmarkFileWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,14 +57,14 @@ class RunLockTest {
     private void assertSecondRunRefusedWhileTheFirstRuns(List<String> args, Path lockFile) throws Exception {
         List<String> slow = new ArrayList<>(args);
         slow.addAll(List.of("--rate", "10000")); // 15 s: long enough to be caught running
-        Process first = start(slow, dir.resolve("first.log"));
+        Process first = TidemillProcess.start(slow, dir.resolve("first.log"));
         try {
             // running: its first progress line (after 2 s) is out
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(dir.resolve("first.log"))
                     .contains("events") || !first.isAlive());
             assertTrue(first.isAlive(), Files.readString(dir.resolve("first.log")));
 
-            Process second = start(args, dir.resolve("second.log"));
+            Process second = TidemillProcess.start(args, dir.resolve("second.log"));
             try {
                 assertTrue(second.waitFor(30, TimeUnit.SECONDS));
                 String log = Files.readString(dir.resolve("second.log"));
@@ -79,7 +78,7 @@ class RunLockTest {
 
             first.destroyForcibly(); // SIGKILL: the OS releases the lock
             assertTrue(first.waitFor(10, TimeUnit.SECONDS));
-            Process rerun = start(args, dir.resolve("rerun.log"));
+            Process rerun = TidemillProcess.start(args, dir.resolve("rerun.log"));
             try {
                 assertTrue(rerun.waitFor(60, TimeUnit.SECONDS));
                 assertEquals(0, rerun.exitValue(), Files.readString(dir.resolve("rerun.log")));
@@ -89,16 +88,5 @@ class RunLockTest {
         } finally {
             first.destroyForcibly();
         }
-    }
-
-    private static Process start(List<String> args, Path log) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx512m");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Tidemill.class.getName());
-        cmd.addAll(args);
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 }
