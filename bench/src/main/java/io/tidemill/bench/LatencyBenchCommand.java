@@ -129,6 +129,11 @@ public final class LatencyBenchCommand implements Command {
         }
 
         @Override
+        public void verifyRestored(SourceSplit split) throws Exception {
+            source.verifyRestored(split);
+        }
+
+        @Override
         public SplitReader<T> createReader(SourceSplit split, long offset) throws Exception {
             long now = System.nanoTime();
             firstReaderNanos.compareAndSet(0, now);

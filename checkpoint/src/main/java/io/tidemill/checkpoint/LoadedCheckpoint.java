@@ -16,6 +16,12 @@ import org.slf4j.LoggerFactory;
  * snapshots of all its old subtasks in subtask order. Every blob is read and verified when loading,
  * so a corrupted or missing blob is found before the job starts; {@link #latest} then falls back to
  * the previous completed checkpoint.
+ *
+ * <p>Corruption and I/O errors are told apart: a bad checksum, frame or encoding is a
+ * {@link CorruptSnapshotException} (that checkpoint is unusable, an older one may do), while an
+ * {@link IOException} says the store could not be read at all (permissions, a failing disk, a missing
+ * mount). Falling back on an I/O error would silently resume from older state, or from none, and a
+ * fresh start makes exactly-once sinks delete the output they committed; so it fails the restore.
  */
 public record LoadedCheckpoint(String prefix, CheckpointMetadata metadata,
                                Map<String, List<OperatorSnapshot.Decoded>> operators) {
@@ -38,13 +44,23 @@ public record LoadedCheckpoint(String prefix, CheckpointMetadata metadata,
         return false;
     }
 
-    /** Reads the snapshot under {@code prefix}; throws if any part is missing or corrupt. */
+    /**
+     * Reads the snapshot under {@code prefix}.
+     *
+     * @throws CorruptSnapshotException if a part is missing or does not decode
+     * @throws IOException if the store cannot be read
+     */
     public static LoadedCheckpoint load(SnapshotStore store, String prefix) throws IOException {
         byte[] meta = store.get(prefix + "/_metadata");
         if (meta == null) {
             throw new CorruptSnapshotException(prefix + ": no metadata (not a completed checkpoint)");
         }
-        CheckpointMetadata m = CheckpointMetadata.fromJson(meta);
+        CheckpointMetadata m;
+        try {
+            m = CheckpointMetadata.fromJson(meta);
+        } catch (IOException e) { // decoding bytes already read: a format error, not an I/O one
+            throw new CorruptSnapshotException(prefix + "/_metadata: " + e.getMessage());
+        }
         Map<String, List<OperatorSnapshot.Decoded>> ops = new HashMap<>();
         List<CheckpointMetadata.TaskState> tasks = new ArrayList<>(m.tasks());
         tasks.sort(Comparator.comparingInt(CheckpointMetadata.TaskState::vertex)
@@ -54,7 +70,13 @@ public record LoadedCheckpoint(String prefix, CheckpointMetadata metadata,
             if (blob == null) {
                 throw new CorruptSnapshotException(prefix + ": blob " + t.blob() + " is missing");
             }
-            for (Map.Entry<String, OperatorSnapshot.Decoded> e : TaskSnapshot.decode(blob).entrySet()) {
+            Map<String, OperatorSnapshot.Decoded> decoded;
+            try {
+                decoded = TaskSnapshot.decode(blob);
+            } catch (IOException e) { // decoding bytes already read: a format error, not an I/O one
+                throw new CorruptSnapshotException(t.blob() + ": " + e);
+            }
+            for (Map.Entry<String, OperatorSnapshot.Decoded> e : decoded.entrySet()) {
                 ops.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
             }
         }
@@ -102,19 +124,29 @@ public record LoadedCheckpoint(String prefix, CheckpointMetadata metadata,
     }
 
     /**
-     * The newest completed checkpoint that loads cleanly, or null if there is none. A corrupted or
-     * incomplete one is skipped with a warning naming what is wrong.
+     * The newest completed checkpoint that loads cleanly, or null if the store holds none. A corrupt
+     * one is skipped with a warning naming what is wrong.
+     *
+     * @throws CorruptSnapshotException if there are completed checkpoints and every one is corrupt;
+     *         the message names each and why
+     * @throws IOException if the store cannot be read: no older state is tried
      */
     public static LoadedCheckpoint latest(SnapshotStore store) throws IOException {
         List<Long> ids = completedIds(store);
+        List<String> reasons = new ArrayList<>();
         for (int i = ids.size() - 1; i >= 0; i--) {
             String prefix = "chk-" + ids.get(i);
             try {
                 return load(store, prefix);
-            } catch (CorruptSnapshotException | IOException e) {
+            } catch (CorruptSnapshotException e) {
                 LOG.warn("checkpoint {} in {} cannot be restored ({}); falling back to the previous one", ids.get(i),
                         store.describe(), e.getMessage());
+                reasons.add(prefix + " (" + e.getMessage() + ")");
             }
+        }
+        if (!reasons.isEmpty()) {
+            throw new CorruptSnapshotException("none of the " + reasons.size() + " completed checkpoints in "
+                    + store.describe() + " can be restored: " + String.join("; ", reasons));
         }
         return null;
     }

@@ -44,6 +44,9 @@ public final class Tidemill {
         } catch (NoSuchFileException e) {
             System.err.println("tidemill " + command.name() + ": file not found: " + e.getFile());
             return 1;
+        } catch (LockFile.HeldException e) {
+            System.err.println("tidemill " + command.name() + ": " + e.getMessage());
+            return 1;
         } catch (JobFailedException e) {
             System.err.println("tidemill " + command.name() + ": " + e.getMessage());
             return 1;

@@ -5,6 +5,7 @@ import io.tidemill.checkpoint.CheckpointCoordinator;
 import io.tidemill.checkpoint.LoadedCheckpoint;
 import io.tidemill.checkpoint.OperatorSnapshot;
 import io.tidemill.checkpoint.TaskSnapshot;
+import io.tidemill.checkpoint.codec.CorruptSnapshotException;
 import io.tidemill.plan.ExecutionPlan;
 import io.tidemill.scheduler.CooperativeScheduler;
 import io.tidemill.task.JobControl;
@@ -158,7 +159,8 @@ final class Job implements JobHandle {
     /**
      * Where a restart resumes: the newest checkpoint this job completed that still loads, else the
      * snapshot it started from. Never a checkpoint it did not take itself: a store may hold newer
-     * ones from an earlier run that a restore from an older snapshot has already superseded.
+     * ones from an earlier run that a restore from an older snapshot has already superseded. A store
+     * that cannot be read fails the restart.
      */
     private LoadedCheckpoint restorePoint() throws Exception {
         List<CheckpointCoordinator.Completed> done;
@@ -170,7 +172,7 @@ final class Job implements JobHandle {
             if (c.prefix().startsWith("chk-")) {
                 try {
                     return LoadedCheckpoint.load(options.store(), c.prefix());
-                } catch (Exception e) {
+                } catch (CorruptSnapshotException e) { // an I/O error fails the job instead, see LoadedCheckpoint
                     LOG.warn("job {}: checkpoint {} cannot be restored ({}); trying the previous one", name, c.id(),
                             e.getMessage());
                 }

@@ -7,7 +7,8 @@ import io.tidemill.checkpoint.store.SnapshotStore;
  * How a job runs beyond its pipeline: checkpoints, where snapshots go, restarts, what to start from.
  *
  * @param store where checkpoints and savepoints are written (null: none)
- * @param restoreLatest start from the latest completed checkpoint in {@code store}, if any
+ * @param restoreLatest start from the latest completed checkpoint in {@code store}, if any; the job
+ *        fails if the store holds completed checkpoints and none can be read (see {@link #withRestoreLatest})
  * @param restoreFrom start from this snapshot instead (a checkpoint or savepoint), or null
  */
 public record JobOptions(CheckpointConfig checkpoints, SnapshotStore store, RestartStrategy restart,
@@ -24,6 +25,7 @@ public record JobOptions(CheckpointConfig checkpoints, SnapshotStore store, Rest
         }
     }
 
+    /** Checkpoints into {@code store}, resuming from its latest completed checkpoint if there is one. */
     public static JobOptions checkpointed(CheckpointConfig checkpoints, SnapshotStore store) {
         return new JobOptions(checkpoints, store, RestartStrategy.NONE, true, null);
     }
@@ -36,6 +38,12 @@ public record JobOptions(CheckpointConfig checkpoints, SnapshotStore store, Rest
         return new JobOptions(checkpoints, store, restart, restoreLatest, source);
     }
 
+    /**
+     * Whether to resume from the latest completed checkpoint in the store (the default of
+     * {@link #checkpointed}). {@code false} discards the store's state: the job starts from scratch (an
+     * exactly-once sink then rewrites its output) and checkpoints on after the store's highest id. This
+     * is how to start anyway when the store's checkpoints are all corrupt ({@code --discard-state}).
+     */
     public JobOptions withRestoreLatest(boolean latest) {
         return new JobOptions(checkpoints, store, restart, latest, restoreFrom);
     }

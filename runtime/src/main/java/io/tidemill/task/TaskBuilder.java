@@ -200,10 +200,16 @@ public final class TaskBuilder {
             }
             channels.put(e, c);
         }
+        // Every source's splits first: a restored split whose input changed is refused before any
+        // operator restores (a transactional sink's recovery deletes output).
+        Map<Vertex, List<SplitState>> splitsOf = new HashMap<>();
+        for (Vertex v : plan.vertices()) {
+            splitsOf.put(v, v.head().kind() == Node.Kind.SOURCE ? splitsOf(v.head()) : List.of());
+        }
         List<Tasklet> tasks = new ArrayList<>();
         try {
             for (Vertex v : plan.vertices()) {
-                List<SplitState> splits = v.head().kind() == Node.Kind.SOURCE ? splitsOf(v.head()) : List.of();
+                List<SplitState> splits = splitsOf.get(v);
                 for (int s = 0; s < v.parallelism(); s++) {
                     TaskCore t = (TaskCore) buildTask(v, s, splits);
                     t.index = tasks.size();
@@ -229,7 +235,7 @@ public final class TaskBuilder {
 
     /**
      * The splits of a source: from the snapshot if there is one (the same splits, whatever the new
-     * parallelism, with their offsets), else freshly created.
+     * parallelism, with their offsets, each verified by the source), else freshly created.
      */
     private List<SplitState> splitsOf(Node source) throws Exception {
         List<DataInput> states = stateOf(source).operatorStates();
@@ -244,6 +250,7 @@ public final class TaskBuilder {
             int n = in.readInt();
             for (int i = 0; i < n; i++) {
                 SourceSplit split = (SourceSplit) ValueCodec.read(in);
+                source.source().verifyRestored(split);
                 long offset = in.readLong();
                 splits.add(new SplitState(split, offset, in.readBoolean()));
             }

@@ -3,22 +3,23 @@ package io.tidemill.checkpoint.store;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Blobs as files under a directory (durable across a full restart, e.g. a Kubernetes volume). A put
- * writes a temporary file, forces it to disk and renames it into place, so a crash leaves either the
- * old state or the new, never half a blob.
+ * writes a temporary file, forces it to disk, renames it into place and forces the directory (see
+ * {@link AtomicRename}), so a crash leaves either the old state or the new, never half a blob.
+ *
+ * <p>Reads report I/O errors (a permission, a failing disk) with the file's path; only a missing file
+ * is "no blob", so a caller can tell an unreadable store from an empty or corrupt one.
  */
 public final class FileSnapshotStore implements SnapshotStore {
     private final Path root;
@@ -43,7 +44,11 @@ public final class FileSnapshotStore implements SnapshotStore {
     @Override
     public void put(String key, byte[] blob) throws IOException {
         Path target = pathOf(key);
-        Files.createDirectories(target.getParent());
+        if (!Files.isDirectory(target.getParent())) {
+            // a new checkpoint's directory: its own entry must be durable too, or the blobs vanish with it
+            Files.createDirectories(target.getParent());
+            AtomicRename.forceDirectory(target.getParent().getParent());
+        }
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -53,20 +58,21 @@ public final class FileSnapshotStore implements SnapshotStore {
             }
             ch.force(true);
         }
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicRename.commit(tmp, target);
     }
 
     @Override
     public byte[] get(String key) throws IOException {
+        Path file = pathOf(key);
+        byte[] bytes;
         try {
-            return Blobs.unframe(Files.readAllBytes(pathOf(key)), key);
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return null;
+        } catch (IOException e) {
+            throw new IOException("cannot read " + file + ": " + e, e);
         }
+        return Blobs.unframe(bytes, key);
     }
 
     @Override
@@ -100,7 +106,10 @@ public final class FileSnapshotStore implements SnapshotStore {
         });
     }
 
-    /** Lists keys; files appearing or vanishing meanwhile (writes in flight) are skipped, not errors. */
+    /**
+     * Lists keys; files vanishing meanwhile (writes in flight, deletes) are skipped, other errors (an
+     * unreadable directory) are thrown: a listing that silently misses checkpoints is not empty.
+     */
     @Override
     public List<String> list(String prefix) throws IOException {
         List<String> keys = new ArrayList<>();
@@ -115,8 +124,11 @@ public final class FileSnapshotStore implements SnapshotStore {
             }
 
             @Override
-            public FileVisitResult visitFileFailed(Path p, IOException e) {
-                return FileVisitResult.CONTINUE;
+            public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw new IOException("cannot list " + p + ": " + e, e);
             }
         });
         keys.sort(null);

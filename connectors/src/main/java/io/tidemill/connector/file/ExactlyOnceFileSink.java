@@ -6,14 +6,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tidemill.api.sink.Sink;
 import io.tidemill.api.sink.SinkWriter;
 import io.tidemill.api.sink.TransactionalSinkWriter;
+import io.tidemill.checkpoint.store.AtomicRename;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.UUID;
@@ -28,8 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>records go to a hidden in-progress file {@code .part-<subtask>-<uuid>.inprogress};
- *   <li>at checkpoint {@code n}'s barrier the file is flushed, forced to disk and closed (pre-commit);
- *       it becomes {@code part-<subtask>-<n>.jsonl} by an atomic rename when {@code n} completes;
+ *   <li>at checkpoint {@code n}'s barrier the file is flushed, forced to disk and closed, and the
+ *       directory forced (pre-commit); it becomes {@code part-<subtask>-<n>.jsonl} by an atomic rename,
+ *       made durable by forcing the directory again, when {@code n} completes;
  *   <li>at the end of input the last file becomes {@code part-<subtask>-final.jsonl};
  *   <li>after a restore from checkpoint {@code n}, the restored transactions are committed and what
  *       runs after {@code n} left behind (in-progress files, parts of later checkpoints, final parts)
@@ -111,8 +111,12 @@ public final class ExactlyOnceFileSink<T> implements Sink<T> {
         @Override
         public PendingFile preCommit(long checkpointId) throws Exception {
             Path p = closeFile();
-            return p == null ? null : new PendingFile(p.getFileName().toString(),
-                    "part-" + subtask + "-" + checkpointId + ".jsonl");
+            if (p == null) {
+                return null;
+            }
+            // The in-progress file's name must survive a crash too: the commit after a restore renames it.
+            AtomicRename.forceDirectory(directory);
+            return new PendingFile(p.getFileName().toString(), "part-" + subtask + "-" + checkpointId + ".jsonl");
         }
 
         @Override
@@ -131,11 +135,7 @@ public final class ExactlyOnceFileSink<T> implements Sink<T> {
                 }
                 return;
             }
-            try {
-                Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicRename.commit(from, to);
         }
 
         @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tidemill.api.sink.Sink;
 import io.tidemill.api.sink.SinkWriter;
+import io.tidemill.checkpoint.store.AtomicRename;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,7 +18,12 @@ import java.nio.file.StandardOpenOption;
  * Writes records as JSON lines through Jackson (records and POJOs; default typing off; plain records
  * through {@link JsonRowWriter}, which writes them as Jackson would, faster). Either one part file
  * per subtask in a directory ({@code part-<subtask>.jsonl}), or a single file shared by all subtasks
- * of the process. Files are flushed and closed at the end of input.
+ * of the process.
+ *
+ * <p>A file is written under a hidden temporary name ({@code .<name>.inprogress}) and only at the end
+ * of input forced to disk and renamed to its name (see {@link AtomicRename}), so a run that fails or
+ * is stopped leaves no file that looks complete: the temporary file is deleted, or (after
+ * {@code kill -9}) left hidden, and an older file of the same name stays as it was.
  *
  * <p>In a shared file, each subtask formats its rows into a buffer of its own and appends it to the
  * file in chunks of whole lines, so formatting runs in parallel and lines never interleave. The
@@ -34,6 +40,8 @@ public final class JsonLinesFileSink<T> implements Sink<T> {
     /** The shared file while any subtask writes to it; guarded by {@code this}. */
     private FileChannel shared;
     private int sharedWriters;
+    /** Whether every writer of the shared file closed so far had finished its input. */
+    private boolean sharedComplete;
 
     private JsonLinesFileSink(Path path, boolean singleFile) {
         this.path = path;
@@ -60,11 +68,16 @@ public final class JsonLinesFileSink<T> implements Sink<T> {
     public SinkWriter<T> createWriter(int subtask, int parallelism) throws Exception {
         if (singleFile) {
             FileChannel file = openShared();
-            return new LinesWriter(file, () -> closeShared(file));
+            return new LinesWriter(file, finished -> closeShared(file, finished));
         }
         Path part = path.resolve("part-" + subtask + ".jsonl");
-        FileChannel file = open(part);
-        return new LinesWriter(file, file::close);
+        FileChannel file = open(inProgress(part));
+        return new LinesWriter(file, finished -> complete(file, part, finished));
+    }
+
+    /** The hidden name a file is written under until it is complete. */
+    private static Path inProgress(Path file) {
+        return file.resolveSibling("." + file.getFileName() + ".inprogress");
     }
 
     private static FileChannel open(Path file) throws IOException {
@@ -76,26 +89,42 @@ public final class JsonLinesFileSink<T> implements Sink<T> {
                 StandardOpenOption.TRUNCATE_EXISTING);
     }
 
-    /** The first writer (re)creates the file; the last one to close closes it. */
+    /** Closes a file written as {@code inProgress(target)}: renames it to {@code target} if finished, else deletes it. */
+    private static void complete(FileChannel file, Path target, boolean finished) throws IOException {
+        try (file) {
+            if (finished) {
+                file.force(true);
+            }
+        }
+        if (finished) {
+            AtomicRename.commit(inProgress(target), target);
+        } else {
+            Files.deleteIfExists(inProgress(target));
+        }
+    }
+
+    /** The first writer (re)creates the file; the last one to close completes it. */
     private synchronized FileChannel openShared() throws IOException {
         if (shared == null) {
-            shared = open(path);
+            shared = open(inProgress(path));
+            sharedComplete = true;
         }
         sharedWriters++;
         return shared;
     }
 
-    private synchronized void closeShared(FileChannel file) throws IOException {
+    private synchronized void closeShared(FileChannel file, boolean finished) throws IOException {
+        sharedComplete &= finished;
         if (--sharedWriters == 0 && shared == file) {
             shared = null;
-            file.close();
+            complete(file, path, sharedComplete);
         }
     }
 
-    /** What a writer does with its file when it closes. */
+    /** What a writer does with its file when it closes, having finished its input or not. */
     @FunctionalInterface
     private interface Closer {
-        void close() throws IOException;
+        void close(boolean finished) throws IOException;
     }
 
     /**
@@ -108,6 +137,7 @@ public final class JsonLinesFileSink<T> implements Sink<T> {
         private final Lines buffer = new Lines();
         private final JsonGenerator gen;
         private final JsonRowWriter rows = new JsonRowWriter(MAPPER);
+        private boolean finished;
         private boolean closed;
 
         LinesWriter(FileChannel file, Closer closer) throws IOException {
@@ -141,17 +171,15 @@ public final class JsonLinesFileSink<T> implements Sink<T> {
         @Override
         public void finish() throws Exception {
             appendAll();
+            finished = true;
         }
 
+        /** Without {@link #finish} (the job failed or was stopped), the file is not completed. */
         @Override
         public void close() throws Exception {
             if (!closed) {
                 closed = true;
-                try {
-                    appendAll();
-                } finally {
-                    closer.close();
-                }
+                closer.close(finished);
             }
         }
     }

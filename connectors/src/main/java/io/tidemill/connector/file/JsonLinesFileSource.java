@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads JSON-lines (or any line-based) files, one file or a directory, in parallel splits.
@@ -26,6 +28,11 @@ import java.util.stream.Stream;
  * split reads its last line past its end. So every line is read exactly once at any split count.
  * The split's offset is the byte position of the next line, ready for checkpoints. Malformed lines
  * go to the {@link DeadLetters} with their line number (counted lazily, only when one is found).
+ *
+ * <p>Each split records its file's {@link InputIdentity}; a split restored from a checkpoint is
+ * refused if its file is no longer part of this source's input or its identity changed, so a rerun
+ * never resumes at a saved offset in other data. Splits of snapshots taken before identities were
+ * recorded (plain {@link FileRange}s) still restore, with a warning that the input was not verified.
  *
  * <pre>{@code
  * var source = new JsonLinesFileSource<>(Path.of("events.jsonl"), MyDecoder::new, DeadLetters.beside(out));
@@ -37,6 +44,8 @@ public final class JsonLinesFileSource<T> implements Source<T> {
     public static final int DEFAULT_MAX_LINE = 1 << 20;
     private static final int MIN_SPLIT = 1 << 20;
     private static final int READ_SIZE = 1 << 16;
+
+    private static final Logger LOG = LoggerFactory.getLogger(JsonLinesFileSource.class);
 
     private final Path path;
     private final Supplier<? extends LineDecoder<T>> decoders;
@@ -78,13 +87,15 @@ public final class JsonLinesFileSource<T> implements Source<T> {
     }
 
     @Override
-    public List<FileRange> createSplits(int parallelism) throws IOException {
-        List<FileRange> splits = new ArrayList<>();
+    public List<IdentifiedRange> createSplits(int parallelism) throws IOException {
+        List<IdentifiedRange> splits = new ArrayList<>();
         for (Path f : files()) {
-            long size = Files.size(f);
+            InputIdentity identity = InputIdentity.of(f);
+            long size = identity.size();
             int n = (int) Math.max(1, Math.min(parallelism, size / MIN_SPLIT));
             for (int i = 0; i < n; i++) {
-                splits.add(new FileRange(f.toString(), size * i / n, size * (i + 1) / n));
+                splits.add(new IdentifiedRange(new FileRange(f.toString(), size * i / n, size * (i + 1) / n),
+                        identity));
             }
         }
         return splits;
@@ -92,14 +103,49 @@ public final class JsonLinesFileSource<T> implements Source<T> {
 
     @Override
     public SplitReader<T> createReader(SourceSplit split, long offset) throws IOException {
-        return new RangeReader((FileRange) split, offset);
+        return new RangeReader(split instanceof IdentifiedRange r ? r.range() : (FileRange) split, offset);
     }
 
-    /** Bytes {@code [start, end)} of a file, by line starts. */
+    @Override
+    public void verifyRestored(SourceSplit split) throws IOException {
+        FileRange range = split instanceof IdentifiedRange r ? r.range() : (FileRange) split;
+        Path file = Path.of(range.file()).toAbsolutePath().normalize();
+        if (files().stream().noneMatch(f -> f.toAbsolutePath().normalize().equals(file))) {
+            throw new InputChangedException("the checkpoint reads " + range.file() + ", which is not part of this "
+                    + "run's input " + path + "; rerun with the checkpoint's input, or start over (--discard-state)");
+        }
+        if (!(split instanceof IdentifiedRange r)) {
+            LOG.warn("the checkpoint predates input identities: {} cannot be verified to be the file it read",
+                    range.file());
+            return;
+        }
+        String changes = r.input().changesTo(InputIdentity.of(file));
+        if (!changes.isEmpty()) {
+            throw new InputChangedException("input " + range.file() + " changed since the checkpoint (" + changes
+                    + "); rerun with the file the checkpoint read, or start over (--discard-state)");
+        }
+    }
+
+    /** Bytes {@code [start, end)} of a file, by line starts. The split of snapshots taken before identities. */
     public record FileRange(String file, long start, long end) implements SourceSplit {
         @Override
         public String splitId() {
             return file + ":" + start;
+        }
+    }
+
+    /** A {@link FileRange} and the identity of its file when the split was made: the split a checkpoint saves. */
+    public record IdentifiedRange(FileRange range, InputIdentity input) implements SourceSplit {
+        @Override
+        public String splitId() {
+            return range.splitId();
+        }
+    }
+
+    /** A restored split's input is not the one its checkpoint read. */
+    public static final class InputChangedException extends IOException {
+        InputChangedException(String message) {
+            super(message);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.tidemill.connector.file;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class JsonLinesFileSinkTest {
@@ -90,5 +92,62 @@ class JsonLinesFileSinkTest {
         Map<String, Integer> all = new HashMap<>(linesOf(dir.resolve("part-0.jsonl")));
         linesOf(dir.resolve("part-1.jsonl")).forEach((k, v) -> all.merge(k, v, Integer::sum));
         assertEquals(expected(2, 5_000), all);
+    }
+
+    @Test
+    @Timeout(30)
+    void givenAWriterThatDoesNotFinish_whenClosed_thenNoFileIsLeftAndAnOlderOneStays(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("rows.jsonl");
+        Files.writeString(file, "older\n");
+        SinkWriter<Row> w = JsonLinesFileSink.<Row>toFile(file).createWriter(0, 1);
+        for (int n = 0; n < 10_000; n++) { // several chunks appended
+            w.write(new Row(0, n, "x".repeat(40)), n);
+        }
+        assertEquals("older\n", Files.readString(file), "while writing, the name keeps its old content");
+
+        w.close(); // without finish: the job failed or was stopped
+
+        assertEquals("older\n", Files.readString(file));
+        assertEquals(List.of("rows.jsonl"), names(dir));
+    }
+
+    @Test
+    @Timeout(30)
+    void givenWritersThatFinish_whenTheLastCloses_thenTheFileAppearsWhole(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("rows.jsonl");
+        JsonLinesFileSink<Row> sink = JsonLinesFileSink.toFile(file);
+        SinkWriter<Row> first = sink.createWriter(0, 2);
+        SinkWriter<Row> second = sink.createWriter(1, 2);
+        first.write(new Row(0, 1, "a"), 1);
+        second.write(new Row(1, 2, "b"), 2);
+        first.finish();
+        first.close();
+        second.finish();
+        assertFalse(Files.exists(file), "not before the last writer closed");
+
+        second.close();
+
+        assertEquals(Map.of("0/1/1", 1, "1/2/1", 1), linesOf(file));
+        assertEquals(List.of("rows.jsonl"), names(dir));
+    }
+
+    @Test
+    @Timeout(30)
+    void givenAPartWriterThatDoesNotFinish_whenClosed_thenNoPartIsLeft(@TempDir Path dir) throws Exception {
+        SinkWriter<Row> w = JsonLinesFileSink.<Row>toDirectory(dir).createWriter(0, 1);
+        for (int n = 0; n < 10_000; n++) {
+            w.write(new Row(0, n, "x".repeat(40)), n);
+        }
+
+        w.close();
+
+        assertEquals(List.of(), names(dir));
+    }
+
+    private static List<String> names(Path dir) throws Exception {
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            return s.map(f -> f.getFileName().toString()).sorted().toList();
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.tidemill.connector.file;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,14 +14,18 @@ import io.tidemill.connector.nexmark.NexmarkSources;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@org.junit.jupiter.api.Timeout(60)
 class JsonLinesFileSourceTest {
     @TempDir
     Path dir;
@@ -124,5 +129,74 @@ class JsonLinesFileSourceTest {
         List<NexmarkEvent> events = readAll(NexmarkSources.file(sub, new DeadLetters(dir.resolve("d"))), 2);
 
         assertEquals(List.of(1L, 2L, 3L), events.stream().map(e -> ((Bid) e).auction()).sorted().toList());
+    }
+
+    /** How the input of a checkpointed split may change before a restore. */
+    interface InputChange {
+        void apply(Path file) throws Exception;
+    }
+
+    static java.util.stream.Stream<Arguments> inputChanges() {
+        return java.util.stream.Stream.of(
+                Arguments.of("appended", (InputChange) f -> Files.writeString(f, bid(9, 9) + "\n",
+                        java.nio.file.StandardOpenOption.APPEND), "size "),
+                Arguments.of("touched", (InputChange) f -> Files.setLastModifiedTime(f, FileTime.fromMillis(
+                        Files.getLastModifiedTime(f).toMillis() - 60_000)), "modified "),
+                Arguments.of("same size and time, other content", (InputChange) f -> {
+                    FileTime time = Files.getLastModifiedTime(f);
+                    byte[] bytes = Files.readAllBytes(f);
+                    bytes[bytes.length / 2] = (byte) '7' == bytes[bytes.length / 2] ? (byte) '8' : (byte) '7';
+                    Files.write(f, bytes);
+                    Files.setLastModifiedTime(f, time);
+                }, "content of the first 64 KiB differs"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("inputChanges")
+    void givenACheckpointedSplit_whenItsFileChanged_thenTheRestoreIsRefusedSayingWhat(String name,
+            InputChange change, String message) throws Exception {
+        Path file = eventsFile();
+        JsonLinesFileSource<NexmarkEvent> source = NexmarkSources.file(file, new DeadLetters(dir.resolve("d")));
+        var split = source.createSplits(1).get(0);
+        change.apply(file);
+
+        Exception e = assertThrows(JsonLinesFileSource.InputChangedException.class,
+                () -> source.verifyRestored(split));
+
+        assertTrue(e.getMessage().startsWith("input " + file + " changed since the checkpoint ("), e.getMessage());
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+
+    @Test
+    void givenACheckpointedSplit_whenTheRunReadsAnotherFile_thenTheRestoreIsRefused() throws Exception {
+        Path file = eventsFile();
+        var split = NexmarkSources.file(file, new DeadLetters(dir.resolve("d"))).createSplits(1).get(0);
+        Path other = Files.copy(file, dir.resolve("other.jsonl"));
+
+        Exception e = assertThrows(JsonLinesFileSource.InputChangedException.class,
+                () -> NexmarkSources.file(other, new DeadLetters(dir.resolve("d"))).verifyRestored(split));
+
+        assertTrue(e.getMessage().contains("the checkpoint reads " + file + ", which is not part of this run's "
+                + "input " + other), e.getMessage());
+    }
+
+    @Test
+    void givenAnUnchangedFileOrASplitWithoutIdentity_whenRestored_thenItIsAccepted() throws Exception {
+        Path file = eventsFile();
+        JsonLinesFileSource<NexmarkEvent> source = NexmarkSources.file(file, new DeadLetters(dir.resolve("d")));
+
+        source.verifyRestored(source.createSplits(1).get(0));
+        // the split of a snapshot taken before identities were recorded
+        source.verifyRestored(new JsonLinesFileSource.FileRange(file.toString(), 0, Files.size(file)));
+    }
+
+    private Path eventsFile() throws Exception {
+        Path file = dir.resolve("events.jsonl");
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 100; i++) {
+            sb.append(bid(i, 1000 + i)).append('\n');
+        }
+        Files.writeString(file, sb.toString());
+        return file;
     }
 }

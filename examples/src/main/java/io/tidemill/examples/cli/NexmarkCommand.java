@@ -5,11 +5,14 @@ import io.tidemill.api.Pipeline;
 import io.tidemill.api.sink.Sink;
 import io.tidemill.api.sink.SinkWriter;
 import io.tidemill.cli.Command;
+import io.tidemill.cli.LockFile;
 import io.tidemill.cli.Options;
 import io.tidemill.cli.Progress;
+import io.tidemill.cli.StopOnSignal;
 import io.tidemill.cli.UsageException;
 import io.tidemill.connector.file.DeadLetters;
 import io.tidemill.checkpoint.CheckpointConfig;
+import io.tidemill.checkpoint.LoadedCheckpoint;
 import io.tidemill.checkpoint.store.FileSnapshotStore;
 import io.tidemill.connector.file.ExactlyOnceFileSink;
 import io.tidemill.connector.file.JsonLinesFileSink;
@@ -17,6 +20,7 @@ import io.tidemill.connector.nexmark.NexmarkFileWriter;
 import io.tidemill.examples.nexmark.NexmarkQueries;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tidemill.local.JobFailedException;
 import io.tidemill.local.JobHandle;
 import io.tidemill.metrics.JobMetrics;
 import io.tidemill.local.JobOptions;
@@ -76,7 +80,10 @@ public final class NexmarkCommand implements Command {
                   --state-dir    checkpoint into this directory and write --output (a directory) exactly once,
                                  as committed part files (in-progress files are hidden, named .part-*);
                                  run the same command again after a crash and it resumes from the latest
-                                 completed checkpoint in it
+                                 completed checkpoint in it; if it holds checkpoints and none can be
+                                 restored (corrupt), the run fails and names each, leaving the output alone
+                  --discard-state  with --state-dir: start from scratch, ignoring the checkpoints in it;
+                                 the output directory is written anew
                   --checkpoint-interval  time between checkpoints, e.g. 1s (default 1s with --state-dir)
                   --checkpoint-mode      exactly-once (default), at-least-once or unaligned
                   --restore-from a checkpoint or savepoint directory (e.g. DIR/chk-7) to start from
@@ -89,7 +96,7 @@ public final class NexmarkCommand implements Command {
         if (!args.isEmpty() && args.get(0).equals("generate")) {
             return generate(Options.parse(args.subList(1, args.size()), GENERATE_OPTIONS, Set.of()));
         }
-        return runQuery(Options.parse(args, RUN_OPTIONS, Set.of("generator")));
+        return runQuery(Options.parse(args, RUN_OPTIONS, Set.of("generator", "discard-state")));
     }
 
     private int generate(Options o) throws Exception {
@@ -111,7 +118,23 @@ public final class NexmarkCommand implements Command {
         return 0;
     }
 
+    /**
+     * Runs a query holding the locks of its state directory and output, so that a second run on
+     * either refuses to start instead of interleaving its writes with this one's.
+     */
     private int runQuery(Options o) throws Exception {
+        if (o.has("input") && !Files.exists(Path.of(o.string("input", null)))) {
+            throw new NoSuchFileException(o.string("input", null)); // before a lock file is made beside the output
+        }
+        try (LockFile state = o.has("state-dir") ? LockFile.acquire(Path.of(o.string("state-dir", null))
+                .resolve(".lock"), "state directory " + o.string("state-dir", null)) : null;
+             LockFile output = o.has("output") ? LockFile.acquire(LockFile.beside(Path.of(o.string("output", null))),
+                     "output " + o.string("output", null)) : null) {
+            return runLocked(o);
+        }
+    }
+
+    private int runLocked(Options o) throws Exception {
         String query = o.required("query").toLowerCase();
         if (!contains(NexmarkQueries.names(), query)) {
             throw new UsageException("unknown query '" + query + "'; known: " + String.join(", ",
@@ -144,9 +167,6 @@ public final class NexmarkCommand implements Command {
             pipeline = NexmarkJob.overGenerator(query, n, rate, seed, sink, parallelism);
         } else {
             Path input = Path.of(o.required("input"));
-            if (!Files.exists(input)) {
-                throw new NoSuchFileException(input.toString());
-            }
             if (output == null) {
                 throw new UsageException("missing option --output");
             }
@@ -160,13 +180,28 @@ public final class NexmarkCommand implements Command {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             DeadLetters dead = deadLetters;
             JobMetrics.bind(job, registry, dead == null ? null : dead::count);
-            try (Progress progress = new Progress(job, System.err, 2000)) {
-                result = job.join();
+            try (Progress progress = new Progress(job, System.err, 2000);
+                 StopOnSignal stop = StopOnSignal.install(job, System.err, "tidemill " + name(),
+                         () -> whatWasLeft(jobOptions, output))) {
+                try {
+                    result = job.join();
+                } catch (RuntimeException e) {
+                    if (stop.stopped()) {
+                        return 130; // the signal's hook says what was left
+                    }
+                    throw e;
+                }
             } finally {
                 if (o.has("metrics")) {
                     Files.writeString(Path.of(o.string("metrics", null)), registry.scrape());
                 }
             }
+        } catch (JobFailedException e) {
+            if (exactlyOnce || output == null) {
+                throw e;
+            }
+            System.err.println("tidemill " + name() + ": " + e.getMessage() + "; " + whatWasLeft(jobOptions, output));
+            return 1;
         } finally {
             if (deadLetters != null) {
                 deadLetters.close();
@@ -191,11 +226,25 @@ public final class NexmarkCommand implements Command {
         return 0;
     }
 
+    /** What a run that did not finish leaves behind, for the line saying so. */
+    private static String whatWasLeft(JobOptions options, Path output) {
+        if (options.store() != null) {
+            try {
+                List<Long> ids = LoadedCheckpoint.completedIds(options.store());
+                return ids.isEmpty() ? "no checkpoint had completed: rerun the same command to start over"
+                        : "rerun the same command to resume from checkpoint " + ids.get(ids.size() - 1);
+            } catch (java.io.IOException e) {
+                return "the checkpoints in " + options.store().describe() + " cannot be listed: " + e.getMessage();
+            }
+        }
+        return output == null ? "no result rows were printed" : "no output was produced (" + output + " not written)";
+    }
+
     /** Checkpointing, restore and restart settings from the command line. */
     private static JobOptions jobOptions(Options o) throws java.io.IOException {
         if (!o.has("state-dir")) {
-            if (o.has("checkpoint-interval") || o.has("checkpoint-mode")) {
-                throw new UsageException("--checkpoint-interval and --checkpoint-mode need --state-dir");
+            if (o.has("checkpoint-interval") || o.has("checkpoint-mode") || o.has("discard-state")) {
+                throw new UsageException("--checkpoint-interval, --checkpoint-mode and --discard-state need --state-dir");
             }
             return o.has("restore-from") ? JobOptions.DEFAULT.withRestoreFrom(snapshotAt(o)) : JobOptions.DEFAULT;
         }
@@ -209,10 +258,36 @@ public final class NexmarkCommand implements Command {
         };
         CheckpointConfig config = CheckpointConfig.every(interval == null ? java.time.Duration.ofSeconds(1) : interval)
                 .withMode(mode);
-        JobOptions options = JobOptions.checkpointed(config, new FileSnapshotStore(Path.of(o.required("state-dir"))))
+        FileSnapshotStore store = new FileSnapshotStore(Path.of(o.required("state-dir")));
+        JobOptions options = JobOptions.checkpointed(config, store)
                 .withRestart(RestartStrategy.exponentialBackoff(3, java.time.Duration.ofMillis(200),
                         java.time.Duration.ofSeconds(5)));
-        return o.has("restore-from") ? options.withRestoreFrom(snapshotAt(o)) : options;
+        if (o.has("discard-state")) {
+            if (o.has("restore-from")) {
+                throw new UsageException("give either --restore-from or --discard-state, not both");
+            }
+            return options.withRestoreLatest(false);
+        }
+        if (o.has("restore-from")) {
+            return options.withRestoreFrom(snapshotAt(o));
+        }
+        Path output = o.has("output") ? Path.of(o.string("output", null)) : null;
+        if (output != null && LoadedCheckpoint.completedIds(store).isEmpty() && hasCommittedParts(output)) {
+            // A fresh start would delete these parts: an empty state directory may be a volume not mounted.
+            throw new UsageException(output + " holds committed output but " + store.root() + " has no completed "
+                    + "checkpoint (is it mounted?); to write the output anew, add --discard-state");
+        }
+        return options;
+    }
+
+    /** True if {@code dir} holds files an exactly-once run committed ({@code part-*}). */
+    private static boolean hasCommittedParts(Path dir) throws java.io.IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            return files.anyMatch(f -> f.getFileName().toString().startsWith("part-"));
+        }
     }
 
     private static JobOptions.SnapshotSource snapshotAt(Options o) throws java.io.IOException {

@@ -9,11 +9,15 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -99,5 +103,136 @@ class NexmarkCommandTest {
     void everyCommandPrintsHelp() {
         assertEquals(0, Tidemill.run(List.of("nexmark", "--help")));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("tidemill nexmark --query Q --input FILE"));
+    }
+
+    @Test
+    @Timeout(60)
+    void givenEveryCheckpointIsCorrupt_whenRerun_thenItFailsNamingThemAndOnlyDiscardStateStartsOver()
+            throws Exception {
+        Path events = generatedEvents();
+        Path output = dir.resolve("out");
+        Path state = dir.resolve("state");
+        assertEquals(0, Tidemill.run(checkpointedRun(events, output, state, "20000")), text(err));
+        List<Path> blobs = completedCheckpointBlobs(state);
+        assertTrue(!blobs.isEmpty(), "the run completed checkpoints");
+        for (Path blob : blobs) {
+            byte[] b = Files.readAllBytes(blob);
+            b[b.length - 1] ^= 0x5a;
+            Files.write(blob, b);
+        }
+        Map<String, String> before = files(output);
+
+        err.reset();
+        int refused = Tidemill.run(checkpointedRun(events, output, state, "0"));
+
+        assertEquals(1, refused);
+        for (Path blob : blobs) {
+            String chk = blob.getParent().getFileName().toString();
+            assertTrue(text(err).contains(chk + " (" + chk + "/" + blob.getFileName() + ": checksum mismatch)"),
+                    text(err));
+        }
+        assertEquals(before, files(output));
+
+        List<String> args = new ArrayList<>(checkpointedRun(events, output, state, "0"));
+        args.add("--discard-state");
+        assertEquals(0, Tidemill.run(args), text(err));
+        assertEquals(plainRows(events), committedRows(output));
+    }
+
+    @Test
+    @Timeout(60)
+    void givenCommittedOutputAndAnEmptyStateDirectory_whenRerun_thenItRefusesUnlessTheStateIsDiscarded()
+            throws Exception {
+        Path events = generatedEvents();
+        Path output = dir.resolve("out");
+        Path state = dir.resolve("state");
+        assertEquals(0, Tidemill.run(checkpointedRun(events, output, state, "0")), text(err));
+        Map<String, String> before = files(output);
+        Path unmounted = dir.resolve("unmounted");
+
+        err.reset();
+        int refused = Tidemill.run(checkpointedRun(events, output, unmounted, "0"));
+
+        assertEquals(2, refused);
+        assertTrue(text(err).contains("has no completed checkpoint (is it mounted?)"), text(err));
+        assertEquals(before, files(output));
+    }
+
+    @Test
+    @Timeout(60)
+    void givenAPlainRunThatFails_whenItEnds_thenTheErrorSaysNoOutputWasProducedAndNoFileIsLeft() throws Exception {
+        Path events = generatedEvents();
+        Files.writeString(events, "{not json\n", java.nio.file.StandardOpenOption.APPEND);
+        Path output = dir.resolve("out.jsonl");
+        // the dead letter for the bad line cannot be written: the job fails at the end of its input
+        Files.createDirectory(dir.resolve("out.jsonl.dead-letter.jsonl"));
+        err.reset();
+
+        int exit = Tidemill.run(List.of("nexmark", "--query", "q5", "--input", events.toString(), "--output",
+                output.toString(), "--parallelism", "2"));
+
+        assertEquals(1, exit);
+        String text = text(err).trim();
+        assertTrue(text.endsWith("; no output was produced (" + output + " not written)"), text);
+        assertEquals(1, text.lines().count(), text);
+        try (Stream<Path> left = Files.list(dir)) {
+            assertEquals(List.of("events.jsonl", "out.jsonl.dead-letter.jsonl"), left.map(f -> f.getFileName()
+                    .toString()).filter(n -> !n.endsWith(".lock")).sorted().toList());
+        }
+    }
+
+    private Path generatedEvents() throws Exception {
+        Path events = dir.resolve("events.jsonl");
+        assertEquals(0, Tidemill.run(List.of("nexmark", "generate", "--events", "20000", "--disorder", "1000",
+                "--output", events.toString())));
+        return events;
+    }
+
+    private static List<String> checkpointedRun(Path events, Path output, Path state, String rate) {
+        return List.of("nexmark", "--query", "q5", "--input", events.toString(), "--output", output.toString(),
+                "--state-dir", state.toString(), "--checkpoint-interval", "100ms", "--parallelism", "2",
+                "--rate", rate);
+    }
+
+    /** The rows of an uncheckpointed run over {@code events}, sorted. */
+    private List<String> plainRows(Path events) throws Exception {
+        Path plain = dir.resolve("plain.jsonl");
+        assertEquals(0, Tidemill.run(List.of("nexmark", "--query", "q5", "--input", events.toString(), "--output",
+                plain.toString(), "--parallelism", "2")), text(err));
+        List<String> rows = new ArrayList<>(Files.readAllLines(plain));
+        rows.sort(null);
+        return rows;
+    }
+
+    private static List<Path> completedCheckpointBlobs(Path state) throws Exception {
+        try (Stream<Path> s = Files.list(state)) {
+            return s.filter(p -> Files.exists(p.resolve("_metadata"))).map(p -> p.resolve("t0")).sorted().toList();
+        }
+    }
+
+    private static List<String> committedRows(Path output) throws Exception {
+        List<String> rows = new ArrayList<>();
+        for (Map.Entry<String, String> f : files(output).entrySet()) {
+            if (!f.getKey().startsWith(".")) {
+                rows.addAll(f.getValue().lines().toList());
+            }
+        }
+        rows.sort(null);
+        return rows;
+    }
+
+    /** Every file in {@code d}, hidden ones too, with its content. */
+    private static Map<String, String> files(Path d) throws Exception {
+        Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> s = Files.list(d)) {
+            for (Path f : s.toList()) {
+                files.put(f.getFileName().toString(), Files.readString(f));
+            }
+        }
+        return files;
+    }
+
+    private static String text(ByteArrayOutputStream stream) {
+        return stream.toString(StandardCharsets.UTF_8);
     }
 }

@@ -32,6 +32,11 @@ public final class RateLimitedSource<T> implements Source<T> {
     }
 
     @Override
+    public void verifyRestored(SourceSplit split) throws Exception {
+        source.verifyRestored(split);
+    }
+
+    @Override
     public SplitReader<T> createReader(SourceSplit split, long offset) throws Exception {
         SplitReader<T> reader = source.createReader(split, offset);
         double perSplit = recordsPerSecond / (double) splitCount;

@@ -18,4 +18,12 @@ public interface Source<T> {
 
     /** Opens a reader of one split, positioned at {@code offset} ({@code 0} for the start). */
     SplitReader<T> createReader(SourceSplit split, long offset) throws Exception;
+
+    /**
+     * Checks that a split restored from a snapshot still reads the input it read when the snapshot was
+     * taken, before anything is restored; throws, saying what changed, if not (a file replaced since a
+     * killed run, say: resuming at the saved offset in other data would silently mix two inputs).
+     * The default checks nothing.
+     */
+    default void verifyRestored(SourceSplit split) throws Exception {}
 }
