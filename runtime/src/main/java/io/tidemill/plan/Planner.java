@@ -1,6 +1,7 @@
 package io.tidemill.plan;
 
 import io.tidemill.api.Pipeline;
+import io.tidemill.graph.InvalidPipelineException;
 import io.tidemill.graph.Node;
 import io.tidemill.graph.Partitioning;
 import java.util.ArrayList;
@@ -26,12 +27,24 @@ public final class Planner {
         pipeline.graph().validate();
         List<Node> real = pipeline.graph().nodes().stream().filter(n -> !n.isVirtual()).toList();
         Map<Node, Integer> parallelism = new HashMap<>();
+        // As in Flink, the key groups bound the parallelism (and all-to-all exchanges grow with its square).
+        String fix = " is higher than the max parallelism " + pipeline.maxParallelism() + " (the number of key "
+                + "groups); lower the parallelism or raise the max parallelism with Pipeline.setMaxParallelism "
+                + "(at most 32768)";
+        List<String> tooWide = new ArrayList<>();
+        if (pipeline.parallelism() > pipeline.maxParallelism()
+                && real.stream().anyMatch(n -> n.parallelism() <= 0)) {
+            tooWide.add("the pipeline's parallelism " + pipeline.parallelism() + fix);
+        }
         for (Node n : real) {
             int p = n.parallelism() > 0 ? n.parallelism() : pipeline.parallelism();
-            if (n.kind() != Node.Kind.SOURCE && n.isKeyed() && p > pipeline.maxParallelism()) {
-                p = pipeline.maxParallelism();
+            if (n.parallelism() > pipeline.maxParallelism()) {
+                tooWide.add("operator '" + n.name() + "': parallelism " + p + fix);
             }
             parallelism.put(n, p);
+        }
+        if (!tooWide.isEmpty()) {
+            throw new InvalidPipelineException(tooWide);
         }
         List<PhysicalEdge> edges = new ArrayList<>();
         for (Node n : real) {

@@ -23,15 +23,7 @@ final class Worker implements Runnable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    /** A dedicated worker runs one blocking task and ends with it. */
-    private final boolean dedicated;
-
     Worker(String name) {
-        this(name, false);
-    }
-
-    Worker(String name, boolean dedicated) {
-        this.dedicated = dedicated;
         thread = new Thread(this, name);
         thread.setDaemon(true);
     }
@@ -74,10 +66,6 @@ final class Worker implements Runnable {
         }
     }
 
-    boolean isAlive() {
-        return thread.isAlive();
-    }
-
     @Override
     public void run() {
         int idleRounds = 0;
@@ -101,9 +89,6 @@ final class Worker implements Runnable {
                 } else if (s == ProgressState.MADE_PROGRESS) {
                     progress = true;
                 }
-            }
-            if (dedicated && tasks.isEmpty() && incoming.isEmpty()) {
-                return;
             }
             if (progress) {
                 idleRounds = 0;

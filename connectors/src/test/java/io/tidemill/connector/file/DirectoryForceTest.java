@@ -98,7 +98,8 @@ class DirectoryForceTest {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/strace")), "needs strace (.ci/run installs it)");
         Path trace = dir.resolve("strace.txt");
         Path log = dir.resolve("child.log");
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/strace", "-f", "-o", trace.toString(),
+        // -ff: one file per thread, so that no call is split by another thread's ("<unfinished ...>")
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/strace", "-ff", "-o", trace.toString(),
                 "-e", "trace=openat,rename,renameat,renameat2,fsync", Path.of(System.getProperty("java.home"), "bin",
                         "java").toString(), "-cp", System.getProperty("java.class.path"), main.getName(),
                 arg.toString()));
@@ -111,6 +112,13 @@ class DirectoryForceTest {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         }
-        return Files.readAllLines(trace);
+        List<String> lines = new ArrayList<>();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("strace.txt.")).toList()) {
+                String tid = f.getFileName().toString().substring("strace.txt.".length());
+                Files.readAllLines(f).forEach(l -> lines.add(tid + " " + l));
+            }
+        }
+        return lines;
     }
 }
