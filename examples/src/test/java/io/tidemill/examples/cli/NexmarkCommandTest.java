@@ -206,7 +206,9 @@ class NexmarkCommandTest {
 
     private static List<Path> completedCheckpointBlobs(Path state) throws Exception {
         try (Stream<Path> s = Files.list(state)) {
-            return s.filter(p -> Files.exists(p.resolve("_metadata"))).map(p -> p.resolve("t0")).sorted().toList();
+            // chk-<id>/t0-<id>: the first task's blob
+            return s.filter(p -> Files.exists(p.resolve("_metadata")))
+                    .map(p -> p.resolve("t0-" + p.getFileName().toString().substring("chk-".length()))).sorted().toList();
         }
     }
 
