@@ -239,7 +239,8 @@ public final class CheckpointCoordinator {
             if (pending != p) {
                 // Aborted while the metadata was being written: a late commit must not count.
                 if (failure == null) {
-                    then.add(() -> deleteQuietly(p.prefix));
+                    List<String> leftovers = leftoversOf(p);
+                    then.add(() -> leftovers.forEach(this::deleteQuietly));
                 }
             } else if (failure != null) {
                 abort(then, "cannot write metadata: " + failure.getMessage(), failure);
@@ -300,12 +301,33 @@ public final class CheckpointCoordinator {
                 then.add(() -> driver.failJob(tooMany));
             }
         }
-        then.add(() -> inIo(() -> deleteQuietly(p.prefix)));
+        List<String> leftovers = leftoversOf(p);
+        then.add(() -> inIo(() -> leftovers.forEach(this::deleteQuietly)));
         then.add(() -> driver.notifyAborted(p.id));
         if (p.future != null) {
             then.add(() -> p.future.completeExceptionally(
                     new IllegalStateException("savepoint " + p.id + " aborted: " + reason, cause)));
         }
+    }
+
+    /**
+     * What to delete of an aborted checkpoint: its prefix, which no other checkpoint uses (ids are
+     * unique). A savepoint's prefix may be requested again right away (a retry), so of a savepoint
+     * only the keys it wrote: the blobs acknowledged, and the metadata once its write started. Blobs
+     * acknowledged later are refused, and their writers delete them.
+     */
+    private static List<String> leftoversOf(Pending p) {
+        if (!p.savepoint) {
+            return List.of(p.prefix);
+        }
+        List<String> keys = new ArrayList<>();
+        for (Ack a : p.acks.values()) {
+            keys.add(a.blob());
+        }
+        if (p.metadata != null) {
+            keys.add(p.prefix + "/_metadata");
+        }
+        return keys;
     }
 
     private void inIo(Runnable r) {

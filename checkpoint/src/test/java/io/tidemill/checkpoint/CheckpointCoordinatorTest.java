@@ -124,7 +124,7 @@ class CheckpointCoordinatorTest {
 
     /** Task {@code task} writes its blob for checkpoint {@code id} and acknowledges, as the runtime does. */
     private void ack(CheckpointCoordinator c, long id, int task) throws Exception {
-        String key = c.prefixOf(id) + "/t" + task;
+        String key = c.prefixOf(id) + "/t" + task + "-" + id;
         byte[] blob = blobOf(task, id);
         store.put(key, blob);
         c.acknowledge(id, task, new CheckpointCoordinator.Ack(key, blob.length, 1_000 * (task + 1), 10 * task));
@@ -265,7 +265,7 @@ class CheckpointCoordinatorTest {
         assertFalse(loaded.metadata().savepoint());
         assertEquals("test-job", loaded.metadata().jobName());
         assertEquals(128, loaded.metadata().maxParallelism());
-        assertEquals(List.of("chk-1/t0", "chk-1/t1", "chk-1/t2"),
+        assertEquals(List.of("chk-1/t0-1", "chk-1/t1-1", "chk-1/t2-1"),
                 loaded.metadata().tasks().stream().map(CheckpointMetadata.TaskState::blob).toList());
         assertEquals(2, loaded.operators().get("n0").size(), "both subtasks of the first vertex");
         assertEquals(1, loaded.operators().get("n3").size());
@@ -705,5 +705,28 @@ class CheckpointCoordinatorTest {
                 + "its snapshot: No space left on device", failure.getMessage());
         assertEquals(full, failure.getCause());
         assertEquals(List.of(1L, 2L), driver.injected, "no checkpoint after the job failed");
+    }
+
+    @Test
+    void givenAnAbortedSavepoint_whenItsPrefixIsRequestedAgainAtOnce_thenTheCleanupLeavesTheRetryIntact()
+            throws Exception {
+        CheckpointCoordinator c = coordinator(CheckpointConfig.DISABLED.withTimeout(Duration.ofMillis(TIMEOUT)));
+        CompletableFuture<CheckpointCoordinator.Completed> first = c.triggerSavepoint("savepoint-1");
+        c.tick(0);
+        ack(c, 1, 0);
+        io.held = true; // the cleanup of the aborted savepoint waits on a slow store
+
+        c.tick(TIMEOUT + 1);
+        CompletableFuture<CheckpointCoordinator.Completed> retry = c.triggerSavepoint("savepoint-1");
+        c.tick(TIMEOUT + 2);
+        ackAll(c, 2, TIMEOUT + 10);
+        io.release();
+
+        assertTrue(first.isCompletedExceptionally());
+        assertEquals(2, retry.getNow(null).id());
+        LoadedCheckpoint loaded = LoadedCheckpoint.load(store, "savepoint-1");
+        assertEquals(2, loaded.metadata().checkpointId());
+        assertEquals(List.of("savepoint-1/_metadata", "savepoint-1/t0-2", "savepoint-1/t1-2", "savepoint-1/t2-2"),
+                store.list("savepoint-1/"), "the aborted savepoint's blob is gone, the retry's are whole");
     }
 }
