@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * <p>Each attempt has its own checkpoint coordinator, and its ids start above every id an earlier
  * attempt triggered ({@link #nextCheckpointId}): a blob of an aborted checkpoint still queued for
  * writing when its attempt ended can only land under its own id, which no later checkpoint uses,
- * and its acknowledgement, refused by its stopped coordinator, deletes it. The job's store I/O and
- * restarts run on its own {@link IoLane}, never on the timer thread all jobs share.
+ * and its acknowledgement, refused by its stopped coordinator, deletes it. The job's store I/O runs
+ * on its own {@link IoLane}, restarts on the I/O pool, never on the timer thread all jobs share.
  */
 final class Job implements JobHandle {
     private static final Logger LOG = LoggerFactory.getLogger(Job.class);
@@ -54,8 +54,10 @@ final class Job implements JobHandle {
     private final TaskBuilder.Config config;
     private final CooperativeScheduler scheduler;
     private final ScheduledExecutorService timer;
-    /** Snapshot writes, coordinator I/O and restarts of this job. */
+    /** Snapshot writes and coordinator I/O of this job. */
     private final IoLane io;
+    /** The cluster's I/O pool, for restarts: not behind this job's writes, which may hang. */
+    private final Executor ioPool;
     private final long startNanos = System.nanoTime();
     private final LongAdder recordsIn = new LongAdder();
     private final LongAdder late = new LongAdder();
@@ -85,6 +87,7 @@ final class Job implements JobHandle {
         this.timer = timer;
         // Two writes at a time: as many as the cluster's I/O pool used to have for all jobs.
         this.io = new IoLane(io, 2);
+        this.ioPool = io;
     }
 
     /** Starts the first attempt, from the snapshot the options name, if any. */
@@ -162,10 +165,10 @@ final class Job implements JobHandle {
         Duration delay = options.restart().delayBefore(restarts);
         LOG.warn("job {}: attempt failed ({}); restart {} of {} in {} ms", name, failure.getMessage(), restarts,
                 options.restart().maxRestarts(), delay.toMillis());
-        // The restart reads the store: on the job's I/O lane, not on the timer thread all jobs share.
+        // The restart reads the store: on the I/O pool, not on the timer thread all jobs share.
         timer.schedule(() -> {
             try {
-                io.execute(this::restart);
+                ioPool.execute(this::restart);
             } catch (RejectedExecutionException e) {
                 result.completeExceptionally(new JobFailedException(name, failure));
             }
