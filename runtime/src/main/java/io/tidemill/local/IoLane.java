@@ -50,8 +50,10 @@ final class IoLane implements Executor {
         while (task != null) {
             try {
                 task.run();
-            } catch (RuntimeException e) {
-                LOG.error("snapshot I/O task failed", e);
+            } catch (Throwable t) {
+                // A bug, or an Error such as running out of memory while encoding a snapshot: the
+                // lane goes on (its checkpoint times out), as a pool would with a fresh thread.
+                LOG.error("snapshot I/O task failed", t);
             }
             synchronized (this) {
                 task = waiting.poll();
