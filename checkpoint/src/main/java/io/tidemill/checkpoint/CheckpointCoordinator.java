@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,17 +26,38 @@ import org.slf4j.LoggerFactory;
  * the tasks (sinks commit then). A checkpoint not complete within the timeout, or any task failure,
  * aborts it; its blobs are deleted. Savepoints are checkpoints triggered on request, written under
  * their own prefix and never deleted by retention.
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>Ids only grow, and the runtime starts a coordinator above every id an earlier one of the job
+ *       triggered: a checkpoint id names one attempt's checkpoint only, and blobs are keyed by it.
+ *   <li>Only the checkpoint in flight takes acknowledgements. An acknowledgement refused (its
+ *       checkpoint was aborted, or the coordinator stopped) tells the writer to delete its blob: a
+ *       late write never becomes part of a checkpoint.
+ *   <li>A checkpoint is complete when its metadata write succeeded while it was still the one in
+ *       flight. If it was aborted meanwhile (timeout, stop), the late metadata is deleted: once
+ *       {@link #stop} returned, nothing of this coordinator completes.
+ *   <li>The lock guards the state only. Store I/O (metadata, deletes) runs on the {@code io}
+ *       executor; driver calls and futures run after the lock is released. So a slow store never
+ *       holds up {@link #tick}, and the one timer thread that ticks every job's coordinator.
+ *   <li>A checkpoint that fails (not written, declined, timed out) while the job runs counts; more
+ *       than {@link CheckpointConfig#tolerableFailures} in a row make the coordinator stop and ask
+ *       the driver to fail the job. Aborts after {@link #stop} (the job is ending) are no failures.
+ * </ul>
  */
 public final class CheckpointCoordinator {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointCoordinator.class);
 
-    /** What the coordinator asks the runtime to do. */
+    /** What the coordinator asks the runtime to do; called without the coordinator's lock held. */
     public interface Driver {
         void injectBarrier(long checkpointId, boolean savepoint);
 
         void notifyComplete(long checkpointId);
 
         void notifyAborted(long checkpointId);
+
+        /** More checkpoints failed in a row than tolerated: fail the job; the coordinator has stopped. */
+        void failJob(CheckpointFailuresException cause);
     }
 
     /** A task of the job: which chain (vertex) and subtask, and the operator ids in it. */
@@ -53,6 +76,8 @@ public final class CheckpointCoordinator {
     private final int maxParallelism;
     private final List<TaskInfo> tasks;
     private final Driver driver;
+    /** Where store I/O runs: never the caller of {@link #tick}. */
+    private final Executor io;
     /** The clock of {@link #tick}'s times; completion times must come from the same clock. */
     private final LongSupplier clock;
     private long nextId;
@@ -64,11 +89,16 @@ public final class CheckpointCoordinator {
     private String requestedSavepointPrefix;
     private final List<Completed> completed = new ArrayList<>();
     private final TreeMap<Long, String> retained = new TreeMap<>();
-    private int aborted;
+    private int failed;
+    private int failedInARow;
 
+    /**
+     * @param firstId the first checkpoint id: above every id an earlier coordinator of the job used
+     * @param io runs the coordinator's store I/O (metadata writes, deletes)
+     */
     public CheckpointCoordinator(CheckpointConfig config, SnapshotStore store, String jobName, int maxParallelism,
-                                 List<TaskInfo> tasks, long firstId, Driver driver) {
-        this(config, store, jobName, maxParallelism, tasks, firstId, driver, System::currentTimeMillis);
+                                 List<TaskInfo> tasks, long firstId, Driver driver, Executor io) {
+        this(config, store, jobName, maxParallelism, tasks, firstId, driver, io, System::currentTimeMillis);
     }
 
     /**
@@ -76,7 +106,8 @@ public final class CheckpointCoordinator {
      *     complete checkpoints at its time (the minimum pause and durations are measured on it)
      */
     public CheckpointCoordinator(CheckpointConfig config, SnapshotStore store, String jobName, int maxParallelism,
-                                 List<TaskInfo> tasks, long firstId, Driver driver, LongSupplier clock) {
+                                 List<TaskInfo> tasks, long firstId, Driver driver, Executor io,
+                                 LongSupplier clock) {
         this.config = config;
         this.store = store;
         this.jobName = jobName;
@@ -84,26 +115,28 @@ public final class CheckpointCoordinator {
         this.tasks = List.copyOf(tasks);
         this.nextId = firstId;
         this.driver = driver;
+        this.io = io;
         this.clock = clock;
     }
 
     /** Advances the state machine to {@code nowMillis}: timeouts, then maybe a new trigger. */
-    public synchronized void tick(long nowMillis) {
-        if (pending != null && nowMillis - pending.startMillis > config.timeout().toMillis()) {
-            abort("timed out after " + config.timeout().toMillis() + " ms");
+    public void tick(long nowMillis) {
+        List<Runnable> then = new ArrayList<>(0);
+        synchronized (this) {
+            if (pending != null && nowMillis - pending.startMillis > config.timeout().toMillis()) {
+                abort(then, "timed out after " + config.timeout().toMillis() + " ms", null);
+            }
+            if (pending == null && !stopped) {
+                if (requestedSavepoint != null) {
+                    start(then, nowMillis, true, requestedSavepointPrefix, requestedSavepoint);
+                    requestedSavepoint = null;
+                } else if (config.enabled() && nowMillis - lastTrigger >= config.interval().toMillis()
+                        && nowMillis - lastCompletion >= config.minPause().toMillis()) {
+                    start(then, nowMillis, false, "chk-" + nextId, null);
+                }
+            }
         }
-        if (pending != null || stopped) {
-            return;
-        }
-        if (requestedSavepoint != null) {
-            start(nowMillis, true, requestedSavepointPrefix, requestedSavepoint);
-            requestedSavepoint = null;
-            return;
-        }
-        if (config.enabled() && nowMillis - lastTrigger >= config.interval().toMillis()
-                && nowMillis - lastCompletion >= config.minPause().toMillis()) {
-            start(nowMillis, false, "chk-" + nextId, null);
-        }
+        runAll(then);
     }
 
     /** Requests a savepoint under {@code prefix}; it starts when no checkpoint is in flight. */
@@ -117,12 +150,13 @@ public final class CheckpointCoordinator {
         return f;
     }
 
-    private void start(long now, boolean savepoint, String prefix, CompletableFuture<Completed> future) {
+    private void start(List<Runnable> then, long now, boolean savepoint, String prefix,
+                       CompletableFuture<Completed> future) {
         long id = nextId++;
         pending = new Pending(id, now, savepoint, prefix, future);
         lastTrigger = now;
         LOG.debug("job {}: triggering {} {}", jobName, savepoint ? "savepoint" : "checkpoint", id);
-        driver.injectBarrier(id, savepoint);
+        then.add(() -> driver.injectBarrier(id, savepoint));
     }
 
     /** The prefix blobs of checkpoint {@code id} go under, or null if it is not in flight. */
@@ -130,91 +164,183 @@ public final class CheckpointCoordinator {
         return pending != null && pending.id == id ? pending.prefix : null;
     }
 
-    public synchronized void acknowledge(long id, int task, Ack ack) {
-        if (pending == null || pending.id != id) {
-            return;
+    /**
+     * Task {@code task} wrote its blob of checkpoint {@code id}.
+     *
+     * @return false if the checkpoint is no longer in flight (aborted, or this coordinator stopped):
+     *     the blob belongs to no checkpoint, and the caller deletes it
+     */
+    public boolean acknowledge(long id, int task, Ack ack) {
+        Pending commit;
+        synchronized (this) {
+            if (pending == null || pending.id != id) {
+                return false;
+            }
+            pending.acks.put(task, ack);
+            if (pending.acks.size() < tasks.size() || pending.metadata != null) {
+                return true;
+            }
+            pending.metadata = metadataOf(pending);
+            commit = pending;
         }
-        pending.acks.put(task, ack);
-        if (pending.acks.size() == tasks.size()) {
-            complete(clock.getAsLong());
-        }
+        inIo(() -> commit(commit));
+        return true;
     }
 
-    /** A task could not take its snapshot (or failed): abort the checkpoint in flight. */
-    public synchronized void decline(long id, String reason) {
-        if (pending != null && pending.id == id) {
-            abort(reason);
+    /** A task could not take or write its snapshot: abort the checkpoint in flight, a failure. */
+    public void decline(long id, String reason, Throwable cause) {
+        List<Runnable> then = new ArrayList<>(0);
+        synchronized (this) {
+            if (pending != null && pending.id == id) {
+                abort(then, reason, cause);
+            }
         }
+        runAll(then);
     }
 
     /** Stops triggering (the job is finishing or failing) and aborts what is in flight. */
-    public synchronized void stop(String reason) {
-        stopped = true;
-        if (pending != null) {
-            abort(reason);
+    public void stop(String reason) {
+        List<Runnable> then = new ArrayList<>(0);
+        synchronized (this) {
+            stopped = true;
+            if (pending != null) {
+                abort(then, reason, null);
+            }
+            if (requestedSavepoint != null) {
+                CompletableFuture<Completed> f = requestedSavepoint;
+                requestedSavepoint = null;
+                then.add(() -> f.completeExceptionally(new IllegalStateException("savepoint not taken: " + reason)));
+            }
         }
-        if (requestedSavepoint != null) {
-            requestedSavepoint.completeExceptionally(new IllegalStateException("savepoint not taken: " + reason));
-            requestedSavepoint = null;
-        }
+        runAll(then);
     }
 
-    private void complete(long now) {
-        Pending p = pending;
+    private CheckpointMetadata metadataOf(Pending p) {
         List<CheckpointMetadata.TaskState> states = new ArrayList<>();
-        long bytes = 0;
-        long maxSync = 0;
-        long maxAlign = 0;
         for (TaskInfo t : tasks) {
             Ack a = p.acks.get(t.task());
             states.add(new CheckpointMetadata.TaskState(t.vertex(), t.subtask(), t.parallelism(), t.operators(),
                     a.blob(), a.bytes()));
+        }
+        return new CheckpointMetadata(CheckpointMetadata.FORMAT_VERSION, p.id, p.savepoint, clock.getAsLong(),
+                jobName, maxParallelism, states);
+    }
+
+    /** On the I/O executor: writes the metadata (the commit point), then completes or aborts. */
+    private void commit(Pending p) {
+        IOException failure = null;
+        try {
+            store.put(p.prefix + "/_metadata", p.metadata.toJson());
+        } catch (IOException e) {
+            failure = e;
+        }
+        List<Runnable> then = new ArrayList<>(0);
+        synchronized (this) {
+            if (pending != p) {
+                // Aborted while the metadata was being written: a late commit must not count.
+                if (failure == null) {
+                    List<String> leftovers = leftoversOf(p);
+                    then.add(() -> leftovers.forEach(this::deleteQuietly));
+                }
+            } else if (failure != null) {
+                abort(then, "cannot write metadata: " + failure.getMessage(), failure);
+            } else {
+                complete(then, p, clock.getAsLong());
+            }
+        }
+        runAll(then);
+    }
+
+    private void complete(List<Runnable> then, Pending p, long now) {
+        pending = null;
+        lastCompletion = now;
+        long bytes = 0;
+        long maxSync = 0;
+        long maxAlign = 0;
+        for (Ack a : p.acks.values()) {
             bytes += a.bytes();
             maxSync = Math.max(maxSync, a.syncNanos());
             maxAlign = Math.max(maxAlign, a.alignNanos());
         }
-        CheckpointMetadata meta = new CheckpointMetadata(CheckpointMetadata.FORMAT_VERSION, p.id, p.savepoint, now,
-                jobName, maxParallelism, states);
-        try {
-            store.put(p.prefix + "/_metadata", meta.toJson());
-        } catch (IOException e) {
-            abort("cannot write metadata: " + e.getMessage());
-            return;
-        }
-        pending = null;
-        lastCompletion = now;
         Completed c = new Completed(p.id, p.prefix, now - p.startMillis, bytes, maxSync, maxAlign);
         completed.add(c);
         LOG.debug("job {}: {} {} complete in {} ms, {} bytes", jobName, p.savepoint ? "savepoint" : "checkpoint",
                 p.id, c.durationMillis(), bytes);
         if (!p.savepoint) {
+            failedInARow = 0;
             retained.put(p.id, p.prefix);
+            List<String> expired = new ArrayList<>();
             while (retained.size() > config.retained()) {
-                Map.Entry<Long, String> oldest = retained.pollFirstEntry();
-                deleteQuietly(oldest.getValue());
+                expired.add(retained.pollFirstEntry().getValue());
             }
-            deleteIncompleteBefore(p.id);
+            then.add(() -> inIo(() -> {
+                expired.forEach(this::deleteQuietly);
+                deleteIncompleteBefore(p.id);
+            }));
         }
-        driver.notifyComplete(p.id);
+        then.add(() -> driver.notifyComplete(p.id));
         if (p.future != null) {
-            p.future.complete(c);
+            then.add(() -> p.future.complete(c));
         }
     }
 
-    private void abort(String reason) {
+    /** Ends the checkpoint in flight; a failure unless the coordinator is stopped (the job is ending). */
+    private void abort(List<Runnable> then, String reason, Throwable cause) {
         Pending p = pending;
         pending = null;
-        aborted++;
+        String what = (p.savepoint ? "savepoint " : "checkpoint ") + p.id;
         if (stopped) {
-            // The job is finishing or failing: an expected end of the checkpoint in flight.
-            LOG.debug("job {}: {} {} aborted: {}", jobName, p.savepoint ? "savepoint" : "checkpoint", p.id, reason);
+            LOG.debug("job {}: {} aborted: {}", jobName, what, reason);
         } else {
-            LOG.warn("job {}: {} {} aborted: {}", jobName, p.savepoint ? "savepoint" : "checkpoint", p.id, reason);
+            failed++;
+            LOG.warn("job {}: {} aborted: {}", jobName, what, reason);
+            if (!p.savepoint && ++failedInARow > config.tolerableFailures()) {
+                stopped = true;
+                CheckpointFailuresException tooMany = new CheckpointFailuresException(failedInARow,
+                        config.tolerableFailures(), what + ": " + reason, cause);
+                then.add(() -> driver.failJob(tooMany));
+            }
         }
-        deleteQuietly(p.prefix);
-        driver.notifyAborted(p.id);
+        List<String> leftovers = leftoversOf(p);
+        then.add(() -> inIo(() -> leftovers.forEach(this::deleteQuietly)));
+        then.add(() -> driver.notifyAborted(p.id));
         if (p.future != null) {
-            p.future.completeExceptionally(new IllegalStateException("savepoint " + p.id + " aborted: " + reason));
+            then.add(() -> p.future.completeExceptionally(
+                    new IllegalStateException("savepoint " + p.id + " aborted: " + reason, cause)));
+        }
+    }
+
+    /**
+     * What to delete of an aborted checkpoint: its prefix, which no other checkpoint uses (ids are
+     * unique). A savepoint's prefix may be requested again right away (a retry), so of a savepoint
+     * only the keys it wrote: the blobs acknowledged, and the metadata once its write started. Blobs
+     * acknowledged later are refused, and their writers delete them.
+     */
+    private static List<String> leftoversOf(Pending p) {
+        if (!p.savepoint) {
+            return List.of(p.prefix);
+        }
+        List<String> keys = new ArrayList<>();
+        for (Ack a : p.acks.values()) {
+            keys.add(a.blob());
+        }
+        if (p.metadata != null) {
+            keys.add(p.prefix + "/_metadata");
+        }
+        return keys;
+    }
+
+    private void inIo(Runnable r) {
+        try {
+            io.execute(r);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("job {}: snapshot I/O not run, the job has ended", jobName);
+        }
+    }
+
+    private static void runAll(List<Runnable> actions) {
+        for (Runnable r : actions) {
+            r.run();
         }
     }
 
@@ -253,8 +379,14 @@ public final class CheckpointCoordinator {
         return List.copyOf(completed);
     }
 
-    public synchronized int abortedCount() {
-        return aborted;
+    /** Checkpoints and savepoints that failed while the job ran (not those aborted as it ended). */
+    public synchronized int failedCount() {
+        return failed;
+    }
+
+    /** The id the next checkpoint would take: above every id this coordinator triggered. */
+    public synchronized long nextId() {
+        return nextId;
     }
 
     public synchronized boolean inFlight() {
@@ -268,6 +400,8 @@ public final class CheckpointCoordinator {
         final String prefix;
         final CompletableFuture<Completed> future;
         final Map<Integer, Ack> acks = new HashMap<>();
+        /** Set once every task acknowledged: the metadata write is under way. */
+        CheckpointMetadata metadata;
 
         Pending(long id, long startMillis, boolean savepoint, String prefix, CompletableFuture<Completed> future) {
             this.id = id;

@@ -1,25 +1,35 @@
 package io.tidemill.checkpoint;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidemill.checkpoint.store.FileSnapshotStore;
+import io.tidemill.checkpoint.store.SnapshotStore;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -29,6 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The coordinator's state machine, driven with explicit times: a fake driver stands in for the
  * runtime, and the test plays the tasks (writes their blobs, acknowledges).
  */
+@Timeout(30)
 class CheckpointCoordinatorTest {
     private static final long INTERVAL = 100;
     private static final long TIMEOUT = 1_000;
@@ -40,8 +51,9 @@ class CheckpointCoordinatorTest {
     @TempDir
     Path dir;
 
-    private FileSnapshotStore store;
+    private SnapshotStore store;
     private final FakeDriver driver = new FakeDriver();
+    private final HeldIo io = new HeldIo();
     /** The test's clock: what {@link #ackAll} completes at. */
     private long now;
 
@@ -56,6 +68,7 @@ class CheckpointCoordinatorTest {
         final List<Boolean> injectedSavepoint = new ArrayList<>();
         final List<Long> completed = new ArrayList<>();
         final List<Long> aborted = new ArrayList<>();
+        final List<CheckpointFailuresException> jobFailures = new ArrayList<>();
 
         @Override
         public void injectBarrier(long checkpointId, boolean savepoint) {
@@ -72,10 +85,37 @@ class CheckpointCoordinatorTest {
         public void notifyAborted(long checkpointId) {
             aborted.add(checkpointId);
         }
+
+        @Override
+        public void failJob(CheckpointFailuresException cause) {
+            jobFailures.add(cause);
+        }
+    }
+
+    /** The coordinator's I/O executor: runs a task at once, or, while held, when the test releases it. */
+    private static final class HeldIo implements Executor {
+        final ArrayDeque<Runnable> queued = new ArrayDeque<>();
+        boolean held;
+
+        @Override
+        public void execute(Runnable task) {
+            if (held) {
+                queued.add(task);
+            } else {
+                task.run();
+            }
+        }
+
+        void release() {
+            held = false;
+            while (!queued.isEmpty()) {
+                queued.poll().run();
+            }
+        }
     }
 
     private CheckpointCoordinator coordinator(CheckpointConfig config) {
-        return new CheckpointCoordinator(config, store, "test-job", 128, TASKS, 1, driver, () -> now);
+        return new CheckpointCoordinator(config, store, "test-job", 128, TASKS, 1, driver, io, () -> now);
     }
 
     private static CheckpointConfig config() {
@@ -84,7 +124,7 @@ class CheckpointCoordinatorTest {
 
     /** Task {@code task} writes its blob for checkpoint {@code id} and acknowledges, as the runtime does. */
     private void ack(CheckpointCoordinator c, long id, int task) throws Exception {
-        String key = c.prefixOf(id) + "/t" + task;
+        String key = c.prefixOf(id) + "/t" + task + "-" + id;
         byte[] blob = blobOf(task, id);
         store.put(key, blob);
         c.acknowledge(id, task, new CheckpointCoordinator.Ack(key, blob.length, 1_000 * (task + 1), 10 * task));
@@ -199,7 +239,7 @@ class CheckpointCoordinatorTest {
         store.put("chk-3/t0", blobOf(0, 3)); // a killed process's partial checkpoint 3
         store.put("chk-99/t0", blobOf(0, 99)); // a newer leftover stays: it is not known to be dead
         CheckpointCoordinator c = new CheckpointCoordinator(config(), store, "test-job", 128, TASKS, 5, driver,
-                () -> now);
+                io, () -> now);
         c.tick(0);
         assertEquals(5, lastInjected());
 
@@ -225,7 +265,7 @@ class CheckpointCoordinatorTest {
         assertFalse(loaded.metadata().savepoint());
         assertEquals("test-job", loaded.metadata().jobName());
         assertEquals(128, loaded.metadata().maxParallelism());
-        assertEquals(List.of("chk-1/t0", "chk-1/t1", "chk-1/t2"),
+        assertEquals(List.of("chk-1/t0-1", "chk-1/t1-1", "chk-1/t2-1"),
                 loaded.metadata().tasks().stream().map(CheckpointMetadata.TaskState::blob).toList());
         assertEquals(2, loaded.operators().get("n0").size(), "both subtasks of the first vertex");
         assertEquals(1, loaded.operators().get("n3").size());
@@ -270,17 +310,19 @@ class CheckpointCoordinatorTest {
     /** Ways a checkpoint in flight (id 1, started at 0) ends without completing. */
     static Stream<Arguments> aborts() {
         return Stream.of(
-                Arguments.of("timeout", (BiConsumer<CheckpointCoordinator, Long>) (c, id) -> c.tick(TIMEOUT + 1)),
+                // how, abort, counts as a failure
+                Arguments.of("timeout", (BiConsumer<CheckpointCoordinator, Long>) (c, id) -> c.tick(TIMEOUT + 1),
+                        1),
                 Arguments.of("decline", (BiConsumer<CheckpointCoordinator, Long>) (c, id) ->
-                        c.decline(id, "task 2 could not write its snapshot")),
+                        c.decline(id, "task 2 could not write its snapshot", null), 1),
                 Arguments.of("stop", (BiConsumer<CheckpointCoordinator, Long>) (c, id) ->
-                        c.stop("the job is cancelled")));
+                        c.stop("the job is cancelled"), 0));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("aborts")
     void givenACheckpointInFlight_whenAborted_thenItsBlobsAreDeletedAndTheDriverNotified(
-            String how, BiConsumer<CheckpointCoordinator, Long> abort) throws Exception {
+            String how, BiConsumer<CheckpointCoordinator, Long> abort, int failures) throws Exception {
         CheckpointCoordinator c = coordinator(config());
         c.tick(0);
         ack(c, 1, 0);
@@ -292,7 +334,7 @@ class CheckpointCoordinatorTest {
         assertNull(c.prefixOf(1), "checkpoint 1 is no longer in flight");
         assertEquals(List.of(1L), driver.aborted);
         assertTrue(driver.completed.isEmpty());
-        assertEquals(1, c.abortedCount());
+        assertEquals(failures, c.failedCount(), "an abort because the job ends is no failure");
         assertEquals(List.of(), store.list("chk-1"));
         assertTrue(LoadedCheckpoint.completedIds(store).isEmpty());
     }
@@ -327,7 +369,7 @@ class CheckpointCoordinatorTest {
         CheckpointCoordinator c = coordinator(config());
         c.tick(0);
 
-        c.decline(7, "stale");
+        c.decline(7, "stale", null);
 
         assertTrue(c.inFlight());
         assertTrue(driver.aborted.isEmpty());
@@ -337,7 +379,7 @@ class CheckpointCoordinatorTest {
     void givenAnAbortedCheckpoint_whenTheIntervalPasses_thenTheNextOneHasANewId() throws Exception {
         CheckpointCoordinator c = coordinator(config());
         c.tick(0);
-        c.decline(1, "no");
+        c.decline(1, "no", null);
 
         c.tick(INTERVAL);
         ackAll(c, 2, INTERVAL + 5);
@@ -369,7 +411,7 @@ class CheckpointCoordinatorTest {
         first.tick(0);
         ackAll(first, 1, 10);
         CheckpointCoordinator c = new CheckpointCoordinator(config().withRetained(1), store, "test-job", 128, TASKS,
-                2, driver, () -> now);
+                2, driver, io, () -> now);
         c.adoptRetained(1, "chk-1");
 
         c.tick(0);
@@ -480,5 +522,211 @@ class CheckpointCoordinatorTest {
         assertTrue(savepoint.isCompletedExceptionally());
         c.tick(0);
         assertTrue(driver.injected.isEmpty());
+    }
+
+    @Test
+    void givenAllTasksAcknowledged_whenTheMetadataWriteIsStillRunning_thenTheCheckpointIsNotYetComplete()
+            throws Exception {
+        CheckpointCoordinator c = coordinator(config());
+        c.tick(0);
+        io.held = true;
+
+        ackAll(c, 1, 40);
+
+        assertTrue(c.inFlight());
+        assertTrue(driver.completed.isEmpty());
+        assertNull(store.get("chk-1/_metadata"));
+        io.release();
+        assertEquals(List.of(1L), driver.completed);
+        assertEquals(List.of(1L), LoadedCheckpoint.completedIds(store));
+    }
+
+    /** Ways the checkpoint in flight ends while its metadata is being written (the write then succeeds). */
+    static Stream<Arguments> abortsDuringTheMetadataWrite() {
+        return Stream.of(
+                Arguments.of("timeout", (BiConsumer<CheckpointCoordinator, Long>) (c, id) -> c.tick(TIMEOUT + 1)),
+                Arguments.of("stop", (BiConsumer<CheckpointCoordinator, Long>) (c, id) -> c.stop("job ends")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("abortsDuringTheMetadataWrite")
+    void givenACheckpointAbortedWhileItsMetadataWasWritten_whenTheWriteLands_thenItIsDeletedAndNeverComplete(
+            String how, BiConsumer<CheckpointCoordinator, Long> abort) throws Exception {
+        CheckpointCoordinator c = coordinator(config());
+        c.tick(0);
+        io.held = true;
+        ackAll(c, 1, 40);
+
+        abort.accept(c, 1L);
+        io.release();
+
+        assertEquals(List.of(1L), driver.aborted);
+        assertTrue(driver.completed.isEmpty());
+        assertTrue(c.completed().isEmpty());
+        assertEquals(List.of(), store.list("chk-1"), "the late metadata and the blobs are deleted");
+    }
+
+    @Test
+    void givenAMetadataWriteThatHangs_whenTicked_thenTheCoordinatorAnswersAndTimesTheCheckpointOut()
+            throws Exception {
+        CountDownLatch writeMayEnd = new CountDownLatch(1);
+        SnapshotStore files = store;
+        store = new HangingMetadataStore(files, writeMayEnd);
+        ExecutorService ioThread = Executors.newSingleThreadExecutor();
+        try {
+            CheckpointCoordinator c = new CheckpointCoordinator(config(), store, "test-job", 128, TASKS, 1, driver,
+                    ioThread, () -> now);
+            c.tick(0);
+            ackAll(c, 1, 40); // the metadata write now hangs on the I/O thread
+
+            // Under the old design the coordinator's lock was held through the write: this blocked.
+            assertTimeoutPreemptively(Duration.ofSeconds(5), () -> c.tick(TIMEOUT + 1));
+
+            assertNull(c.prefixOf(1));
+            assertEquals(List.of(1L), driver.aborted);
+            assertEquals(1, c.failedCount());
+            assertEquals(List.of(1L, 2L), driver.injected, "the next checkpoint starts meanwhile");
+            writeMayEnd.countDown();
+            await().atMost(Duration.ofSeconds(5)).until(() -> files.list("chk-1").isEmpty());
+            assertTrue(driver.completed.isEmpty());
+        } finally {
+            writeMayEnd.countDown();
+            ioThread.shutdownNow();
+        }
+    }
+
+    /** Writes of {@code _metadata} wait for a latch; everything else goes straight to the files. */
+    private record HangingMetadataStore(SnapshotStore files, CountDownLatch writeMayEnd) implements SnapshotStore {
+        @Override
+        public void put(String key, byte[] blob) throws IOException {
+            if (key.endsWith("/_metadata")) {
+                try {
+                    writeMayEnd.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+            }
+            files.put(key, blob);
+        }
+
+        @Override
+        public byte[] get(String key) throws IOException {
+            return files.get(key);
+        }
+
+        @Override
+        public void delete(String key) throws IOException {
+            files.delete(key);
+        }
+
+        @Override
+        public List<String> list(String prefix) throws IOException {
+            return files.list(prefix);
+        }
+
+        @Override
+        public String describe() {
+            return "hanging " + files.describe();
+        }
+    }
+
+    @Test
+    void givenACheckpointNoLongerInFlight_whenATaskAcknowledges_thenTheAcknowledgementIsRefused() throws Exception {
+        CheckpointCoordinator c = coordinator(config());
+        c.tick(0);
+        assertTrue(c.acknowledge(1, 0, new CheckpointCoordinator.Ack("chk-1/t0-1", 1, 0, 0)));
+
+        c.stop("the attempt ended");
+
+        assertFalse(c.acknowledge(1, 1, new CheckpointCoordinator.Ack("chk-1/t1-1", 1, 0, 0)),
+                "the writer deletes a refused blob");
+    }
+
+    /**
+     * A story of checkpoint outcomes ({@code F}: a checkpoint fails, {@code C}: one completes, {@code S}:
+     * a savepoint fails) with {@code tolerable} failures tolerated: does the job fail, and after which?
+     */
+    static Stream<Arguments> failureStories() {
+        return Stream.of(
+                // tolerable, outcomes, outcomes until the job fails (0: it does not)
+                Arguments.of(0, "F", 1),
+                Arguments.of(0, "CCF", 3),
+                Arguments.of(2, "FF", 0),
+                Arguments.of(2, "FFF", 3),
+                Arguments.of(2, "FFCFFCFF", 0),  // a completed checkpoint resets the count
+                Arguments.of(2, "FFCFFF", 6),
+                Arguments.of(1, "FSSSC", 0),     // a failed savepoint fails its caller, not the job
+                Arguments.of(1, "FSF", 3));
+    }
+
+    @ParameterizedTest(name = "tolerable {0}, {1}: fails after {2}")
+    @MethodSource("failureStories")
+    void givenTolerableFailures_whenCheckpointsFail_thenTheJobFailsOnlyAfterMoreInARow(
+            int tolerable, String outcomes, int failsAfter) throws Exception {
+        CheckpointCoordinator c = coordinator(config().withTolerableFailures(tolerable));
+        int failedAt = 0;
+        for (int i = 0; i < outcomes.length(); i++) {
+            long at = i * INTERVAL;
+            if (outcomes.charAt(i) == 'S') {
+                c.triggerSavepoint("savepoint-" + i);
+            }
+            c.tick(at);
+            long id = lastInjected();
+            if (outcomes.charAt(i) == 'C') {
+                ackAll(c, id, at + 1);
+            } else {
+                c.decline(id, "task 0 could not write its snapshot", null);
+            }
+            if (failedAt == 0 && !driver.jobFailures.isEmpty()) {
+                failedAt = i + 1;
+            }
+        }
+
+        assertEquals(failsAfter, failedAt);
+        assertEquals(failsAfter == 0 ? 0 : 1, driver.jobFailures.size());
+        assertEquals(outcomes.chars().filter(o -> o != 'C').count(), c.failedCount());
+    }
+
+    @Test
+    void givenTooManyFailures_thenTheJobFailsWithTheLastCauseAndNoMoreCheckpointsStart() throws Exception {
+        CheckpointCoordinator c = coordinator(config().withTolerableFailures(1));
+        IOException full = new IOException("No space left on device");
+        c.tick(0);
+        c.decline(1, "task 2 could not write its snapshot: No space left on device", full);
+        c.tick(INTERVAL);
+
+        c.decline(2, "task 2 could not write its snapshot: No space left on device", full);
+        c.tick(2 * INTERVAL);
+
+        assertEquals(1, driver.jobFailures.size());
+        CheckpointFailuresException failure = driver.jobFailures.get(0);
+        assertEquals("2 checkpoints failed in a row (tolerable: 1); the last: checkpoint 2: task 2 could not write "
+                + "its snapshot: No space left on device", failure.getMessage());
+        assertEquals(full, failure.getCause());
+        assertEquals(List.of(1L, 2L), driver.injected, "no checkpoint after the job failed");
+    }
+
+    @Test
+    void givenAnAbortedSavepoint_whenItsPrefixIsRequestedAgainAtOnce_thenTheCleanupLeavesTheRetryIntact()
+            throws Exception {
+        CheckpointCoordinator c = coordinator(CheckpointConfig.DISABLED.withTimeout(Duration.ofMillis(TIMEOUT)));
+        CompletableFuture<CheckpointCoordinator.Completed> first = c.triggerSavepoint("savepoint-1");
+        c.tick(0);
+        ack(c, 1, 0);
+        io.held = true; // the cleanup of the aborted savepoint waits on a slow store
+
+        c.tick(TIMEOUT + 1);
+        CompletableFuture<CheckpointCoordinator.Completed> retry = c.triggerSavepoint("savepoint-1");
+        c.tick(TIMEOUT + 2);
+        ackAll(c, 2, TIMEOUT + 10);
+        io.release();
+
+        assertTrue(first.isCompletedExceptionally());
+        assertEquals(2, retry.getNow(null).id());
+        LoadedCheckpoint loaded = LoadedCheckpoint.load(store, "savepoint-1");
+        assertEquals(2, loaded.metadata().checkpointId());
+        assertEquals(List.of("savepoint-1/_metadata", "savepoint-1/t0-2", "savepoint-1/t1-2", "savepoint-1/t2-2"),
+                store.list("savepoint-1/"), "the aborted savepoint's blob is gone, the retry's are whole");
     }
 }

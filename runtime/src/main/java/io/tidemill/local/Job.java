@@ -2,6 +2,7 @@ package io.tidemill.local;
 
 import io.tidemill.api.JobResult;
 import io.tidemill.checkpoint.CheckpointCoordinator;
+import io.tidemill.checkpoint.CheckpointFailuresException;
 import io.tidemill.checkpoint.LoadedCheckpoint;
 import io.tidemill.checkpoint.OperatorSnapshot;
 import io.tidemill.checkpoint.TaskSnapshot;
@@ -13,13 +14,15 @@ import io.tidemill.task.SourceTask;
 import io.tidemill.task.TaskBuilder;
 import io.tidemill.task.Tasklet;
 import io.tidemill.task.TaskCoreAccess;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +38,12 @@ import org.slf4j.LoggerFactory;
  * coordinator, and restarts from the latest completed checkpoint after a failure, as the restart
  * strategy allows. Each attempt has its own tasks and channels; an attempt ends when all its tasks
  * have ended, and only then does the next one start.
+ *
+ * <p>Each attempt has its own checkpoint coordinator, and its ids start above every id an earlier
+ * attempt triggered ({@link #nextCheckpointId}): a blob of an aborted checkpoint still queued for
+ * writing when its attempt ended can only land under its own id, which no later checkpoint uses,
+ * and its acknowledgement, refused by its stopped coordinator, deletes it. The job's store I/O runs
+ * on its own {@link IoLane}, restarts on the I/O pool, never on the timer thread all jobs share.
  */
 final class Job implements JobHandle {
     private static final Logger LOG = LoggerFactory.getLogger(Job.class);
@@ -45,12 +54,22 @@ final class Job implements JobHandle {
     private final TaskBuilder.Config config;
     private final CooperativeScheduler scheduler;
     private final ScheduledExecutorService timer;
-    private final ExecutorService io;
+    /** Snapshot writes and coordinator I/O of this job. */
+    private final IoLane io;
+    /** The cluster's I/O pool, for restarts: not behind this job's writes, which may hang. */
+    private final Executor ioPool;
     private final long startNanos = System.nanoTime();
     private final LongAdder recordsIn = new LongAdder();
     private final LongAdder late = new LongAdder();
     private final CompletableFuture<JobResult> result = new CompletableFuture<>();
     private final List<CheckpointCoordinator.Completed> completedCheckpoints = new ArrayList<>();
+    /** Failed checkpoints of ended attempts. */
+    private int failedCheckpoints;
+    /**
+     * The first id the next attempt's coordinator may use: above every checkpoint id an attempt of
+     * this job triggered. (The job's master would carry it the same way across attempts.)
+     */
+    private long nextCheckpointId = 1;
     private volatile Attempt current;
     /** The snapshot the job started from (null: a fresh start); a restart without newer ones uses it. */
     private LoadedCheckpoint initialRestore;
@@ -59,14 +78,16 @@ final class Job implements JobHandle {
     private int restarts;
 
     Job(String name, ExecutionPlan plan, JobOptions options, TaskBuilder.Config config, CooperativeScheduler scheduler,
-        ScheduledExecutorService timer, ExecutorService io) {
+        ScheduledExecutorService timer, Executor io) {
         this.name = name;
         this.plan = plan;
         this.options = options;
         this.config = config;
         this.scheduler = scheduler;
         this.timer = timer;
-        this.io = io;
+        // Two writes at a time: as many as the cluster's I/O pool used to have for all jobs.
+        this.io = new IoLane(io, 2);
+        this.ioPool = io;
     }
 
     /** Starts the first attempt, from the snapshot the options name, if any. */
@@ -92,9 +113,8 @@ final class Job implements JobHandle {
         a.expect(tasks.size());
         if (options.store() != null) {
             List<Long> ids = LoadedCheckpoint.completedIds(options.store());
-            // After every id in the store, completed or not: a late write of an aborted checkpoint of
-            // an earlier attempt must never land in a new checkpoint's blobs.
-            long firstId = LoadedCheckpoint.highestIdInStore(options.store()) + 1;
+            // After every id this job triggered, and every id in the store (an earlier run's).
+            long firstId = Math.max(nextCheckpointId, LoadedCheckpoint.highestIdInStore(options.store()) + 1);
             if (restore != null) {
                 firstId = Math.max(firstId, restore.metadata().checkpointId() + 1);
             }
@@ -103,7 +123,7 @@ final class Job implements JobHandle {
                 infos.add(TaskCoreAccess.info(t, plan));
             }
             a.coordinator = new CheckpointCoordinator(options.checkpoints(), options.store(), name,
-                    plan.maxParallelism(), infos, firstId, a);
+                    plan.maxParallelism(), infos, firstId, a, io);
             for (Long id : ids) {
                 a.coordinator.adoptRetained(id, "chk-" + id);
             }
@@ -124,7 +144,9 @@ final class Job implements JobHandle {
             a.coordinator.stop("the job attempt ended");
             synchronized (completedCheckpoints) {
                 completedCheckpoints.addAll(a.coordinator.completed());
+                failedCheckpoints += a.coordinator.failedCount();
             }
+            nextCheckpointId = Math.max(nextCheckpointId, a.coordinator.nextId());
         }
         Throwable failure = a.failure.get();
         if (failure == null) {
@@ -143,17 +165,26 @@ final class Job implements JobHandle {
         Duration delay = options.restart().delayBefore(restarts);
         LOG.warn("job {}: attempt failed ({}); restart {} of {} in {} ms", name, failure.getMessage(), restarts,
                 options.restart().maxRestarts(), delay.toMillis());
+        // The restart reads the store: on the I/O pool, not on the timer thread all jobs share.
         timer.schedule(() -> {
-            if (cancelRequested) {
-                result.completeExceptionally(new CancellationException("job '" + name + "' was cancelled"));
-                return;
-            }
             try {
-                startAttempt(restorePoint());
-            } catch (Exception e) {
-                result.completeExceptionally(new JobFailedException(name, e));
+                ioPool.execute(this::restart);
+            } catch (RejectedExecutionException e) {
+                result.completeExceptionally(new JobFailedException(name, failure));
             }
         }, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void restart() {
+        if (cancelRequested) {
+            result.completeExceptionally(new CancellationException("job '" + name + "' was cancelled"));
+            return;
+        }
+        try {
+            startAttempt(restorePoint());
+        } catch (Exception e) {
+            result.completeExceptionally(new JobFailedException(name, e));
+        }
     }
 
     /**
@@ -182,7 +213,8 @@ final class Job implements JobHandle {
     }
 
     private JobResult summary() {
-        return new JobResult(name, Duration.ofNanos(System.nanoTime() - startNanos), recordsIn.sum(), late.sum());
+        return new JobResult(name, Duration.ofNanos(System.nanoTime() - startNanos), recordsIn.sum(), late.sum(),
+                completedCheckpoints().size(), failedCheckpoints());
     }
 
     @Override
@@ -234,6 +266,19 @@ final class Job implements JobHandle {
             all.addAll(a.coordinator.completed());
         }
         return all;
+    }
+
+    @Override
+    public int failedCheckpoints() {
+        int failed;
+        synchronized (completedCheckpoints) {
+            failed = failedCheckpoints;
+        }
+        Attempt a = current;
+        if (a != null && a.coordinator != null && !a.isOver()) {
+            failed += a.coordinator.failedCount();
+        }
+        return failed;
     }
 
     @Override
@@ -323,21 +368,32 @@ final class Job implements JobHandle {
             }
             try {
                 io.execute(() -> store(c, prefix, checkpointId, task, operators, syncNanos, alignNanos));
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 TaskSnapshot.discard(operators); // the job is shutting down
             }
         }
 
         private void store(CheckpointCoordinator c, String prefix, long checkpointId, int task,
                            Map<String, OperatorSnapshot> operators, long syncNanos, long alignNanos) {
-            String key = prefix + "/t" + task;
+            // The id in the key: a late blob of an aborted checkpoint never replaces a later one's, even
+            // under a savepoint prefix used again.
+            String key = prefix + "/t" + task + "-" + checkpointId;
+            boolean accepted;
             try {
                 byte[] blob = TaskSnapshot.encode(operators);
                 options.store().put(key, blob);
-                c.acknowledge(checkpointId, task, new CheckpointCoordinator.Ack(key, blob.length, syncNanos,
-                        alignNanos));
+                accepted = c.acknowledge(checkpointId, task, new CheckpointCoordinator.Ack(key, blob.length,
+                        syncNanos, alignNanos));
             } catch (Exception e) {
-                c.decline(checkpointId, "task " + task + " could not write its snapshot: " + e.getMessage());
+                c.decline(checkpointId, "task " + task + " could not write its snapshot: " + e.getMessage(), e);
+                return;
+            }
+            if (!accepted) {
+                try {
+                    options.store().delete(key); // written after its checkpoint ended: part of none
+                } catch (IOException e) {
+                    LOG.warn("job {}: cannot delete {}: {}", name, key, e.getMessage());
+                }
             }
         }
 
@@ -386,5 +442,10 @@ final class Job implements JobHandle {
 
         @Override
         public void notifyAborted(long checkpointId) {}
+
+        @Override
+        public void failJob(CheckpointFailuresException cause) {
+            fail(cause);
+        }
     }
 }

@@ -30,6 +30,12 @@ public interface JobHandle {
     /** Checkpoints completed so far, over all attempts. */
     List<CheckpointCoordinator.Completed> completedCheckpoints();
 
+    /**
+     * Checkpoints and savepoints that failed so far, over all attempts: not written, declined by a
+     * task, or timed out (not those aborted because the job was ending).
+     */
+    int failedCheckpoints();
+
     /** How often the job restarted after a failure. */
     int restarts();
 

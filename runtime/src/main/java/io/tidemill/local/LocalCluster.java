@@ -38,8 +38,12 @@ public final class LocalCluster implements AutoCloseable {
     /** Drives checkpoint coordinators and restart delays. */
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             daemon("tidemill-coordinator"));
-    /** Writes snapshot blobs: blocking I/O never runs on the cooperative workers. */
-    private final ExecutorService io = Executors.newFixedThreadPool(2, daemon("tidemill-snapshot-io"));
+    /**
+     * Snapshot store I/O: blocking I/O never runs on the cooperative workers nor on the timer. Each
+     * job takes at most two of its threads at a time ({@link IoLane}), so a job with a hanging store
+     * holds two threads and delays no other job.
+     */
+    private final ExecutorService io = Executors.newCachedThreadPool(daemon("tidemill-snapshot-io"));
 
     private LocalCluster(int threads, TaskBuilder.Config config) {
         this.scheduler = new CooperativeScheduler(threads, "tidemill");

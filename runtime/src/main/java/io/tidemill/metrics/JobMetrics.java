@@ -11,8 +11,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Publishes a job's counters to a Micrometer registry (Prometheus names {@code tidemill_*}, label
- * {@code job}): records read, late records dropped, dead letters, restarts, completed checkpoints,
- * the last checkpoint's duration and size, and the watermark lag. The meters read the job handle,
+ * {@code job}): records read, late records dropped, dead letters, restarts, completed and failed
+ * checkpoints, the last checkpoint's duration and size, and the watermark lag. The meters read the job handle,
  * which Micrometer references weakly: keep the handle while the registry is scraped.
  *
  * <pre>{@code
@@ -43,6 +43,8 @@ public final class JobMetrics {
                 .description("restarts after failures").tags(tags).register(registry);
         FunctionCounter.builder("tidemill.checkpoints.completed", job, j -> j.completedCheckpoints().size())
                 .description("completed checkpoints").tags(tags).register(registry);
+        FunctionCounter.builder("tidemill.checkpoints.failed", job, JobHandle::failedCheckpoints)
+                .description("checkpoints not written, declined or timed out").tags(tags).register(registry);
         Gauge.builder("tidemill.checkpoint.last.duration.seconds", job,
                         j -> last(j.completedCheckpoints(), c -> c.durationMillis() / 1000.0))
                 .description("duration of the last completed checkpoint").tags(tags).register(registry);

@@ -56,7 +56,7 @@ class CheckpointRestoreFailureTest {
     void givenTheNewestCheckpointCannotBeRead_whenTheJobStarts_thenItFailsNamingThePathAndTheOutputIsUntouched()
             throws Exception {
         List<Long> ids = LoadedCheckpoint.completedIds(store);
-        Path blob = store.root().resolve("chk-" + ids.get(ids.size() - 1)).resolve("t0");
+        Path blob = firstBlobOf(ids.get(ids.size() - 1));
         // A directory where the blob was: reading it is a real I/O error (EISDIR), even as root.
         Files.delete(blob);
         Files.createDirectory(blob);
@@ -79,7 +79,7 @@ class CheckpointRestoreFailureTest {
         JobFailedException e = assertThrows(JobFailedException.class, this::rerun);
 
         for (long id : ids) {
-            assertTrue(e.getMessage().contains("chk-" + id + " (chk-" + id + "/t0: checksum mismatch)"),
+            assertTrue(e.getMessage().contains("chk-" + id + " (chk-" + id + "/t0-" + id + ": checksum mismatch)"),
                     e.getMessage());
         }
         assertEquals(before, files(out));
@@ -110,9 +110,15 @@ class CheckpointRestoreFailureTest {
         return JobOptions.checkpointed(CheckpointConfig.every(Duration.ofMillis(50)), store);
     }
 
+    /** The file of the first task's blob of checkpoint {@code id}, as its metadata names it. */
+    private Path firstBlobOf(long id) throws IOException {
+        CheckpointMetadata meta = CheckpointMetadata.fromJson(store.get("chk-" + id + "/_metadata"));
+        return store.root().resolve(meta.tasks().get(0).blob());
+    }
+
     private void corruptAll(List<Long> ids) throws IOException {
         for (long id : ids) {
-            Path blob = store.root().resolve("chk-" + id).resolve("t0");
+            Path blob = firstBlobOf(id);
             byte[] bytes = Files.readAllBytes(blob);
             bytes[bytes.length - 1] ^= 0x5a;
             Files.write(blob, bytes);

@@ -89,7 +89,8 @@ class RescaleAndSavepointTest {
         }
         List<Long> ids = LoadedCheckpoint.completedIds(store);
         long newest = ids.get(ids.size() - 1);
-        Path blob = store.root().resolve("chk-" + newest).resolve("t0");
+        String firstBlob = CheckpointMetadata.fromJson(store.get("chk-" + newest + "/_metadata")).tasks().get(0).blob();
+        Path blob = store.root().resolve(firstBlob);
         byte[] bytes = Files.readAllBytes(blob);
         bytes[bytes.length - 1] ^= 0x5a;
         Files.write(blob, bytes);

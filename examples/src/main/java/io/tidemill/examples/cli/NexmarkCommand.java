@@ -42,7 +42,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class NexmarkCommand implements Command {
     private static final Set<String> RUN_OPTIONS = Set.of("query", "input", "output", "parallelism", "events",
-            "rate", "seed", "threads", "show", "checkpoint-interval", "state-dir", "restore-from", "checkpoint-mode", "metrics");
+            "rate", "seed", "threads", "show", "checkpoint-interval", "state-dir", "restore-from", "checkpoint-mode",
+            "metrics", "tolerable-checkpoint-failures");
     private static final Set<String> GENERATE_OPTIONS = Set.of("events", "disorder", "seed", "output");
 
     @Override
@@ -86,6 +87,8 @@ public final class NexmarkCommand implements Command {
                                  the output directory is written anew
                   --checkpoint-interval  time between checkpoints, e.g. 1s (default 1s with --state-dir)
                   --checkpoint-mode      exactly-once (default), at-least-once or unaligned
+                  --tolerable-checkpoint-failures  checkpoints that may fail in a row (not written, e.g. on
+                                 a full disk, or timed out) before the run fails with the cause (default 3)
                   --restore-from a checkpoint or savepoint directory (e.g. DIR/chk-7) to start from
                   --metrics      write the job's metrics in Prometheus text format to this file at the end
                 """;
@@ -219,10 +222,12 @@ public final class NexmarkCommand implements Command {
             System.out.println("first " + counter.firstRows.size() + " of " + counter.count.sum() + " rows:");
             counter.firstRows.forEach(System.out::println);
         }
+        String checkpoints = !jobOptions.checkpoints().enabled() ? "" : String.format(
+                "  checkpoints %d completed, %d failed", result.checkpointsCompleted(), result.checkpointsFailed());
         System.err.printf("done: %s  events %,d  seconds %.2f  events/s %,.0f  rows %,d  dead letters %,d  "
-                        + "late %,d%s%n", query, result.recordsIn(), secs, result.recordsIn() / Math.max(secs, 1e-9),
+                        + "late %,d%s%s%n", query, result.recordsIn(), secs, result.recordsIn() / Math.max(secs, 1e-9),
                 counter.count.sum(), deadLetters == null ? 0 : deadLetters.count(), result.lateRecordsDropped(),
-                output == null ? "" : "  output " + output);
+                checkpoints, output == null ? "" : "  output " + output);
         return 0;
     }
 
@@ -243,8 +248,10 @@ public final class NexmarkCommand implements Command {
     /** Checkpointing, restore and restart settings from the command line. */
     private static JobOptions jobOptions(Options o) throws java.io.IOException {
         if (!o.has("state-dir")) {
-            if (o.has("checkpoint-interval") || o.has("checkpoint-mode") || o.has("discard-state")) {
-                throw new UsageException("--checkpoint-interval, --checkpoint-mode and --discard-state need --state-dir");
+            if (o.has("checkpoint-interval") || o.has("checkpoint-mode") || o.has("discard-state")
+                    || o.has("tolerable-checkpoint-failures")) {
+                throw new UsageException("--checkpoint-interval, --checkpoint-mode, --tolerable-checkpoint-failures "
+                        + "and --discard-state need --state-dir");
             }
             return o.has("restore-from") ? JobOptions.DEFAULT.withRestoreFrom(snapshotAt(o)) : JobOptions.DEFAULT;
         }
@@ -256,8 +263,10 @@ public final class NexmarkCommand implements Command {
             default -> throw new UsageException("option --checkpoint-mode must be exactly-once, at-least-once or "
                     + "unaligned, got '" + o.string("checkpoint-mode", "") + "'");
         };
+        int tolerable = (int) Math.min(Integer.MAX_VALUE, o.longValue("tolerable-checkpoint-failures",
+                CheckpointConfig.DEFAULT_TOLERABLE_FAILURES, 0));
         CheckpointConfig config = CheckpointConfig.every(interval == null ? java.time.Duration.ofSeconds(1) : interval)
-                .withMode(mode);
+                .withMode(mode).withTolerableFailures(tolerable);
         FileSnapshotStore store = new FileSnapshotStore(Path.of(o.required("state-dir")));
         JobOptions options = JobOptions.checkpointed(config, store)
                 .withRestart(RestartStrategy.exponentialBackoff(3, java.time.Duration.ofMillis(200),

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+@Timeout(120)
 class NexmarkCommandTest {
     @TempDir
     Path dir;
@@ -58,6 +61,11 @@ class NexmarkCommandTest {
                         2, "option --parallelism must be at least 1"),
                 Arguments.of(List.of("nexmark", "--query", "q5", "--bogus"), 2, "unknown option '--bogus'"),
                 Arguments.of(List.of("nexmark", "generate", "--events", "10"), 2, "missing option --output"),
+                Arguments.of(List.of("nexmark", "--query", "q5", "--generator", "--events", "10",
+                        "--tolerable-checkpoint-failures", "2"), 2, "need --state-dir"),
+                Arguments.of(List.of("nexmark", "--query", "q5", "--generator", "--events", "10", "--state-dir", "s",
+                        "--output", "o", "--tolerable-checkpoint-failures", "-1"), 2,
+                        "option --tolerable-checkpoint-failures must be at least 0"),
                 Arguments.of(List.of("nosuch"), 2, "unknown command 'nosuch'"));
     }
 
@@ -206,7 +214,9 @@ class NexmarkCommandTest {
 
     private static List<Path> completedCheckpointBlobs(Path state) throws Exception {
         try (Stream<Path> s = Files.list(state)) {
-            return s.filter(p -> Files.exists(p.resolve("_metadata"))).map(p -> p.resolve("t0")).sorted().toList();
+            // chk-<id>/t0-<id>: the first task's blob
+            return s.filter(p -> Files.exists(p.resolve("_metadata")))
+                    .map(p -> p.resolve("t0-" + p.getFileName().toString().substring("chk-".length()))).sorted().toList();
         }
     }
 
@@ -234,5 +244,38 @@ class NexmarkCommandTest {
 
     private static String text(ByteArrayOutputStream stream) {
         return stream.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void givenAStateDir_whenAQueryRuns_thenTheSummaryCountsCheckpoints() throws Exception {
+        Path events = generatedEvents();
+
+        int exit = Tidemill.run(checkpointedRun(events, dir.resolve("out"), dir.resolve("state"), "40000"));
+
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertEquals(0, exit, text);
+        Matcher summary = Pattern.compile("checkpoints (\\d+) completed, 0 failed").matcher(text);
+        assertTrue(summary.find(), text);
+        assertTrue(Integer.parseInt(summary.group(1)) >= 1, text);
+    }
+
+    @Test
+    void givenAStateDirWhereNoCheckpointCanBeWritten_whenRun_thenTheRunFailsNamingTheCause() throws Exception {
+        Path state = Files.createDirectories(dir.resolve("state"));
+        for (int id = 1; id <= 40; id++) {
+            Files.writeString(state.resolve("chk-" + id), "a file where checkpoint " + id + " needs a directory");
+        }
+
+        int exit = Tidemill.run(List.of("nexmark", "--query", "q5", "--generator", "--events", "2000000", "--rate",
+                "100000", "--output", dir.resolve("out").toString(), "--state-dir", state.toString(),
+                "--checkpoint-interval", "50ms", "--parallelism", "2"));
+
+        List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
+        String last = lines.get(lines.size() - 1);
+        assertEquals(1, exit, last);
+        // Default: 3 tolerated; the CLI restarts a failed run 3 times, and checkpoint ids go on across restarts.
+        assertTrue(last.startsWith("tidemill nexmark: job 'nexmark-q5' failed: 4 checkpoints failed in a row "
+                + "(tolerable: 3); the last: checkpoint 16: task "), last);
+        assertTrue(last.endsWith("could not write its snapshot: " + state.resolve("chk-16")), last);
     }
 }
