@@ -106,7 +106,8 @@ class JoinTest {
     @ValueSource(ints = {1, 2})
     void connectedStreamsShareKeyedStateAndTimers(int parallelism) {
         // given orders enriched with their customer's name, which may come before or after the order;
-        // an order whose customer has not shown up 100 ms (event time) after it is reported unmatched
+        // an order whose customer has not shown up 100 ms (event time) after it is reported unmatched by
+        // its timer (customer 2 never shows up: only a timer can report o2)
         Pipeline pipeline = Pipeline.create().setParallelism(parallelism);
         DataStream<Order> orders = pipeline.fromCollection(List.of(
                 new Order("o1", 1, 5),
@@ -116,7 +117,7 @@ class JoinTest {
         DataStream<Customer> customers = pipeline.fromCollection(List.of(
                 new Customer(3, "cat", 0),
                 new Customer(1, "ann", 20),
-                new Customer(2, "bob", 300)), timestamps(Customer::ts));
+                new Customer(5, "eve", 300)), timestamps(Customer::ts));
         CollectSink<String> sink = new CollectSink<>();
 
         // when
@@ -126,7 +127,8 @@ class JoinTest {
         run(pipeline);
 
         // then
-        assertEquals(List.of("o1 for ann", "o2 unmatched", "o3 for ann", "o4 for cat"), sorted(sink.values()));
+        assertEquals(List.of("o1 for ann", "o2 unmatched (timer at 110)", "o3 for ann", "o4 for cat"),
+                sorted(sink.values()));
     }
 
     /**
@@ -171,7 +173,7 @@ class JoinTest {
             List<Order> stillWaiting = new ArrayList<>();
             for (Order o : waiting.get()) {
                 if (o.ts() + 100 <= time) {
-                    out.collect(o.id() + " unmatched");
+                    out.collect(o.id() + " unmatched (timer at " + time + ")");
                 } else {
                     stillWaiting.add(o);
                 }
