@@ -9,6 +9,7 @@ import io.tidemill.api.OutputTag;
 import io.tidemill.api.Pipeline;
 import io.tidemill.api.WindowedStream;
 import io.tidemill.api.function.Collector;
+import io.tidemill.api.function.KeyedProcessFunction;
 import io.tidemill.api.function.LongAggregateFunction;
 import io.tidemill.api.function.ProcessWindowFunction;
 import io.tidemill.api.sink.CollectSink;
@@ -31,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * rows the window emits ({@code key [start,end) count}, plus {@code late key@ts} for records sent to
  * the late side output).
  *
- * <p>Every story runs at parallelism 1 from a source that emits one record per read, with a
+ * <p>Every story runs from a source (at parallelism 1) that emits one record per read, with a
  * zero out-of-orderness bound: after each record the watermark is {@code max ts so far - 1}. So a
  * window {@code [start,end)} fires as soon as a record with {@code ts >= end} has been read, and a
  * record is late when the watermark already reached its window's end - 1 (plus allowed lateness).
@@ -127,15 +128,57 @@ class WindowSemanticsTest {
                         "a [0,10) 1", "late a@10"));
     }
 
+    /**
+     * Every story at parallelism 1, 2 and 4 (the source stays at 1, so a window subtask sees one
+     * input and the story stays deterministic; from 2 on, records cross a real keyed exchange), and
+     * with the default trigger also on the general window operator.
+     */
+    static Stream<Arguments> storiesEverywhere() {
+        return stories().flatMap(a -> {
+            Object[] args = a.get();
+            @SuppressWarnings("unchecked")
+            Named<Windowing> story = (Named<Windowing>) args[0];
+            Windowing w = story.getPayload();
+            List<Arguments> all = new ArrayList<>();
+            for (int parallelism : new int[] {1, 2, 4}) {
+                all.add(Arguments.of(Named.of(story.getName() + " (p" + parallelism + ")", w), args[1], args[2],
+                        parallelism));
+                if (w.trigger() == null && w.lateness() == 0 && !w.assigner().isMerging()) {
+                    all.add(Arguments.of(Named.of(story.getName() + " (p" + parallelism + ", general operator)",
+                            w.withTrigger(GENERAL)), args[1], args[2], parallelism));
+                }
+            }
+            return all.stream();
+        });
+    }
+
     @ParameterizedTest(name = "{0}")
-    @MethodSource("stories")
-    void windowEmits(Windowing windowing, String input, List<String> expected) {
+    @MethodSource("storiesEverywhere")
+    void windowEmits(Windowing windowing, String input, List<String> expected, int parallelism) {
         // given the story's windowing and input; when
-        List<String> got = run(windowing, Event.parse(input));
+        List<String> got = runJob(windowing, Event.parse(input), parallelism).rows();
 
         // then (in any order: windows due at the same watermark fire in no particular order)
         assertEquals(sorted(expected), sorted(got), "input: " + input);
     }
+
+    /** The default event-time trigger through another instance: runs on the general window operator. */
+    private static final Trigger GENERAL = new Trigger() {
+        @Override
+        public Result onElement(long timestamp, TimeWindow window, Context ctx) {
+            return Trigger.eventTime().onElement(timestamp, window, ctx);
+        }
+
+        @Override
+        public Result onEventTime(long time, TimeWindow window, Context ctx) {
+            return Trigger.eventTime().onEventTime(time, window, ctx);
+        }
+
+        @Override
+        public Result onProcessingTime(long time, TimeWindow window, Context ctx) {
+            return Trigger.eventTime().onProcessingTime(time, window, ctx);
+        }
+    };
 
     @Test
     void lateRecordsDroppedWithoutSideOutputAreCountedInTheJobResult() {
@@ -208,20 +251,25 @@ class WindowSemanticsTest {
 
     // ---- harness ----
 
-    private static List<String> run(Windowing windowing, List<Event> input) {
-        return runJob(windowing, input).rows();
-    }
-
     private record Outcome(List<String> rows, JobResult result) {}
 
     private static Outcome runJob(Windowing windowing, List<Event> input) {
-        Pipeline pipeline = Pipeline.create().setParallelism(1);
+        return runJob(windowing, input, 1);
+    }
+
+    /**
+     * Runs the story with the window at {@code parallelism}; every row passes a step that checks its
+     * timestamp (a window's result at the window's last timestamp, a late record at its own) and
+     * turns a wrong one into a row no story expects.
+     */
+    private static Outcome runJob(Windowing windowing, List<Event> input, int parallelism) {
+        Pipeline pipeline = Pipeline.create().setParallelism(parallelism);
         CollectSink<String> sink = new CollectSink<>();
         OutputTag<Event> late = new OutputTag<>("late");
         WindowedStream<String, Event> windowed = pipeline
                 .fromSource(new OneByOneSource<>(input), WatermarkStrategy.<Event>forBoundedOutOfOrderness(Duration.ZERO)
-                        .withTimestampAssigner((e, ts) -> e.ts()), "events")
-                .filter(e -> !e.isTimeMarker())
+                        .withTimestampAssigner((e, ts) -> e.ts()), "events").setParallelism(1)
+                .filter(e -> !e.isTimeMarker()).setParallelism(1)
                 .keyBy(Event::key)
                 .window(windowing.assigner());
         if (windowing.lateness() > 0) {
@@ -234,9 +282,9 @@ class WindowSemanticsTest {
             windowed.sideOutputLateData(late);
         }
         DataStream<String> rows = windowed.aggregate(Aggregates.count(), new Row());
-        rows.sinkTo(sink);
+        rows.keyBy(r -> r).process(new CheckTimestamp()).sinkTo(sink);
         if (windowing.lateSideOutput()) {
-            rows.getSideOutput(late).map(e -> "late " + e).sinkTo(sink);
+            rows.getSideOutput(late).map(e -> "late " + e).keyBy(r -> r).process(new CheckTimestamp()).sinkTo(sink);
         }
         JobResult result;
         try (LocalCluster cluster = LocalCluster.start(1)) {
@@ -252,6 +300,17 @@ class WindowSemanticsTest {
             for (long c : counts) {
                 out.collect(key + " [" + ctx.window().start() + "," + ctx.window().end() + ") " + c);
             }
+        }
+    }
+
+    /** Passes rows on whose timestamp is right: a window's last timestamp, or a late record's own. */
+    private static final class CheckTimestamp extends KeyedProcessFunction<String, String, String> {
+        @Override
+        public void processElement(String row, Context<String> ctx, Collector<String> out) {
+            long expected = row.startsWith("late ") ? Long.parseLong(row.substring(row.indexOf('@') + 1))
+                    : Long.parseLong(row.substring(row.indexOf(',') + 1, row.indexOf(')'))) - 1;
+            out.collect(ctx.timestamp() == expected ? row : row + " has timestamp " + ctx.timestamp()
+                    + " instead of " + expected);
         }
     }
 
