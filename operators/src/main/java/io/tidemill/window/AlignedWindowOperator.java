@@ -6,13 +6,11 @@ import io.tidemill.api.function.LongAggregateFunction;
 import io.tidemill.api.function.ProcessWindowFunction;
 import io.tidemill.checkpoint.RestoredState;
 import io.tidemill.checkpoint.SnapshotWriter;
-import io.tidemill.checkpoint.codec.ValueCodec;
 import io.tidemill.operator.Keys;
 import io.tidemill.operator.Operator;
 import io.tidemill.operator.OperatorContext;
 import io.tidemill.operator.Output;
 import io.tidemill.operator.TimerQueue;
-import io.tidemill.operator.TimerSnapshots;
 import io.tidemill.state.KeyGroupRange;
 import io.tidemill.state.KeyGroups;
 import java.io.DataInput;
@@ -271,22 +269,16 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
         }
         for (int g = 0; g < range.size(); g++) {
             DataOutput o = writer.keyGroup(range.start() + g);
-            o.writeInt(byGroup.get(g).size());
+            WindowSnapshots.writeKeyCount(byGroup.get(g).size(), o);
             for (Map.Entry<K, List<Object>> e : byGroup.get(g).entrySet()) {
-                ValueCodec.write(e.getKey(), o);
                 List<Object> l = e.getValue();
-                o.writeInt(l.size() / 2);
+                WindowSnapshots.writeKey(e.getKey(), l.size() / 2, o);
                 for (int j = 0; j < l.size(); j += 2) {
-                    TimeWindow window = (TimeWindow) l.get(j);
-                    o.writeLong(window.start());
-                    o.writeLong(window.end());
-                    o.writeLong(1); // the record count, which only count triggers read
-                    ValueCodec.write(l.get(j + 1), o);
+                    WindowSnapshots.writeWindow((TimeWindow) l.get(j), 1, l.get(j + 1), o);
                 }
             }
-            o.writeInt(0); // event-time timers
-            o.writeInt(0); // processing-time timers
-            WindowSnapshots.writeWatermark(wm, o);
+            // this operator has no timers
+            WindowSnapshots.writeTimersAndWatermark(List.of(), List.of(), wm, o);
         }
     }
 
@@ -305,22 +297,11 @@ public final class AlignedWindowOperator<K, IN, ACC, R, OUT> implements Operator
             }
             // kept until the group's watermark, at the end of its section, is read
             List<RestoredWindow> entries = new ArrayList<>();
-            int keys = in.readInt();
-            for (int k = 0; k < keys; k++) {
-                Object key = ValueCodec.read(in);
-                int n = in.readInt();
-                for (int i = 0; i < n; i++) {
-                    long start = in.readLong();
-                    long end = in.readLong();
-                    in.readLong(); // count
-                    entries.add(new RestoredWindow(key, new TimeWindow(start, end), ValueCodec.read(in)));
-                }
-            }
-            TimerQueue ignored = new TimerQueue();
-            TimerSnapshots.read(in, ignored);
-            TimerSnapshots.read(in, ignored);
+            TimerQueue ignored = new TimerQueue(); // the general operator's trigger timers: not needed here
             // without a recorded watermark (an older snapshot), every window counts as still to fire
-            long firedUpTo = WindowSnapshots.readWatermark(in).orElse(Long.MIN_VALUE);
+            long firedUpTo = WindowSnapshots.readSection(in,
+                    (key, window, count, acc) -> entries.add(new RestoredWindow(key, window, acc)), ignored, ignored)
+                    .orElse(Long.MIN_VALUE);
             for (RestoredWindow e : entries) {
                 if (e.window().maxTimestamp() > firedUpTo) {
                     pending(e.window().start(), e.window().end()).accs.restore(e.key(), e.accumulator());

@@ -12,7 +12,6 @@ import io.tidemill.operator.TimerSnapshots;
 import io.tidemill.checkpoint.RestoredState;
 import io.tidemill.checkpoint.SnapshotWriter;
 import io.tidemill.checkpoint.codec.StateCopier;
-import io.tidemill.checkpoint.codec.ValueCodec;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -412,24 +411,18 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
             for (int g = 0; g < captured.size(); g++) {
                 DataOutput out = w.keyGroup(range.start() + g);
                 writeWindows(captured.get(g), out);
-                TimerSnapshots.write(event.get(g), out);
-                TimerSnapshots.write(proc.get(g), out);
-                WindowSnapshots.writeWatermark(wm, out);
+                WindowSnapshots.writeTimersAndWatermark(event.get(g), proc.get(g), wm, out);
             }
         }, () -> captured.forEach(CowHashMap.Snapshot::release)));
     }
 
     private static void writeWindows(CowHashMap.Snapshot<Object, KeyWindows> windows, DataOutput out)
             throws IOException {
-        out.writeInt(windows.size());
+        WindowSnapshots.writeKeyCount(windows.size(), out);
         windows.forEach((key, kw) -> {
-            ValueCodec.write(key, out);
-            out.writeInt(kw.size);
+            WindowSnapshots.writeKey(key, kw.size, out);
             for (int i = 0; i < kw.size; i++) {
-                out.writeLong(kw.windows[i].start());
-                out.writeLong(kw.windows[i].end());
-                out.writeLong(kw.counts[i]);
-                ValueCodec.write(kw.accs[i], out);
+                WindowSnapshots.writeWindow(kw.windows[i], kw.counts[i], kw.accs[i], out);
             }
         });
     }
@@ -450,25 +443,19 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
             if (in == null) {
                 continue;
             }
-            int keys = in.readInt();
-            for (int k = 0; k < keys; k++) {
-                Object key = ValueCodec.read(in);
-                KeyWindows kw = new KeyWindows();
-                int n = in.readInt();
-                for (int i = 0; i < n; i++) {
-                    TimeWindow w = new TimeWindow(in.readLong(), in.readLong());
-                    long count = in.readLong();
-                    int idx = kw.add(w, ValueCodec.read(in));
-                    kw.counts[idx] = count;
-                    currentKey = (K) key;
-                    registerCleanup(w);
-                }
-                groups[g].put(key, kw);
-            }
-            TimerSnapshots.read(in, eventTimers);
-            TimerSnapshots.read(in, processingTimers);
+            CowHashMap<Object, KeyWindows> group = groups[g];
             // without a recorded watermark (an older snapshot), the restored timers are all there is
-            OptionalLong firedUpTo = WindowSnapshots.readWatermark(in);
+            OptionalLong firedUpTo = WindowSnapshots.readSection(in, (key, w, count, acc) -> {
+                KeyWindows kw = group.get(key);
+                if (kw == null) {
+                    kw = new KeyWindows();
+                    group.put(key, kw);
+                }
+                int idx = kw.add(w, acc); // may grow the arrays: index them after
+                kw.counts[idx] = count;
+                currentKey = (K) key;
+                registerCleanup(w);
+            }, eventTimers, processingTimers);
             if (assigner.isEventTime() && firedUpTo.isPresent()) {
                 groups[g].forEach((key, kw) -> {
                     for (int i = 0; i < kw.size; i++) {
