@@ -49,9 +49,13 @@ class NexmarkCommandTest {
         System.setOut(oldOut);
     }
 
+    /** Where bad command lines point their state and output (a run may lock them before it refuses). */
+    private static final Path SCRATCH = Path.of(System.getProperty("java.io.tmpdir"), "tidemill-bad-command-lines");
+
     static Stream<Arguments> badCommandLines() {
         return Stream.of(
-                Arguments.of(List.of("nexmark", "--query", "q5", "--input", "/no/such/file.jsonl", "--output", "o"),
+                Arguments.of(List.of("nexmark", "--query", "q5", "--input", "/no/such/file.jsonl", "--output",
+                        SCRATCH.resolve("o").toString()),
                         1, "file not found: /no/such/file.jsonl"),
                 Arguments.of(List.of("nexmark", "--query", "q6", "--generator", "--events", "10"), 2,
                         "unknown query 'q6'"),
@@ -63,8 +67,9 @@ class NexmarkCommandTest {
                 Arguments.of(List.of("nexmark", "generate", "--events", "10"), 2, "missing option --output"),
                 Arguments.of(List.of("nexmark", "--query", "q5", "--generator", "--events", "10",
                         "--tolerable-checkpoint-failures", "2"), 2, "need --state-dir"),
-                Arguments.of(List.of("nexmark", "--query", "q5", "--generator", "--events", "10", "--state-dir", "s",
-                        "--output", "o", "--tolerable-checkpoint-failures", "-1"), 2,
+                Arguments.of(List.of("nexmark", "--query", "q5", "--generator", "--events", "10", "--state-dir",
+                        SCRATCH.resolve("s").toString(), "--output", SCRATCH.resolve("o").toString(),
+                        "--tolerable-checkpoint-failures", "-1"), 2,
                         "option --tolerable-checkpoint-failures must be at least 0"),
                 Arguments.of(List.of("nosuch"), 2, "unknown command 'nosuch'"));
     }
