@@ -176,9 +176,8 @@ record Measurement(Mode mode, String query, int parallelism, Path input, Path ou
             if (parallelism == BASELINE) {
                 return Baseline.run(query, input, output).events();
             }
-            try (DeadLetters dead = DeadLetters.beside(output)) {
-                return runJob(NexmarkJob.overFile(query, input, dead, JsonLinesFileSink.toFile(output), parallelism));
-            }
+            return runJob(NexmarkJob.overFile(query, input, DeadLetters.beside(output), JsonLinesFileSink.toFile(output),
+                    parallelism));
         }
         if (parallelism == BASELINE) {
             NexmarkGenerator g = new NexmarkGenerator(GeneratorConfig.withSeed(42));

@@ -1,11 +1,13 @@
 package io.tidemill.task;
 
+import io.tidemill.api.source.DeadLetter;
 import io.tidemill.api.source.SourceOutput;
 import io.tidemill.api.source.SourceSplit;
 import io.tidemill.checkpoint.OperatorSnapshot;
 import io.tidemill.checkpoint.codec.ValueCodec;
 import io.tidemill.api.source.SplitReader;
 import io.tidemill.operator.OperatorException;
+import io.tidemill.operator.SinkOperator;
 import io.tidemill.watermark.TimestampAssigner;
 import io.tidemill.watermark.WatermarkGenerator;
 import io.tidemill.watermark.WatermarkStrategy;
@@ -26,6 +28,11 @@ import java.util.Map;
  * split's offset (the position after the last record emitted) between two reads, snapshots its
  * chain, and sends the barrier downstream, so the barrier separates exactly the records before the
  * recorded offsets from those after.
+ *
+ * <p>The source's dead letters go to a sink writer of this task, snapshotted at the same barrier
+ * (a transactional writer pre-commits then), so the dead letters of the input before the recorded
+ * offsets are exactly those of the checkpoint. The writer finishes before END_OF_INPUT goes
+ * downstream: a dead-letter file that cannot be completed fails the job before its output commits.
  */
 public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
     /** A split of this subtask, and where to resume it ({@code ended}: nothing left to read). */
@@ -45,10 +52,16 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
     private long emittedWatermark = Long.MIN_VALUE;
     private boolean idle;
     private long count;
+    /** The source's dead-letter sink of this subtask, or null; its state is saved as {@code deadLetterId}. */
+    private final SinkOperator<DeadLetter> deadLetters;
+    private final String deadLetterId;
 
     SourceTask(OperatorChain chain, List<AssignedSplit<T>> assigned, WatermarkStrategy<T> strategy, int batchSize,
-               JobControl job, String name, String sourceId, String sourceName, int subtask, int parallelism) {
+               JobControl job, String name, String sourceId, String sourceName, int subtask, int parallelism,
+               SinkOperator<DeadLetter> deadLetters, String deadLetterId) {
         super(chain, job, name);
+        this.deadLetters = deadLetters;
+        this.deadLetterId = deadLetterId;
         this.sourceId = sourceId;
         this.assigner = strategy.timestampAssigner();
         this.idleMillis = strategy.idlenessMillis();
@@ -92,6 +105,9 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
     java.util.List<String> operatorIdsOfTask() {
         List<String> ids = new ArrayList<>();
         ids.add(sourceId);
+        if (deadLetters != null) {
+            ids.add(deadLetterId);
+        }
         ids.addAll(super.operatorIdsOfTask());
         return ids;
     }
@@ -113,6 +129,18 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
             out.writeBoolean(true);
         }
         into.put(sourceId, s);
+        if (deadLetters != null) {
+            OperatorSnapshot d = new OperatorSnapshot(checkpointId);
+            deadLetters.snapshotState(d);
+            into.put(deadLetterId, d);
+        }
+    }
+
+    @Override
+    void notifyOwnCheckpointComplete(long checkpointId) throws Exception {
+        if (deadLetters != null) {
+            deadLetters.notifyCheckpointComplete(checkpointId);
+        }
     }
 
     @Override
@@ -159,6 +187,7 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
             chain.finishBatch();
         }
         if (splits.isEmpty()) {
+            finishDeadLetters();
             job.sourceEnded();
             chain.input().emitWatermark(Long.MAX_VALUE);
             endInput();
@@ -196,9 +225,28 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
         }
     }
 
+    private void finishDeadLetters() {
+        if (deadLetters == null) {
+            return;
+        }
+        try {
+            deadLetters.endInput();
+            deadLetters.close();
+        } catch (Exception e) {
+            throw new OperatorException(sourceName + " (dead letters)", subtask, parallelism, e);
+        }
+    }
+
     @Override
     Exception closeResources() {
         Exception first = null;
+        if (deadLetters != null) {
+            try {
+                deadLetters.close();
+            } catch (Exception e) {
+                first = e;
+            }
+        }
         for (Split<T> s : splits) {
             try {
                 s.reader.close();
@@ -213,6 +261,19 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
     @Override
     public void collect(T value) {
         collect(value, TimestampAssigner.NO_TIMESTAMP);
+    }
+
+    @Override
+    public void deadLetter(DeadLetter letter) {
+        if (deadLetters == null) {
+            SourceOutput.super.deadLetter(letter);
+            return;
+        }
+        try {
+            deadLetters.processElement(letter, TimestampAssigner.NO_TIMESTAMP);
+        } catch (Exception e) {
+            throw new OperatorException(sourceName + " (dead letters)", subtask, parallelism, e);
+        }
     }
 
     @Override

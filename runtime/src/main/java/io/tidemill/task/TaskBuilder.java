@@ -1,5 +1,7 @@
 package io.tidemill.task;
 
+import io.tidemill.api.sink.Sink;
+import io.tidemill.api.source.DeadLetter;
 import io.tidemill.api.source.Source;
 import io.tidemill.api.source.SourceSplit;
 import io.tidemill.api.source.SplitReader;
@@ -15,6 +17,7 @@ import io.tidemill.graph.Partitioning;
 import io.tidemill.operator.Operator;
 import io.tidemill.operator.OperatorContext;
 import io.tidemill.operator.OperatorException;
+import io.tidemill.operator.SinkOperator;
 import io.tidemill.plan.ExecutionPlan;
 import io.tidemill.plan.PhysicalEdge;
 import io.tidemill.plan.Vertex;
@@ -95,6 +98,11 @@ public final class TaskBuilder {
         return restore.stateOf(id);
     }
 
+    /** The id under which a source's dead-letter sink keeps its state (pending transactions). */
+    static String deadLetterId(Node source) {
+        return "dl:" + operatorId(source);
+    }
+
     /** The id under which a task's in-flight input records (unaligned checkpoints) are stored. */
     static String channelStateId(Node head) {
         return "in:" + operatorId(head);
@@ -158,9 +166,13 @@ public final class TaskBuilder {
                 ids.add(operatorId(n));
             }
             ids.add(channelStateId(v.head()));
+            if (v.head().kind() == Node.Kind.SOURCE && v.head().source().deadLetterSink() != null) {
+                ids.add(deadLetterId(v.head()));
+            }
         }
         positionsHoldState = restore.operators().keySet().stream()
-                .anyMatch(id -> !id.startsWith("u:") && !id.startsWith("in:u:") && restore.hasState(id));
+                .anyMatch(id -> !id.startsWith("u:") && !id.startsWith("in:u:") && !id.startsWith("dl:u:")
+                        && restore.hasState(id));
         for (String id : restore.operators().keySet()) {
             if (!ids.contains(id) && (positionsHoldState || restore.hasState(id))) {
                 throw new IllegalStateException("snapshot " + restore.prefix() + " has state for operator " + id
@@ -329,7 +341,8 @@ public final class TaskBuilder {
             }
             OperatorChain oc = new OperatorChain(ops, names, ids(chain, first), allRouters, mainOf[0], subtask, par);
             SourceTask task = new SourceTask(oc, assigned, (WatermarkStrategy) src.watermarkStrategy(),
-                    config.batchSize(), job, taskName, operatorId(src), src.name(), subtask, par);
+                    config.batchSize(), job, taskName, operatorId(src), src.name(), subtask, par,
+                    deadLetters(src, subtask, par), deadLetterId(src));
             task.setUnaligned(mode == CheckpointConfig.Mode.UNALIGNED);
             return task;
         }
@@ -350,6 +363,23 @@ public final class TaskBuilder {
                 keys.toArray(new io.tidemill.api.function.KeySelector<?, ?>[0]), plan.maxParallelism());
         return new StreamTask(oc, gate, job, taskName, mode, channelStateId(v.head()),
                 channelStateOf(v.head(), subtask, par, v.head().isKeyed()));
+    }
+
+    /** The opened and restored dead-letter sink of a source subtask, or null if the source has none. */
+    private SinkOperator<DeadLetter> deadLetters(Node source, int subtask, int par) throws Exception {
+        Sink<DeadLetter> sink = source.source().deadLetterSink();
+        if (sink == null) {
+            return null;
+        }
+        SinkOperator<DeadLetter> op = new SinkOperator<>(sink);
+        try {
+            op.open(context(source, subtask, par), new OperatorOutput<>(Emitter.NONE, Map.of(), () -> false));
+            op.restoreState(restored(source, deadLetterId(source)));
+        } catch (Exception e) {
+            closeQuietly(op);
+            throw new OperatorException(source.name() + " (dead letters)", subtask, par, e);
+        }
+        return op;
     }
 
     private static void closeQuietly(Operator<?, ?> op) {

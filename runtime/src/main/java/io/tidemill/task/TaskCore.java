@@ -58,6 +58,7 @@ abstract class TaskCore implements Tasklet {
             // completed, and its sinks must still commit.
             Long completed;
             while ((completed = completedCheckpoints.poll()) != null) {
+                notifyOwnCheckpointComplete(completed);
                 chain.notifyCheckpointComplete(completed);
             }
             if (job.isCancelled()) {
@@ -163,6 +164,9 @@ abstract class TaskCore implements Tasklet {
 
     /** State of the task itself, before its operators' (a source's split offsets). */
     void snapshotOwnState(long checkpointId, Map<String, OperatorSnapshot> into) throws Exception {}
+
+    /** A checkpoint completed: commit what the task itself pre-committed (a source's dead letters). */
+    void notifyOwnCheckpointComplete(long checkpointId) throws Exception {}
 
     /** Does a bounded amount of work; returns true if anything happened. */
     abstract boolean work() throws Exception;

@@ -49,6 +49,27 @@ public final class ExactlyOnceFileSink<T> implements Sink<T> {
         this.directory = directory;
     }
 
+    /**
+     * Lines in the committed parts of {@code directory} that subtask {@code subtask} of {@code
+     * parallelism} takes over after a restore (those of old subtasks {@code i} with {@code i mod
+     * parallelism == subtask}), as its {@link TransactionalSinkWriter#recover recovery} left them.
+     */
+    public static long committedLines(Path directory, int subtask, int parallelism) throws IOException {
+        long lines = 0;
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path p : files.toList()) {
+                String name = p.getFileName().toString();
+                Matcher m = OURS.matcher(name);
+                if (m.matches() && !name.startsWith(".") && Integer.parseInt(m.group(1)) % parallelism == subtask) {
+                    try (Stream<String> l = Files.lines(p)) {
+                        lines += l.count();
+                    }
+                }
+            }
+        }
+        return lines;
+    }
+
     /** A pre-committed file waiting for its checkpoint to complete. */
     public record PendingFile(String inProgress, String committed) {}
 

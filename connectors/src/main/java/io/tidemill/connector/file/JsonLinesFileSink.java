@@ -96,9 +96,12 @@ public final class JsonLinesFileSink<T> implements Sink<T> {
                 file.force(true);
             }
         }
-        if (finished) {
-            AtomicRename.commit(inProgress(target), target);
-        } else {
+        try {
+            if (finished) {
+                AtomicRename.commit(inProgress(target), target);
+            }
+        } finally {
+            // Not renamed (failed, or the rename failed): nothing of the run is left.
             Files.deleteIfExists(inProgress(target));
         }
     }

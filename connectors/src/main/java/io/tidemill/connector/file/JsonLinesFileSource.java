@@ -1,5 +1,7 @@
 package io.tidemill.connector.file;
 
+import io.tidemill.api.sink.Sink;
+import io.tidemill.api.source.DeadLetter;
 import io.tidemill.api.source.Source;
 import io.tidemill.api.source.SourceOutput;
 import io.tidemill.api.source.SourceSplit;
@@ -27,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * a split starting at {@code start > 0} skips the partial line before its first line start, and a
  * split reads its last line past its end. So every line is read exactly once at any split count.
  * The split's offset is the byte position of the next line, ready for checkpoints. Malformed lines
- * go to the {@link DeadLetters} with their line number (counted lazily, only when one is found).
+ * go to the {@link #deadLetterSink() dead letters} with their line number (counted lazily, only when
+ * one is found), at the point of the read where the line was, so a checkpoint's offsets and its
+ * dead letters agree.
  *
  * <p>Each split records its file's {@link InputIdentity}; a split restored from a checkpoint is
  * refused if its file is no longer part of this source's input or its identity changed, so a rerun
@@ -49,22 +53,27 @@ public final class JsonLinesFileSource<T> implements Source<T> {
 
     private final Path path;
     private final Supplier<? extends LineDecoder<T>> decoders;
-    private final DeadLetters deadLetters;
+    private final Sink<DeadLetter> deadLetters;
     private final int maxLineLength;
 
     /**
      * @param decoders makes one decoder per split reader, so decoders may keep per-thread state
      */
-    public JsonLinesFileSource(Path path, Supplier<? extends LineDecoder<T>> decoders, DeadLetters deadLetters) {
+    public JsonLinesFileSource(Path path, Supplier<? extends LineDecoder<T>> decoders, Sink<DeadLetter> deadLetters) {
         this(path, decoders, deadLetters, DEFAULT_MAX_LINE);
     }
 
-    public JsonLinesFileSource(Path path, Supplier<? extends LineDecoder<T>> decoders, DeadLetters deadLetters,
+    public JsonLinesFileSource(Path path, Supplier<? extends LineDecoder<T>> decoders, Sink<DeadLetter> deadLetters,
                                int maxLineLength) {
         this.path = path;
         this.decoders = decoders;
         this.deadLetters = deadLetters;
         this.maxLineLength = maxLineLength;
+    }
+
+    @Override
+    public Sink<DeadLetter> deadLetterSink() {
+        return deadLetters;
     }
 
     @Override
@@ -231,7 +240,7 @@ public final class JsonLinesFileSource<T> implements Source<T> {
                 int nl = Newlines.indexOf(bytes, pos, limit);
                 if (nl < 0) {
                     if (limit - pos > maxLineLength) {
-                        tooLong();
+                        tooLong(out);
                         continue;
                     }
                     if (fill()) {
@@ -265,15 +274,15 @@ public final class JsonLinesFileSource<T> implements Source<T> {
             try {
                 value = decoder.decode(bytes, off, len);
             } catch (RuntimeException e) {
-                deadLetter(new String(bytes, off, len, StandardCharsets.UTF_8), reasonOf(e));
+                deadLetter(out, new String(bytes, off, len, StandardCharsets.UTF_8), reasonOf(e));
                 return false;
             }
             out.collect(value);
             return true;
         }
 
-        private void tooLong() throws IOException {
-            deadLetter(new String(bytes, pos, Math.min(200, limit - pos), StandardCharsets.UTF_8),
+        private void tooLong(SourceOutput<T> out) throws IOException {
+            deadLetter(out, new String(bytes, pos, Math.min(200, limit - pos), StandardCharsets.UTF_8),
                     "line longer than " + maxLineLength + " bytes");
             skippingLongLine = true;
             // Drop what we have and keep reading until the newline that ends the long line.
@@ -292,11 +301,11 @@ public final class JsonLinesFileSource<T> implements Source<T> {
             }
         }
 
-        private void deadLetter(String raw, String reason) {
+        private void deadLetter(SourceOutput<T> out, String raw, String reason) {
             if (lineNumber < 0) {
                 lineNumber = countLinesBefore(base + pos) + 1;
             }
-            deadLetters.write(range.file(), lineNumber, raw, reason);
+            out.deadLetter(new DeadLetter(range.file(), lineNumber, raw, reason));
         }
 
         /** Counts newlines before {@code position}; only done once a dead letter needs a line number. */

@@ -1,7 +1,8 @@
 package io.tidemill.connector.nexmark;
 
 import io.tidemill.api.source.GeneratorSource;
-import io.tidemill.connector.file.DeadLetters;
+import io.tidemill.api.sink.Sink;
+import io.tidemill.api.source.DeadLetter;
 import io.tidemill.connector.file.JsonLinesFileSource;
 import io.tidemill.connector.file.LineDecoder;
 import io.tidemill.connector.file.MalformedLineException;
@@ -12,7 +13,7 @@ public final class NexmarkSources {
     private NexmarkSources() {}
 
     /** Reads Nexmark JSON lines; malformed lines go to {@code deadLetters}. */
-    public static JsonLinesFileSource<NexmarkEvent> file(Path input, DeadLetters deadLetters) {
+    public static JsonLinesFileSource<NexmarkEvent> file(Path input, Sink<DeadLetter> deadLetters) {
         return new JsonLinesFileSource<>(input, Decoder::new, deadLetters);
     }
 

@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tidemill.api.source.DeadLetter;
 import io.tidemill.api.source.SourceOutput;
 import io.tidemill.api.source.SplitReader;
 import io.tidemill.connector.nexmark.Bid;
 import io.tidemill.connector.nexmark.NexmarkEvent;
 import io.tidemill.connector.nexmark.NexmarkSources;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -38,6 +36,12 @@ class JsonLinesFileSourceTest {
     /** Reads every split of the source to its end, as the engine would. */
     private static List<NexmarkEvent> readAll(JsonLinesFileSource<NexmarkEvent> source, int parallelism)
             throws Exception {
+        return readAll(source, parallelism, new ArrayList<>());
+    }
+
+    /** The same, collecting the readers' dead letters in {@code deadLetters}. */
+    private static List<NexmarkEvent> readAll(JsonLinesFileSource<NexmarkEvent> source, int parallelism,
+                                              List<DeadLetter> deadLetters) throws Exception {
         List<NexmarkEvent> out = new ArrayList<>();
         SourceOutput<NexmarkEvent> collector = new SourceOutput<>() {
             @Override
@@ -48,6 +52,11 @@ class JsonLinesFileSourceTest {
             @Override
             public void collect(NexmarkEvent value, long timestamp) {
                 out.add(value);
+            }
+
+            @Override
+            public void deadLetter(DeadLetter letter) {
+                deadLetters.add(letter);
             }
         };
         for (var split : source.createSplits(parallelism)) {
@@ -71,13 +80,14 @@ class JsonLinesFileSourceTest {
             sb.append(bid(i, 1000 + i)).append(i % 3 == 0 ? "\r\n" : "\n");
         }
         Files.writeString(file, sb.toString());
-        DeadLetters dead = new DeadLetters(dir.resolve("dead.jsonl"));
+        List<DeadLetter> dead = new ArrayList<>();
 
-        List<NexmarkEvent> events = readAll(NexmarkSources.file(file, dead), parallelism);
+        List<NexmarkEvent> events = readAll(NexmarkSources.file(file, DeadLetters.toFile(dir.resolve("dead.jsonl"))),
+                parallelism, dead);
 
         assertEquals(lines, events.size());
         assertEquals(lines, events.stream().map(e -> ((Bid) e).auction()).distinct().count());
-        assertEquals(0, dead.count());
+        assertEquals(List.of(), dead);
     }
 
     @Test
@@ -96,24 +106,18 @@ class JsonLinesFileSourceTest {
                 bid(3, 1002));                                    // 8 ok
         Path file = dir.resolve("mixed.jsonl");
         Files.writeString(file, String.join("\n", lines) + "\n");
-        DeadLetters dead = new DeadLetters(dir.resolve("mixed.dead-letter.jsonl"));
+        List<DeadLetter> letters = new ArrayList<>();
 
-        List<NexmarkEvent> events = readAll(NexmarkSources.file(file, dead), 1);
-        dead.close();
+        List<NexmarkEvent> events = readAll(NexmarkSources.file(file, DeadLetters.toFile(dir.resolve("d"))), 1,
+                letters);
 
         assertEquals(List.of(1L, 3L), events.stream().map(e -> ((Bid) e).auction()).toList());
-        assertEquals(6, dead.count());
-        ObjectMapper mapper = new ObjectMapper();
-        List<JsonNode> letters = new ArrayList<>();
-        for (String l : Files.readAllLines(dir.resolve("mixed.dead-letter.jsonl"), StandardCharsets.UTF_8)) {
-            letters.add(mapper.readTree(l));
-        }
-        assertEquals(List.of(2L, 3L, 4L, 5L, 6L, 7L), letters.stream().map(n -> n.get("line").asLong()).toList());
-        String reasons = letters.stream().map(n -> n.get("reason").asText()).collect(Collectors.joining("|"));
+        assertEquals(List.of(2L, 3L, 4L, 5L, 6L, 7L), letters.stream().map(DeadLetter::line).toList());
+        String reasons = letters.stream().map(DeadLetter::reason).collect(Collectors.joining("|"));
         assertEquals("invalid JSON|unknown type 'sale'|missing field 'dateTime'|field 'price' must be a long"
                 + "|empty line|line longer than 1048576 bytes", reasons);
-        assertEquals("{\"type\":\"bid\",\"auction\":", letters.get(0).get("raw").asText());
-        assertTrue(letters.get(5).get("raw").asText().length() < 20_000, "huge raw text is truncated");
+        assertEquals("{\"type\":\"bid\",\"auction\":", letters.get(0).raw());
+        assertTrue(letters.get(5).raw().length() < 20_000, "huge raw text is truncated");
     }
 
     @Test
@@ -126,7 +130,7 @@ class JsonLinesFileSourceTest {
         Files.move(dir.resolve("b.jsonl"), sub.resolve("b.jsonl"));
         Files.move(dir.resolve(".hidden.jsonl"), sub.resolve(".hidden.jsonl"));
 
-        List<NexmarkEvent> events = readAll(NexmarkSources.file(sub, new DeadLetters(dir.resolve("d"))), 2);
+        List<NexmarkEvent> events = readAll(NexmarkSources.file(sub, DeadLetters.toFile(dir.resolve("d"))), 2);
 
         assertEquals(List.of(1L, 2L, 3L), events.stream().map(e -> ((Bid) e).auction()).sorted().toList());
     }
@@ -156,7 +160,7 @@ class JsonLinesFileSourceTest {
     void givenACheckpointedSplit_whenItsFileChanged_thenTheRestoreIsRefusedSayingWhat(String name,
             InputChange change, String message) throws Exception {
         Path file = eventsFile();
-        JsonLinesFileSource<NexmarkEvent> source = NexmarkSources.file(file, new DeadLetters(dir.resolve("d")));
+        JsonLinesFileSource<NexmarkEvent> source = NexmarkSources.file(file, DeadLetters.toFile(dir.resolve("d")));
         var split = source.createSplits(1).get(0);
         change.apply(file);
 
@@ -170,11 +174,11 @@ class JsonLinesFileSourceTest {
     @Test
     void givenACheckpointedSplit_whenTheRunReadsAnotherFile_thenTheRestoreIsRefused() throws Exception {
         Path file = eventsFile();
-        var split = NexmarkSources.file(file, new DeadLetters(dir.resolve("d"))).createSplits(1).get(0);
+        var split = NexmarkSources.file(file, DeadLetters.toFile(dir.resolve("d"))).createSplits(1).get(0);
         Path other = Files.copy(file, dir.resolve("other.jsonl"));
 
         Exception e = assertThrows(JsonLinesFileSource.InputChangedException.class,
-                () -> NexmarkSources.file(other, new DeadLetters(dir.resolve("d"))).verifyRestored(split));
+                () -> NexmarkSources.file(other, DeadLetters.toFile(dir.resolve("d"))).verifyRestored(split));
 
         assertTrue(e.getMessage().contains("the checkpoint reads " + file + ", which is not part of this run's "
                 + "input " + other), e.getMessage());
@@ -183,7 +187,7 @@ class JsonLinesFileSourceTest {
     @Test
     void givenAnUnchangedFileOrASplitWithoutIdentity_whenRestored_thenItIsAccepted() throws Exception {
         Path file = eventsFile();
-        JsonLinesFileSource<NexmarkEvent> source = NexmarkSources.file(file, new DeadLetters(dir.resolve("d")));
+        JsonLinesFileSource<NexmarkEvent> source = NexmarkSources.file(file, DeadLetters.toFile(dir.resolve("d")));
 
         source.verifyRestored(source.createSplits(1).get(0));
         // the split of a snapshot taken before identities were recorded

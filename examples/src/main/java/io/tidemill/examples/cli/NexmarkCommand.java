@@ -79,7 +79,8 @@ public final class NexmarkCommand implements Command {
                   --show         result rows to print at the end in generator mode (default 10)
                   --disorder     maximum event-time disorder of a generated file in ms (default 0; < 5000)
                   --state-dir    checkpoint into this directory and write --output (a directory) exactly once,
-                                 as committed part files (in-progress files are hidden, named .part-*);
+                                 as committed part files (in-progress files are hidden, named .part-*),
+                                 and dead letters the same way into OUTPUT.dead-letter/;
                                  run the same command again after a crash and it resumes from the latest
                                  completed checkpoint in it; if it holds checkpoints and none can be
                                  restored (corrupt), the run fails and names each, leaving the output alone
@@ -173,7 +174,8 @@ public final class NexmarkCommand implements Command {
             if (output == null) {
                 throw new UsageException("missing option --output");
             }
-            deadLetters = DeadLetters.beside(output);
+            // Checkpointed, dead letters are committed with the output's checkpoints, as its parts are.
+            deadLetters = exactlyOnce ? DeadLetters.exactlyOnceBeside(output) : DeadLetters.beside(output);
             pipeline = NexmarkJob.overFile(query, input, deadLetters, sink, parallelism, rate);
         }
 
@@ -206,9 +208,6 @@ public final class NexmarkCommand implements Command {
             System.err.println("tidemill " + name() + ": " + e.getMessage() + "; " + whatWasLeft(jobOptions, output));
             return 1;
         } finally {
-            if (deadLetters != null) {
-                deadLetters.close();
-            }
             if (jobOptions.store() != null) {
                 jobOptions.store().close();
             }

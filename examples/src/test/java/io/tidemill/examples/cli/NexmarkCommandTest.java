@@ -201,6 +201,50 @@ class NexmarkCommandTest {
         return events;
     }
 
+    @Test
+    @Timeout(60)
+    void givenAPlainRunWithDeadLetters_whenRerunOverACleanInput_thenNoStaleDeadLetterIsLeft() throws Exception {
+        Path events = generatedEvents();
+        List<String> clean = Files.readAllLines(events);
+        Files.writeString(events, "{not json\n", java.nio.file.StandardOpenOption.APPEND);
+        Path output = dir.resolve("out.jsonl");
+        Path dead = dir.resolve("out.jsonl.dead-letter.jsonl");
+        assertEquals(0, Tidemill.run(List.of("nexmark", "--query", "q5", "--input", events.toString(), "--output",
+                output.toString(), "--parallelism", "2")), text(err));
+        assertEquals(1, Files.readAllLines(dead).size());
+        Files.write(events, clean);
+        err.reset();
+
+        assertEquals(0, Tidemill.run(List.of("nexmark", "--query", "q5", "--input", events.toString(), "--output",
+                output.toString(), "--parallelism", "2")), text(err));
+
+        assertTrue(text(err).contains("dead letters 0 "), text(err));
+        assertEquals(List.of(), Files.readAllLines(dead));
+    }
+
+    @Test
+    @Timeout(60)
+    void givenACheckpointedRunWithDeadLetters_whenRerunOverACleanInput_thenNoStaleDeadLetterIsLeft()
+            throws Exception {
+        Path events = generatedEvents();
+        List<String> clean = Files.readAllLines(events);
+        Files.writeString(events, "{not json\n", java.nio.file.StandardOpenOption.APPEND);
+        Path output = dir.resolve("out");
+        Path state = dir.resolve("state");
+        assertEquals(0, Tidemill.run(checkpointedRun(events, output, state, "0")), text(err));
+        assertTrue(text(err).contains("dead letters 1 "), text(err));
+        assertEquals(1, committedRows(dir.resolve("out.dead-letter")).size());
+        Files.write(events, clean);
+        err.reset();
+
+        List<String> rerun = new ArrayList<>(checkpointedRun(events, output, state, "0"));
+        rerun.add("--discard-state");
+        assertEquals(0, Tidemill.run(rerun), text(err));
+
+        assertTrue(text(err).contains("dead letters 0 "), text(err));
+        assertEquals(List.of(), committedRows(dir.resolve("out.dead-letter")));
+    }
+
     private static List<String> checkpointedRun(Path events, Path output, Path state, String rate) {
         return List.of("nexmark", "--query", "q5", "--input", events.toString(), "--output", output.toString(),
                 "--state-dir", state.toString(), "--checkpoint-interval", "100ms", "--parallelism", "2",

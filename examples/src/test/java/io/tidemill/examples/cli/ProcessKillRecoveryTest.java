@@ -22,10 +22,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The {@code nexmark} command as a child JVM, killed with SIGKILL at random moments after a
  * checkpoint completed and started again with the same arguments until it finishes: the committed
- * output equals an uninterrupted run's, as a multiset of rows (the last run at another parallelism).
+ * output equals an uninterrupted run's, as a multiset of rows (the last run at another parallelism),
+ * and so do the dead letters of the input's malformed lines, and their count in the summary.
  */
 class ProcessKillRecoveryTest {
     private static final int KILLS = 3;
+    private static final int BAD_LINES = 40;
 
     @TempDir
     Path dir;
@@ -36,6 +38,7 @@ class ProcessKillRecoveryTest {
             String query) throws Exception {
         Path events = dir.resolve("events.jsonl");
         NexmarkFileWriter.generate(150_000, 3000, 7, events);
+        withBadLines(events);
         Path expectedFile = dir.resolve("expected.jsonl");
         assertEquals(0, Tidemill.run(List.of("nexmark", "--query", query, "--input", events.toString(),
                 "--output", expectedFile.toString(), "--parallelism", "2")));
@@ -49,17 +52,24 @@ class ProcessKillRecoveryTest {
             long before = latestCheckpoint(state);
             long wanted = before + 1 + ThreadLocalRandom.current().nextInt(3);
             Process p = start(args, dir.resolve("run-" + kill + ".log"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> latestCheckpoint(state) >= wanted || !p.isAlive());
-            assertTrue(p.isAlive(), "the run ended before it could be killed: "
-                    + Files.readString(dir.resolve("run-" + kill + ".log")));
-            p.destroyForcibly();
+            try {
+                await().atMost(Duration.ofSeconds(30)).until(() -> latestCheckpoint(state) >= wanted || !p.isAlive());
+                assertTrue(p.isAlive(), "the run ended before it could be killed: "
+                        + Files.readString(dir.resolve("run-" + kill + ".log")));
+            } finally {
+                p.destroyForcibly();
+            }
             assertTrue(p.waitFor(10, TimeUnit.SECONDS));
         }
         // The last run also changes the parallelism: key groups and splits are redistributed.
         List<String> rescaled = new ArrayList<>(args);
         rescaled.set(rescaled.indexOf("--parallelism") + 1, "3");
         Process last = start(rescaled, dir.resolve("last.log"));
-        assertTrue(last.waitFor(60, TimeUnit.SECONDS));
+        try {
+            assertTrue(last.waitFor(60, TimeUnit.SECONDS));
+        } finally {
+            last.destroyForcibly();
+        }
         assertEquals(0, last.exitValue(), Files.readString(dir.resolve("last.log")));
 
         List<String> expected = new ArrayList<>(Files.readAllLines(expectedFile));
@@ -67,6 +77,27 @@ class ProcessKillRecoveryTest {
         // q7 has one window per 10 s of event time, a few in this input; the others have many rows
         assertTrue(expected.size() > (query.equals("q7") ? 1 : 10), "the query produced rows: " + expected.size());
         assertEquals(expected, committedRows(out));
+
+        List<String> expectedDead = new ArrayList<>(Files.readAllLines(dir.resolve("expected.jsonl.dead-letter.jsonl")));
+        expectedDead.sort(null);
+        assertEquals(BAD_LINES, expectedDead.size());
+        assertEquals(expectedDead, committedRows(dir.resolve("out.dead-letter")));
+        String summary = Files.readString(dir.resolve("last.log"));
+        assertTrue(summary.contains("dead letters " + BAD_LINES + " "), summary);
+    }
+
+    /** Spreads {@link #BAD_LINES} malformed lines over the file, each different. */
+    private static void withBadLines(Path events) throws IOException {
+        List<String> lines = Files.readAllLines(events);
+        List<String> mixed = new ArrayList<>(lines.size() + BAD_LINES);
+        int every = lines.size() / BAD_LINES;
+        for (int i = 0; i < lines.size(); i++) {
+            if (i % every == every / 2) {
+                mixed.add("{\"type\":\"bid\",\"broken\":" + i);
+            }
+            mixed.add(lines.get(i));
+        }
+        Files.write(events, mixed);
     }
 
     private static Process start(List<String> args, Path log) throws IOException {

@@ -1,5 +1,6 @@
 package io.tidemill.api.source;
 
+import io.tidemill.api.sink.Sink;
 import java.util.List;
 
 /**
@@ -37,6 +38,11 @@ public final class RateLimitedSource<T> implements Source<T> {
     }
 
     @Override
+    public Sink<DeadLetter> deadLetterSink() {
+        return source.deadLetterSink();
+    }
+
+    @Override
     public SplitReader<T> createReader(SourceSplit split, long offset) throws Exception {
         SplitReader<T> reader = source.createReader(split, offset);
         double perSplit = recordsPerSecond / (double) splitCount;
@@ -63,6 +69,11 @@ public final class RateLimitedSource<T> implements Source<T> {
                     public void collect(T value, long timestamp) {
                         count[0]++;
                         out.collect(value, timestamp);
+                    }
+
+                    @Override
+                    public void deadLetter(DeadLetter letter) {
+                        out.deadLetter(letter);
                     }
                 }, budget);
                 emitted += count[0];

@@ -1,5 +1,6 @@
 package io.tidemill.api.source;
 
+import io.tidemill.api.sink.Sink;
 import java.util.List;
 
 /**
@@ -26,4 +27,15 @@ public interface Source<T> {
      * The default checks nothing.
      */
     default void verifyRestored(SourceSplit split) throws Exception {}
+
+    /**
+     * Where the readers' {@link SourceOutput#deadLetter dead letters} go, or null if the source has
+     * none. Each source subtask writes its own writer of this sink, which runs in the source's task and
+     * its checkpoints: a transactional writer pre-commits at the barrier that records the splits'
+     * offsets and commits when the checkpoint completes, so dead letters are exactly-once like the
+     * output of an exactly-once sink.
+     */
+    default Sink<DeadLetter> deadLetterSink() {
+        return null;
+    }
 }
