@@ -5,7 +5,7 @@ import io.tidemill.checkpoint.CheckpointCoordinator;
 import io.tidemill.checkpoint.CheckpointFailuresException;
 import io.tidemill.checkpoint.LoadedCheckpoint;
 import io.tidemill.checkpoint.OperatorSnapshot;
-import io.tidemill.checkpoint.TaskSnapshot;
+import io.tidemill.checkpoint.SnapshotUpload;
 import io.tidemill.checkpoint.codec.CorruptSnapshotException;
 import io.tidemill.plan.ExecutionPlan;
 import io.tidemill.scheduler.CooperativeScheduler;
@@ -14,7 +14,6 @@ import io.tidemill.task.SourceTask;
 import io.tidemill.task.TaskBuilder;
 import io.tidemill.task.Tasklet;
 import io.tidemill.task.TaskCoreAccess;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +55,8 @@ final class Job implements JobHandle {
     private final ScheduledExecutorService timer;
     /** Snapshot writes and coordinator I/O of this job. */
     private final IoLane io;
+    /** Writes task snapshots to the store (a job without one takes none). */
+    private final SnapshotUpload upload;
     /** The cluster's I/O pool, for restarts: not behind this job's writes, which may hang. */
     private final Executor ioPool;
     private final long startNanos = System.nanoTime();
@@ -88,6 +89,7 @@ final class Job implements JobHandle {
         // Two writes at a time: as many as the cluster's I/O pool used to have for all jobs.
         this.io = new IoLane(io, 2);
         this.ioPool = io;
+        this.upload = new SnapshotUpload(options.store(), this.io, name); // only used with a store
     }
 
     /** Starts the first attempt, from the snapshot the options name, if any. */
@@ -360,41 +362,7 @@ final class Job implements JobHandle {
         @Override
         public void snapshotTaken(long checkpointId, int task, Map<String, OperatorSnapshot> operators,
                                   long syncNanos, long alignNanos) {
-            CheckpointCoordinator c = coordinator;
-            String prefix = c == null ? null : c.prefixOf(checkpointId);
-            if (prefix == null) {
-                TaskSnapshot.discard(operators); // the checkpoint is over (aborted, or the job is ending)
-                return;
-            }
-            try {
-                io.execute(() -> store(c, prefix, checkpointId, task, operators, syncNanos, alignNanos));
-            } catch (RejectedExecutionException e) {
-                TaskSnapshot.discard(operators); // the job is shutting down
-            }
-        }
-
-        private void store(CheckpointCoordinator c, String prefix, long checkpointId, int task,
-                           Map<String, OperatorSnapshot> operators, long syncNanos, long alignNanos) {
-            // The id in the key: a late blob of an aborted checkpoint never replaces a later one's, even
-            // under a savepoint prefix used again.
-            String key = prefix + "/t" + task + "-" + checkpointId;
-            boolean accepted;
-            try {
-                byte[] blob = TaskSnapshot.encode(operators);
-                options.store().put(key, blob);
-                accepted = c.acknowledge(checkpointId, task, new CheckpointCoordinator.Ack(key, blob.length,
-                        syncNanos, alignNanos));
-            } catch (Exception e) {
-                c.decline(checkpointId, "task " + task + " could not write its snapshot: " + e.getMessage(), e);
-                return;
-            }
-            if (!accepted) {
-                try {
-                    options.store().delete(key); // written after its checkpoint ended: part of none
-                } catch (IOException e) {
-                    LOG.warn("job {}: cannot delete {}: {}", name, key, e.getMessage());
-                }
-            }
+            upload.upload(coordinator, checkpointId, task, operators, syncNanos, alignNanos);
         }
 
         @Override
