@@ -2,41 +2,32 @@ package io.tidemill.local;
 
 import io.tidemill.api.JobResult;
 import io.tidemill.checkpoint.CheckpointCoordinator;
-import io.tidemill.checkpoint.CheckpointFailuresException;
 import io.tidemill.checkpoint.LoadedCheckpoint;
-import io.tidemill.checkpoint.OperatorSnapshot;
 import io.tidemill.checkpoint.SnapshotUpload;
 import io.tidemill.checkpoint.codec.CorruptSnapshotException;
 import io.tidemill.plan.ExecutionPlan;
 import io.tidemill.scheduler.CooperativeScheduler;
-import io.tidemill.task.JobControl;
-import io.tidemill.task.SourceTask;
 import io.tidemill.task.TaskBuilder;
 import io.tidemill.task.Tasklet;
 import io.tidemill.task.TaskCoreAccess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running job on the local cluster: runs attempts of its tasks, drives its checkpoint
- * coordinator, and restarts from the latest completed checkpoint after a failure, as the restart
- * strategy allows. Each attempt has its own tasks and channels; an attempt ends when all its tasks
- * have ended, and only then does the next one start.
+ * A running job on the local cluster: runs attempts ({@link Execution}s) of its tasks, drives their
+ * checkpoint coordinators, and restarts from the latest completed checkpoint after a failure, as the
+ * restart strategy allows. Each attempt has its own tasks and channels; an attempt ends when all its
+ * tasks have ended, and only then does the next one start.
  *
  * <p>Each attempt has its own checkpoint coordinator, and its ids start above every id an earlier
  * attempt triggered ({@link #nextCheckpointId}): a blob of an aborted checkpoint still queued for
@@ -71,7 +62,7 @@ final class Job implements JobHandle {
      * this job triggered. (The job's master would carry it the same way across attempts.)
      */
     private long nextCheckpointId = 1;
-    private volatile Attempt current;
+    private volatile Execution current;
     /** The snapshot the job started from (null: a fresh start); a restart without newer ones uses it. */
     private LoadedCheckpoint initialRestore;
     private volatile boolean cancelRequested;
@@ -92,6 +83,24 @@ final class Job implements JobHandle {
         this.upload = new SnapshotUpload(options.store(), this.io, name); // only used with a store
     }
 
+    /** What the job's executions report to it. */
+    private final Execution.Owner owner = new Execution.Owner() {
+        @Override
+        public void executionEnded(Execution e) {
+            attemptEnded(e);
+        }
+
+        @Override
+        public void countRecordsIn(long n) {
+            recordsIn.add(n);
+        }
+
+        @Override
+        public void countLateRecord() {
+            late.increment();
+        }
+    };
+
     /** Starts the first attempt, from the snapshot the options name, if any. */
     void start() throws Exception {
         LoadedCheckpoint restore = null;
@@ -109,7 +118,7 @@ final class Job implements JobHandle {
     }
 
     private void startAttempt(LoadedCheckpoint restore) throws Exception {
-        Attempt a = new Attempt();
+        Execution a = new Execution(owner, upload);
         List<Tasklet> tasks = new TaskBuilder(plan, a, config, restore, options.checkpoints().mode()).build();
         a.tasks = tasks;
         a.expect(tasks.size());
@@ -133,12 +142,14 @@ final class Job implements JobHandle {
                     TimeUnit.MILLISECONDS);
         }
         current = a;
-        a.cancelled = cancelRequested;
+        if (cancelRequested) {
+            a.cancel();
+        }
         scheduler.schedule(tasks);
     }
 
     /** All tasks of an attempt ended: finish the job, or restart it. */
-    private void attemptEnded(Attempt a) {
+    private void attemptEnded(Execution a) {
         if (a.ticker != null) {
             a.ticker.cancel(false);
         }
@@ -150,7 +161,7 @@ final class Job implements JobHandle {
             }
             nextCheckpointId = Math.max(nextCheckpointId, a.coordinator.nextId());
         }
-        Throwable failure = a.failure.get();
+        Throwable failure = a.failure();
         if (failure == null) {
             if (cancelRequested && !stopAfterSavepoint) {
                 result.completeExceptionally(new CancellationException("job '" + name + "' was cancelled"));
@@ -232,15 +243,15 @@ final class Job implements JobHandle {
     @Override
     public void cancel() {
         cancelRequested = true;
-        Attempt a = current;
+        Execution a = current;
         if (a != null) {
-            a.cancelled = true;
+            a.cancel();
         }
     }
 
     @Override
     public CompletableFuture<CheckpointCoordinator.Completed> triggerSavepoint(String prefix) {
-        Attempt a = current;
+        Execution a = current;
         if (a == null || a.coordinator == null) {
             return CompletableFuture.failedFuture(new IllegalStateException(
                     "job '" + name + "' has no snapshot store: savepoints need one"));
@@ -263,7 +274,7 @@ final class Job implements JobHandle {
         synchronized (completedCheckpoints) {
             all = new ArrayList<>(completedCheckpoints);
         }
-        Attempt a = current;
+        Execution a = current;
         if (a != null && a.coordinator != null && !a.isOver()) {
             all.addAll(a.coordinator.completed());
         }
@@ -276,7 +287,7 @@ final class Job implements JobHandle {
         synchronized (completedCheckpoints) {
             failed = failedCheckpoints;
         }
-        Attempt a = current;
+        Execution a = current;
         if (a != null && a.coordinator != null && !a.isOver()) {
             failed += a.coordinator.failedCount();
         }
@@ -300,120 +311,7 @@ final class Job implements JobHandle {
 
     @Override
     public long watermark() {
-        Attempt a = current;
+        Execution a = current;
         return a == null ? Long.MIN_VALUE : a.watermark();
-    }
-
-    /** One run of the job's tasks; the {@link JobControl} its tasks report to. */
-    private final class Attempt implements JobControl, CheckpointCoordinator.Driver {
-        private final AtomicInteger liveTasks = new AtomicInteger();
-        private final AtomicReference<Throwable> failure = new AtomicReference<>();
-        private volatile AtomicLongArray watermarks = new AtomicLongArray(0);
-        private volatile boolean cancelled;
-        private volatile boolean over;
-        List<Tasklet> tasks = List.of();
-        CheckpointCoordinator coordinator;
-        ScheduledFuture<?> ticker;
-
-        void expect(int n) {
-            AtomicLongArray w = new AtomicLongArray(n);
-            for (int i = 0; i < n; i++) {
-                w.set(i, Long.MIN_VALUE);
-            }
-            watermarks = w;
-            liveTasks.set(n);
-        }
-
-        boolean isOver() {
-            return over;
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return cancelled;
-        }
-
-        @Override
-        public void fail(Throwable cause) {
-            if (failure.compareAndSet(null, cause) && coordinator != null) {
-                coordinator.stop("a task failed");
-            }
-            cancelled = true;
-        }
-
-        @Override
-        public void taskDone() {
-            if (liveTasks.decrementAndGet() == 0) {
-                over = true;
-                attemptEnded(this);
-            }
-        }
-
-        @Override
-        public void countRecordsIn(long n) {
-            recordsIn.add(n);
-        }
-
-        @Override
-        public void countLateRecord() {
-            late.increment();
-        }
-
-        @Override
-        public void snapshotTaken(long checkpointId, int task, Map<String, OperatorSnapshot> operators,
-                                  long syncNanos, long alignNanos) {
-            upload.upload(coordinator, checkpointId, task, operators, syncNanos, alignNanos);
-        }
-
-        @Override
-        public void sourceEnded() {
-            CheckpointCoordinator c = coordinator;
-            if (c != null) {
-                c.stop("a source finished");
-            }
-        }
-
-        @Override
-        public void reportWatermark(int task, long watermark) {
-            AtomicLongArray w = watermarks;
-            if (task < w.length()) {
-                w.set(task, watermark);
-            }
-        }
-
-        long watermark() {
-            AtomicLongArray w = watermarks;
-            long min = Long.MAX_VALUE;
-            for (int i = 0; i < w.length(); i++) {
-                min = Math.min(min, w.get(i));
-            }
-            return w.length() == 0 ? Long.MIN_VALUE : min;
-        }
-
-        // ---- CheckpointCoordinator.Driver ----
-
-        @Override
-        public void injectBarrier(long checkpointId, boolean savepoint) {
-            for (Tasklet t : tasks) {
-                if (t instanceof SourceTask<?> s) {
-                    s.injectBarrier(checkpointId);
-                }
-            }
-        }
-
-        @Override
-        public void notifyComplete(long checkpointId) {
-            for (Tasklet t : tasks) {
-                TaskCoreAccess.notifyComplete(t, checkpointId);
-            }
-        }
-
-        @Override
-        public void notifyAborted(long checkpointId) {}
-
-        @Override
-        public void failJob(CheckpointFailuresException cause) {
-            fail(cause);
-        }
     }
 }
