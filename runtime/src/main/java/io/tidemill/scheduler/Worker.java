@@ -74,6 +74,11 @@ final class Worker implements Runnable {
             while ((t = incoming.poll()) != null) {
                 tasks.add(t);
             }
+            if (tasks.isEmpty()) {
+                LockSupport.park(this); // no task at all: sleep until add() or stop() unparks
+                idleRounds = 0;
+                continue;
+            }
             boolean progress = false;
             for (int i = 0; i < tasks.size(); i++) {
                 ProgressState s;
