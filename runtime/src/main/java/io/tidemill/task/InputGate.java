@@ -2,7 +2,6 @@ package io.tidemill.task;
 
 import io.tidemill.api.function.KeySelector;
 import io.tidemill.checkpoint.OperatorSnapshot;
-import io.tidemill.checkpoint.codec.ValueCodec;
 import io.tidemill.exchange.Batch;
 import io.tidemill.exchange.Channel;
 import io.tidemill.exchange.PriorityBarrier;
@@ -346,8 +345,7 @@ final class InputGate {
                     } catch (Exception e) {
                         throw new IOException("cannot key an in-flight record: " + e.getMessage(), e);
                     }
-                    ValueCodec.write(v, out);
-                    out.writeLong(b.timestamps[i]);
+                    InFlightRecords.write(v, b.timestamps[i], out);
                 }
             }
         }

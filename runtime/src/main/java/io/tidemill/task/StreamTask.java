@@ -6,7 +6,6 @@ import io.tidemill.checkpoint.OperatorSnapshot;
 import io.tidemill.checkpoint.TaskSnapshot;
 import io.tidemill.exchange.Batch;
 import io.tidemill.exchange.PriorityBarrier;
-import java.util.List;
 import java.util.Map;
 import io.tidemill.exchange.Control;
 import io.tidemill.watermark.Watermark;
@@ -20,20 +19,17 @@ public final class StreamTask extends TaskCore {
     private final boolean alignBarriers;
     private final boolean unaligned;
     private final String channelStateId;
-    /** Records of the restored channel state, replayed before any input. */
-    private List<Object[]> replay;
     private Map<String, OperatorSnapshot> unalignedSnapshot;
     private long unalignedSyncNanos;
 
     StreamTask(OperatorChain chain, InputGate gate, JobControl job, String name, CheckpointConfig.Mode mode,
-               String channelStateId, List<Object[]> replay) {
+               String channelStateId) {
         super(chain, job, name);
         this.gate = gate;
         this.alignBarriers = mode == CheckpointConfig.Mode.EXACTLY_ONCE;
         this.unaligned = mode == CheckpointConfig.Mode.UNALIGNED;
         this.channelStateId = channelStateId;
         gate.setUnaligned(unaligned);
-        this.replay = replay.isEmpty() ? null : replay;
     }
 
     /**
@@ -44,8 +40,7 @@ public final class StreamTask extends TaskCore {
      */
     @Override
     boolean priorityWork() throws Exception {
-        if (!unaligned || replay != null) {
-            // Restored in-flight records are replayed first: a snapshot before that would miss them.
+        if (!unaligned) {
             return false;
         }
         boolean progress = false;
@@ -82,14 +77,6 @@ public final class StreamTask extends TaskCore {
     @Override
     boolean work() throws Exception {
         Emitter input = chain.input();
-        if (replay != null) {
-            for (Object[] r : replay) {
-                input.emit(r[0], (Long) r[1]);
-            }
-            replay = null;
-            chain.finishBatch();
-            return true;
-        }
         boolean progress = priorityWork();
         for (int n = 0; n < ITEMS_PER_CALL; n++) {
             Object item = gate.poll();
