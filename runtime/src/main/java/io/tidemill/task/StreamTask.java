@@ -6,46 +6,50 @@ import io.tidemill.checkpoint.OperatorSnapshot;
 import io.tidemill.checkpoint.TaskSnapshot;
 import io.tidemill.exchange.Batch;
 import io.tidemill.exchange.PriorityBarrier;
-import java.util.List;
 import java.util.Map;
 import io.tidemill.exchange.Control;
 import io.tidemill.watermark.Watermark;
 
-/** A task reading from input channels: batches to the chain, watermarks through the input gate. */
+/**
+ * A task reading from input channels ({@link InputGate}): batches to the chain; watermarks and
+ * barriers through the gate's parts.
+ */
 public final class StreamTask extends TaskCore {
     /** Input items handled per call, so that tasks sharing a worker take turns. */
     private static final int ITEMS_PER_CALL = 8;
 
     private final InputGate gate;
+    private final WatermarkValve valve;
+    private final BarrierAligner aligner;
+    private final ChannelStateRecorder recorder;
     private final boolean alignBarriers;
     private final boolean unaligned;
     private final String channelStateId;
-    /** Records of the restored channel state, replayed before any input. */
-    private List<Object[]> replay;
     private Map<String, OperatorSnapshot> unalignedSnapshot;
     private long unalignedSyncNanos;
 
     StreamTask(OperatorChain chain, InputGate gate, JobControl job, String name, CheckpointConfig.Mode mode,
-               String channelStateId, List<Object[]> replay) {
+               String channelStateId) {
         super(chain, job, name);
         this.gate = gate;
+        this.valve = gate.valve;
+        this.aligner = gate.aligner;
+        this.recorder = gate.recorder;
         this.alignBarriers = mode == CheckpointConfig.Mode.EXACTLY_ONCE;
         this.unaligned = mode == CheckpointConfig.Mode.UNALIGNED;
         this.channelStateId = channelStateId;
-        gate.setUnaligned(unaligned);
-        this.replay = replay.isEmpty() ? null : replay;
+        recorder.setUnaligned(unaligned);
     }
 
     /**
      * Unaligned checkpoints: the first priority barrier of a checkpoint snapshots the operators at
      * once and sends the barrier downstream ahead of the output queues; the in-flight records before
-     * each input's barrier are then recorded (see {@link InputGate}) and the snapshot is acknowledged
+     * each input's barrier are then recorded (see {@link ChannelStateRecorder}) and the snapshot is acknowledged
      * when the recording is complete.
      */
     @Override
     boolean priorityWork() throws Exception {
-        if (!unaligned || replay != null) {
-            // Restored in-flight records are replayed first: a snapshot before that would miss them.
+        if (!unaligned) {
             return false;
         }
         boolean progress = false;
@@ -53,7 +57,7 @@ public final class StreamTask extends TaskCore {
         // a paused firing is not a state to snapshot: the barrier waits until it is complete
         while (!chain.hasPendingOutput() && (b = gate.pollPriority()) != null) {
             progress = true;
-            if (b.checkpointId() > gate.unalignedCheckpoint()) {
+            if (b.checkpointId() > recorder.checkpoint()) {
                 long start = System.nanoTime();
                 if (unalignedSnapshot != null) {
                     TaskSnapshot.discard(unalignedSnapshot); // a newer checkpoint overtook it
@@ -61,17 +65,17 @@ public final class StreamTask extends TaskCore {
                 unalignedSnapshot = snapshotOperators(b.checkpointId());
                 unalignedSyncNanos = System.nanoTime() - start;
                 chain.emitPriorityBarrier(b.checkpointId());
-                gate.startRecording(b.checkpointId());
+                recorder.start(b.checkpointId());
             }
-            if (b.checkpointId() == gate.unalignedCheckpoint()) {
-                gate.onPriorityBarrier(b);
+            if (b.checkpointId() == recorder.checkpoint()) {
+                recorder.onBarrier(gate.lastPriorityChannel(), b);
             }
         }
-        if (gate.isRecording() && gate.advanceRecording()) {
+        if (recorder.isRecording() && recorder.advance()) {
             long start = System.nanoTime();
             Map<String, OperatorSnapshot> ops = unalignedSnapshot;
-            ops.put(channelStateId, gate.finishRecording());
-            job.snapshotTaken(gate.unalignedCheckpoint(), index, ops, unalignedSyncNanos + System.nanoTime() - start,
+            ops.put(channelStateId, recorder.finish());
+            job.snapshotTaken(recorder.checkpoint(), index, ops, unalignedSyncNanos + System.nanoTime() - start,
                     0);
             unalignedSnapshot = null;
             progress = true;
@@ -82,14 +86,6 @@ public final class StreamTask extends TaskCore {
     @Override
     boolean work() throws Exception {
         Emitter input = chain.input();
-        if (replay != null) {
-            for (Object[] r : replay) {
-                input.emit(r[0], (Long) r[1]);
-            }
-            replay = null;
-            chain.finishBatch();
-            return true;
-        }
         boolean progress = priorityWork();
         for (int n = 0; n < ITEMS_PER_CALL; n++) {
             Object item = gate.poll();
@@ -98,7 +94,7 @@ public final class StreamTask extends TaskCore {
             }
             progress = true;
             if (item instanceof Batch b) {
-                gate.onRecords();
+                valve.onRecords(gate.lastChannel());
                 Object[] values = b.values;
                 long[] timestamps = b.timestamps;
                 for (int i = 0, size = b.size; i < size; i++) {
@@ -106,25 +102,25 @@ public final class StreamTask extends TaskCore {
                 }
                 chain.finishBatch();
             } else if (item instanceof Watermark w) {
-                advance(gate.onWatermark(w.timestamp()));
+                advance(valve.onWatermark(gate.lastChannel(), w.timestamp()));
             } else if (item == Control.IDLE) {
-                advance(gate.onIdle());
-                if (gate.becameIdle()) {
+                advance(valve.onIdle(gate.lastChannel()));
+                if (valve.becameIdle()) {
                     chain.emitIdle();
                 }
             } else if (item instanceof Barrier b) {
-                if (gate.onBarrier(b.checkpointId(), alignBarriers)) {
-                    takeSnapshot(b.checkpointId(), gate.finishAlignment());
+                if (aligner.onBarrier(gate.lastChannel(), b.checkpointId(), alignBarriers)) {
+                    takeSnapshot(b.checkpointId(), aligner.finish());
                 }
             } else if (item == Control.END_OF_INPUT) {
                 long watermark = gate.onEnd();
                 // The snapshot first: the watermark may start a firing that pauses (a consistent
                 // cut either way, as the fired records then follow the barrier).
-                if (gate.alignmentComplete()) {
-                    takeSnapshot(gate.alignedCheckpoint(), gate.finishAlignment());
+                if (aligner.isComplete()) {
+                    takeSnapshot(aligner.checkpoint(), aligner.finish());
                 }
                 advance(watermark);
-                if (gate.allEnded()) {
+                if (valve.allEnded()) {
                     endInput();
                     break;
                 }

@@ -109,37 +109,45 @@ public final class TaskBuilder {
     }
 
     /**
-     * The in-flight records of an unaligned snapshot that this subtask replays before any input: by
-     * key group when its input is keyed (so they follow their keys to any parallelism), else those of
-     * old subtask {@code i} go to subtask {@code i mod parallelism}.
+     * The in-flight records of an unaligned snapshot that this subtask replays before any input, for
+     * every operator of its chain that has some, deepest first (see {@link TaskCore#replayFirst}).
+     * Records queued on a keyed channel are stored by key group and follow their keys to any
+     * parallelism; those of other channels, stored per old subtask {@code i}, go to subtask
+     * {@code i mod parallelism}. An operator that had input channels in the snapshot may be chained
+     * to its producer now (a keyed edge between two operators of parallelism 1 is): its records go
+     * straight into it through the chain.
+     *
+     * @param into per chain position, the emitter feeding that operator (null for a source)
      */
-    private List<Object[]> channelStateOf(Node head, int subtask, int par, boolean keyed) throws Exception {
-        List<Object[]> records = new ArrayList<>();
+    private List<InFlightRecords> inFlightOf(List<Node> chain, Emitter[] into, int subtask, int par)
+            throws Exception {
+        List<InFlightRecords> records = new ArrayList<>();
         if (restore == null) {
             return records;
         }
-        RestoredState state = restored(head, channelStateId(head));
-        List<DataInput> inputs = new ArrayList<>();
-        if (keyed) {
-            var range = KeyGroups.rangeOf(subtask, plan.maxParallelism(), par);
+        var range = KeyGroups.rangeOf(subtask, plan.maxParallelism(), par);
+        for (int i = chain.size() - 1; i >= 0; i--) {
+            RestoredState state = restored(chain.get(i), channelStateId(chain.get(i)));
+            List<DataInput> sections = new ArrayList<>();
             for (int kg = range.start(); kg <= range.end(); kg++) {
                 DataInput in = state.keyGroup(kg);
                 if (in != null) {
-                    inputs.add(in);
+                    sections.add(in);
                 }
             }
-        } else {
-            List<DataInput> all = state.operatorStates();
-            for (int i = subtask; i < all.size(); i += par) {
-                inputs.add(all.get(i));
+            List<DataInput> perOldSubtask = state.operatorStates();
+            for (int old = subtask; old < perOldSubtask.size(); old += par) {
+                sections.add(perOldSubtask.get(old));
             }
-        }
-        for (DataInput in : inputs) {
-            java.io.DataInputStream d = (java.io.DataInputStream) in;
-            while (d.available() > 0) {
-                Object v = ValueCodec.read(d);
-                records.add(new Object[] {v, d.readLong()});
+            InFlightRecords r = InFlightRecords.read(sections, into[i]);
+            if (r.isEmpty()) {
+                continue;
             }
+            if (into[i] == null) {
+                throw new IllegalStateException("snapshot " + restore.prefix() + " has in-flight records for '"
+                        + chain.get(i).name() + "', which takes no input in this job");
+            }
+            records.add(r);
         }
         return records;
     }
@@ -164,8 +172,9 @@ public final class TaskBuilder {
         for (Vertex v : plan.vertices()) {
             for (Node n : v.chain()) {
                 ids.add(operatorId(n));
+                // chained now or not: in-flight records are replayed into a chained operator too
+                ids.add(channelStateId(n));
             }
-            ids.add(channelStateId(v.head()));
             if (v.head().kind() == Node.Kind.SOURCE && v.head().source().deadLetterSink() != null) {
                 ids.add(deadLetterId(v.head()));
             }
@@ -344,6 +353,7 @@ public final class TaskBuilder {
                     config.batchSize(), job, taskName, operatorId(src), src.name(), subtask, par,
                     deadLetters(src, subtask, par), deadLetterId(src));
             task.setUnaligned(mode == CheckpointConfig.Mode.UNALIGNED);
+            task.replayFirst(inFlightOf(chain, inputsOf(null, mainOf), subtask, par));
             return task;
         }
         List<Channel> inputs = new ArrayList<>();
@@ -361,8 +371,17 @@ public final class TaskBuilder {
         OperatorChain oc = new OperatorChain(ops, names, ids(chain, first), allRouters, input, subtask, par);
         InputGate gate = new InputGate(inputs.toArray(new Channel[0]),
                 keys.toArray(new io.tidemill.api.function.KeySelector<?, ?>[0]), plan.maxParallelism());
-        return new StreamTask(oc, gate, job, taskName, mode, channelStateId(v.head()),
-                channelStateOf(v.head(), subtask, par, v.head().isKeyed()));
+        StreamTask task = new StreamTask(oc, gate, job, taskName, mode, channelStateId(v.head()));
+        task.replayFirst(inFlightOf(chain, inputsOf(input, mainOf), subtask, par));
+        return task;
+    }
+
+    /** Per chain position, what feeds that operator: {@code head} for the first, else its producer's output. */
+    private static Emitter[] inputsOf(Emitter head, Emitter[] mainOf) {
+        Emitter[] into = new Emitter[mainOf.length];
+        into[0] = head;
+        System.arraycopy(mainOf, 0, into, 1, mainOf.length - 1);
+        return into;
     }
 
     /** The opened and restored dead-letter sink of a source subtask, or null if the source has none. */

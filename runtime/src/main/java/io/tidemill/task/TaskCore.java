@@ -2,6 +2,7 @@ package io.tidemill.task;
 
 import io.tidemill.checkpoint.OperatorSnapshot;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.Logger;
@@ -29,6 +30,12 @@ abstract class TaskCore implements Tasklet {
     private boolean done;
     /** The job was told this task ended ({@link JobControl#taskDone}), which must happen once. */
     private boolean reportedDone;
+    /**
+     * In-flight records of the unaligned snapshot restored from, deepest operator of the chain first,
+     * replayed before anything else (null when done or none): an operator's own restored input goes
+     * before what its restored producers in the chain emit, as it was queued before it.
+     */
+    private List<InFlightRecords> inFlight;
     /** Completed checkpoints to tell the operators about, from the coordinator's thread. */
     private final ConcurrentLinkedQueue<Long> completedCheckpoints = new ConcurrentLinkedQueue<>();
 
@@ -64,6 +71,11 @@ abstract class TaskCore implements Tasklet {
             if (job.isCancelled()) {
                 return finish();
             }
+            if (inFlight != null) {
+                // Before any input, barrier or snapshot: a snapshot taken earlier would miss them.
+                replayInFlight();
+                return ProgressState.MADE_PROGRESS;
+            }
             if (!chain.drain()) {
                 // Backpressured: no input now, but unaligned barriers still overtake the backlog.
                 return priorityWork() ? ProgressState.MADE_PROGRESS : ProgressState.NO_PROGRESS;
@@ -97,6 +109,21 @@ abstract class TaskCore implements Tasklet {
             job.fail(t);
             return finish();
         }
+    }
+
+    /** Sets the restored in-flight records to replay first, deepest operator of the chain first. */
+    final void replayFirst(List<InFlightRecords> records) {
+        inFlight = records.isEmpty() ? null : records;
+    }
+
+    private void replayInFlight() {
+        for (InFlightRecords r : inFlight) {
+            r.replay();
+        }
+        inFlight = null;
+        chain.finishBatch();
+        chain.flush();
+        chain.drain();
     }
 
     /** Called from any thread when checkpoint {@code checkpointId} completed. */

@@ -44,9 +44,14 @@ final class CheckpointJobs {
 
     /** Keyed 1 s event-time windows of {@code in}, each giving a row with the sum of its values. */
     static DataStream<Row> sumPerKeyAndSecond(DataStream<Event> in) {
+        return sumPerKeyAndSecond(in, Event::value);
+    }
+
+    /** As {@link #sumPerKeyAndSecond(DataStream)}, reading each event's value with {@code value}. */
+    static DataStream<Row> sumPerKeyAndSecond(DataStream<Event> in, java.util.function.ToLongFunction<Event> value) {
         return in.keyBy(Event::key)
                 .window(TumblingWindows.eventTime(Duration.ofSeconds(1)))
-                .aggregate(Aggregates.<Event>sum(Event::value), new io.tidemill.api.function.ProcessWindowFunction<
+                .aggregate(Aggregates.<Event>sum(value), new io.tidemill.api.function.ProcessWindowFunction<
                         Long, Row, Long>() {
                     @Override
                     public void process(Long key, Context ctx, Iterable<Long> sums,
