@@ -2,15 +2,20 @@ package io.tidemill.api.source;
 
 import io.tidemill.api.sink.Sink;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Limits another source to {@code recordsPerSecond} in total (each of {@code n} splits gets an equal
- * share), e.g. to replay a file at a realistic rate. Offsets and splits are the wrapped source's.
+ * Limits another source to {@code recordsPerSecond} in total, over all its splits, e.g. to replay a
+ * file at a realistic rate. Offsets and splits are the wrapped source's. The budget is shared by the
+ * split readers of this JVM (not divided by a split count, which a restore from a checkpoint does not
+ * recompute), counted from the first reader's creation.
  */
 public final class RateLimitedSource<T> implements Source<T> {
     private final Source<T> source;
     private final long recordsPerSecond;
-    private int splitCount = 1;
+    /** Records all readers emitted, and when the first reader was made (0: none yet). */
+    private final AtomicLong emitted = new AtomicLong();
+    private final AtomicLong startNanos = new AtomicLong();
 
     public RateLimitedSource(Source<T> source, long recordsPerSecond) {
         if (recordsPerSecond <= 0) {
@@ -27,9 +32,7 @@ public final class RateLimitedSource<T> implements Source<T> {
 
     @Override
     public List<? extends SourceSplit> createSplits(int parallelism) throws Exception {
-        List<? extends SourceSplit> splits = source.createSplits(parallelism);
-        splitCount = Math.max(1, splits.size());
-        return splits;
+        return source.createSplits(parallelism);
     }
 
     @Override
@@ -45,14 +48,12 @@ public final class RateLimitedSource<T> implements Source<T> {
     @Override
     public SplitReader<T> createReader(SourceSplit split, long offset) throws Exception {
         SplitReader<T> reader = source.createReader(split, offset);
-        double perSplit = recordsPerSecond / (double) splitCount;
+        startNanos.compareAndSet(0, System.nanoTime());
+        long start = startNanos.get();
         return new SplitReader<>() {
-            private final long start = System.nanoTime();
-            private long emitted;
-
             @Override
             public Status read(SourceOutput<T> out, int max) throws Exception {
-                long allowed = (long) ((System.nanoTime() - start) / 1e9 * perSplit) + 1 - emitted;
+                long allowed = (long) ((System.nanoTime() - start) / 1e9 * recordsPerSecond) + 1 - emitted.get();
                 if (allowed <= 0) {
                     return Status.NOTHING_AVAILABLE;
                 }
@@ -76,7 +77,7 @@ public final class RateLimitedSource<T> implements Source<T> {
                         out.deadLetter(letter);
                     }
                 }, budget);
-                emitted += count[0];
+                emitted.addAndGet(count[0]);
                 return s;
             }
 
