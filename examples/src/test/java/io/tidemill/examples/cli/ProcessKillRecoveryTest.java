@@ -48,7 +48,7 @@ class ProcessKillRecoveryTest {
         Path state = dir.resolve("state");
         List<String> args = List.of("nexmark", "--query", query, "--input", events.toString(), "--output",
                 out.toString(), "--state-dir", state.toString(), "--checkpoint-interval", "100ms", "--checkpoint-mode",
-                checkpointMode, "--parallelism", "2", "--rate", "60000");
+                checkpointMode, "--parallelism", "2", "--rate", "25000");
 
         for (int kill = 0; kill < KILLS; kill++) {
             long before = latestCheckpoint(state);
