@@ -88,6 +88,9 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
     private boolean firing;
     private long firingTime;
     private boolean firingEventTime;
+    /** Processing-time windows still to fire at the end of input (key, windows, window), from endingNext. */
+    private List<Object[]> ending;
+    private int endingNext;
     /** True once a record without a representable window was logged. */
     private boolean warnedUnassignable;
     private final WindowAssigner.WindowSink addToWindow = this::addToWindow;
@@ -282,7 +285,7 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
 
     @Override
     public boolean hasPendingOutput() {
-        return firing;
+        return firing || ending != null;
     }
 
     /** Fires the timers due at {@code time}; a firing that pauses on a full output goes on in {@link #resumeOutput}. */
@@ -295,12 +298,17 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
 
     @Override
     public void resumeOutput() {
-        if (!fireDue(firingEventTime ? eventTimers : processingTimers, firingTime, firingEventTime)) {
-            return;
+        if (firing) {
+            if (!fireDue(firingEventTime ? eventTimers : processingTimers, firingTime, firingEventTime)) {
+                return;
+            }
+            firing = false;
+            if (firingEventTime) {
+                out.emitWatermark(firingTime);
+            }
         }
-        firing = false;
-        if (firingEventTime) {
-            out.emitWatermark(firingTime);
+        if (ending != null) {
+            fireEnding();
         }
     }
 
@@ -377,7 +385,16 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
             });
         }
         open.sort(Comparator.comparingLong(o -> ((TimeWindow) o[2]).end()));
-        for (Object[] o : open) {
+        ending = open;
+        endingNext = 0;
+        fireEnding();
+    }
+
+    /** Fires the windows open at the end of input, in order of their end, until done or the output is full. */
+    @SuppressWarnings("unchecked")
+    private void fireEnding() {
+        while (endingNext < ending.size()) {
+            Object[] o = ending.get(endingNext++);
             currentKey = (K) o[0];
             KeyWindows kw = (KeyWindows) o[1];
             TimeWindow w = (TimeWindow) o[2];
@@ -385,7 +402,11 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
             if (i >= 0 && kw.counts[i] > 0) {
                 emit(kw, i);
             }
+            if (out.isFull() && endingNext < ending.size()) {
+                return;
+            }
         }
+        ending = null;
     }
 
     /**

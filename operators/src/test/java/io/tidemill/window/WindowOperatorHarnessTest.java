@@ -159,6 +159,26 @@ class WindowOperatorHarnessTest {
     }
 
     @Test
+    void processingTimeWindowsOpenAtTheEndOfInputFireThenPausingOnAFullOutput() throws Exception {
+        try (OperatorHarness<Long, String> h = OperatorHarness.of(counts(w -> w,
+                TumblingWindows.processingTime(Duration.ofHours(1)), Duration.ZERO, null), 0, 1)) {
+            for (long k = 0; k < 50; k++) {
+                h.processElement(k, 0);
+            }
+            h.setOutputFull(true);
+
+            h.endInput();
+
+            assertTrue(h.hasPendingOutput());
+            assertTrue(h.values().size() < 50, "stopped early: " + h.values().size());
+            h.setOutputFull(false);
+            h.resumeOutput();
+            assertFalse(h.hasPendingOutput());
+            assertEquals(50, h.values().stream().distinct().count());
+        }
+    }
+
+    @Test
     void sessionsMergeAndFireAtTheMergedEnd() throws Exception {
         try (OperatorHarness<Long, String> h = OperatorHarness.of(counts(w -> w, SessionWindows.eventTime(TEN),
                 Duration.ZERO, null), 0, 1)) {

@@ -23,6 +23,8 @@ final class OperatorChain {
     private final Emitter input;
     private final int subtask;
     private final int parallelism;
+    /** Operators whose end of input was called (see {@link #endInput}). */
+    private int endedOperators;
 
     OperatorChain(List<Operator<?, ?>> operators, List<String> names, List<String> ids, List<Router> routers,
                   Emitter input, int subtask, int parallelism) {
@@ -109,14 +111,23 @@ final class OperatorChain {
         return true;
     }
 
-    /** End of all input: each operator in order flushes what it holds into the next. */
-    void endInput() {
-        for (int i = 0; i < operators.length; i++) {
+    /**
+     * End of all input: each operator in order flushes what it holds into the next, then the end goes
+     * downstream. False if an operator's flush paused on a full output: call again once its pending
+     * output is out, and the operators after it flush then.
+     */
+    boolean endInput() {
+        while (endedOperators < operators.length) {
+            int i = endedOperators++;
             call(i, Operator::endInput);
+            if (operators[i].hasPendingOutput()) {
+                return false;
+            }
         }
         for (Router r : routers) {
             r.emitControl(Control.END_OF_INPUT);
         }
+        return true;
     }
 
     /** Each operator's snapshot at barrier {@code checkpointId}, by operator id, into {@code into}. */

@@ -82,9 +82,8 @@ abstract class TaskCore implements Tasklet {
             }
             if (chain.hasPendingOutput() || endPending) {
                 // Output paused on a full output goes first; no input, timer or barrier meanwhile.
-                if (chain.resumePendingOutput() && endPending) {
+                if (chain.resumePendingOutput() && endPending && chain.endInput()) {
                     endPending = false;
-                    chain.endInput();
                     ended = true;
                 }
                 chain.flush();
@@ -176,11 +175,10 @@ abstract class TaskCore implements Tasklet {
 
     /** All input ended: the operators' end of input, after any paused firing. */
     final void endInput() {
-        if (chain.hasPendingOutput()) {
-            endPending = true;
-        } else {
-            chain.endInput();
+        if (!chain.hasPendingOutput() && chain.endInput()) {
             ended = true;
+        } else {
+            endPending = true;
         }
     }
 

@@ -54,6 +54,11 @@ class BoundedOutputTest {
     }
 
     @Test
+    void processingTimeWindowsFiringAtTheEndOfInputPauseToo() throws Exception {
+        runChild("processing-time", 300_000, 1000);
+    }
+
+    @Test
     void keyedProcessTimersPauseOnAFullOutput() throws Exception {
         runChild("timers", 300_000, 1000);
     }
@@ -104,7 +109,9 @@ class BoundedOutputTest {
                     }
                 });
             } else {
-                WindowedStream<Long, Long> windows = keyed.window(TumblingWindows.eventTime(Duration.ofSeconds(1)));
+                // processing-time windows of an hour all fire at the end of the input
+                WindowedStream<Long, Long> windows = keyed.window(mode.equals("processing-time")
+                        ? TumblingWindows.processingTime(Duration.ofHours(1)) : TumblingWindows.eventTime(Duration.ofSeconds(1)));
                 if (mode.equals("general")) {
                     windows.allowedLateness(Duration.ofMillis(1));
                 }
