@@ -4,7 +4,6 @@ import io.tidemill.api.source.DeadLetter;
 import io.tidemill.api.source.SourceOutput;
 import io.tidemill.api.source.SourceSplit;
 import io.tidemill.checkpoint.OperatorSnapshot;
-import io.tidemill.checkpoint.codec.ValueCodec;
 import io.tidemill.api.source.SplitReader;
 import io.tidemill.operator.OperatorException;
 import io.tidemill.operator.SinkOperator;
@@ -12,7 +11,6 @@ import io.tidemill.watermark.TimestampAssigner;
 import io.tidemill.watermark.WatermarkGenerator;
 import io.tidemill.watermark.WatermarkStrategy;
 import java.util.ArrayList;
-import java.io.DataOutput;
 import java.util.List;
 import java.util.Map;
 
@@ -116,18 +114,14 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
     @Override
     void snapshotOwnState(long checkpointId, Map<String, OperatorSnapshot> into) throws Exception {
         OperatorSnapshot s = new OperatorSnapshot(checkpointId);
-        DataOutput out = s.operatorState();
-        out.writeInt(splits.size() + finished.size());
+        List<SplitStates.SplitState> states = new ArrayList<>(splits.size() + finished.size());
         for (Split<T> sp : splits) {
-            ValueCodec.write(sp.split, out);
-            out.writeLong(sp.reader.offset());
-            out.writeBoolean(false);
+            states.add(new SplitStates.SplitState(sp.split, sp.reader.offset(), false));
         }
         for (SourceSplit sp : finished) {
-            ValueCodec.write(sp, out);
-            out.writeLong(0);
-            out.writeBoolean(true);
+            states.add(new SplitStates.SplitState(sp, 0, true));
         }
+        SplitStates.write(states, s.operatorState());
         into.put(sourceId, s);
         if (deadLetters != null) {
             OperatorSnapshot d = new OperatorSnapshot(checkpointId);

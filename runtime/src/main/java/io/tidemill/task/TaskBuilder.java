@@ -9,7 +9,6 @@ import io.tidemill.checkpoint.CheckpointConfig;
 import io.tidemill.checkpoint.LoadedCheckpoint;
 import io.tidemill.checkpoint.OperatorSnapshot;
 import io.tidemill.checkpoint.RestoredState;
-import io.tidemill.checkpoint.codec.ValueCodec;
 import io.tidemill.exchange.Channel;
 import io.tidemill.exchange.Router;
 import io.tidemill.graph.Node;
@@ -21,6 +20,7 @@ import io.tidemill.operator.SinkOperator;
 import io.tidemill.plan.ExecutionPlan;
 import io.tidemill.plan.PhysicalEdge;
 import io.tidemill.plan.Vertex;
+import io.tidemill.task.SplitStates.SplitState;
 import io.tidemill.state.KeyGroups;
 import io.tidemill.state.KeyedStateBackend;
 import io.tidemill.watermark.WatermarkStrategy;
@@ -252,8 +252,6 @@ public final class TaskBuilder {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     /** A source split and where to resume it. */
-    private record SplitState(SourceSplit split, long offset, boolean ended) {}
-
     /**
      * The splits of a source: from the snapshot if there is one (the same splits, whatever the new
      * parallelism, with their offsets, each verified by the source), else freshly created.
@@ -268,12 +266,9 @@ public final class TaskBuilder {
             return splits;
         }
         for (DataInput in : states) {
-            int n = in.readInt();
-            for (int i = 0; i < n; i++) {
-                SourceSplit split = (SourceSplit) ValueCodec.read(in);
-                source.source().verifyRestored(split);
-                long offset = in.readLong();
-                splits.add(new SplitState(split, offset, in.readBoolean()));
+            for (SplitState s : SplitStates.read(in)) {
+                source.source().verifyRestored(s.split());
+                splits.add(s);
             }
         }
         splits.sort(Comparator.comparing(s -> s.split().splitId()));
