@@ -117,6 +117,22 @@ final class Accumulators<IN, ACC, R> {
         return -1;
     }
 
+    /**
+     * As {@link #forEachAccumulator}, from {@code position} on (0 to begin), stopping when
+     * {@code stop} says so: returns the position to go on from, or -1 when all were handed out.
+     */
+    @SuppressWarnings("unchecked")
+    int forEachAccumulatorFrom(int position, BooleanSupplier stop, BiConsumer<Object, ACC> action) {
+        if (longs != null) {
+            return longs.forEachFrom(position, stop, (key, acc) -> action.accept(key, (ACC) new long[] {acc}));
+        }
+        if (accs != null) {
+            return accs.forEachUnsharedFrom(position, stop, action);
+        }
+        forEachAccumulator(action);
+        return -1;
+    }
+
     /** Every key's accumulator, the caller's to keep or change, for accumulators about to be dropped. */
     @SuppressWarnings("unchecked")
     void forEachAccumulator(BiConsumer<Object, ACC> action) {

@@ -56,6 +56,10 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
     private Pane lastHit;
     /** Keys in the pane sent last: new panes are sized for as many, to skip growing. */
     private int lastFlushedKeys;
+    /** True from a watermark until every pane it made due was sent (see {@link #flushDue}). */
+    private boolean flushing;
+    /** Where sending the oldest due pane goes on (0: from its first key). */
+    private int flushPosition;
     /** A sent pane's unboxed accumulators, cleared and reused by the next new pane. */
     private Accumulators<IN, ACC, ?> spare;
 
@@ -134,20 +138,45 @@ public final class LocalWindowOperator<IN, K, ACC> implements Operator<IN, Windo
     @Override
     public void processWatermark(long wm) {
         watermark = wm;
-        int due = 0;
-        while (due < open.size() && open.get(due).end - 1 <= wm) {
-            Pane p = open.get(due++);
-            lastFlushedKeys = p.accs.size();
-            p.accs.forEachAccumulator((key, acc) -> emit(key, p.start, p.end, acc, null));
+        flushing = true;
+        flushDue();
+    }
+
+    @Override
+    public boolean hasPendingOutput() {
+        return flushing;
+    }
+
+    @Override
+    public void resumeOutput() {
+        flushDue();
+    }
+
+    /**
+     * Sends the partials of the panes due at {@link #watermark}, oldest first, then forwards it.
+     * Stops while the output is full, with the pane being sent first in {@link #open} and its
+     * position in {@link #flushPosition}; nothing changes the panes until the flush goes on.
+     */
+    private void flushDue() {
+        while (!open.isEmpty() && open.get(0).end - 1 <= watermark) {
+            Pane p = open.get(0);
+            if (flushPosition == 0) {
+                lastFlushedKeys = p.accs.size();
+            }
+            flushPosition = p.accs.forEachAccumulatorFrom(flushPosition, out::isFull,
+                    (key, acc) -> emit(key, p.start, p.end, acc, null));
+            if (flushPosition >= 0) {
+                return; // output full: resumeOutput goes on from here
+            }
+            flushPosition = 0;
+            open.remove(0);
+            lastHit = null;
             if (p.accs.reusable()) {
                 spare = p.accs; // the partials hold accumulators of their own, and snapshots copy the arrays
             }
         }
-        if (due > 0) {
-            open.subList(0, due).clear();
-            lastHit = null;
-        }
-        out.emitWatermark(wm);
+        flushing = false;
+        out.emitWatermark(watermark);
     }
 
     /**

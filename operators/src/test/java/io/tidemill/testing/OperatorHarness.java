@@ -72,11 +72,25 @@ public final class OperatorHarness<IN, OUT> implements AutoCloseable {
      * As {@link #of}, restored from snapshots of the operator's subtasks (of any parallelism): this
      * subtask takes the key groups it now owns.
      */
-    @SuppressWarnings("unchecked")
     public static <IN, OUT> OperatorHarness<IN, OUT> restored(DataStream<OUT> stream, int subtask, int parallelism,
                                                               List<Snapshot> snapshots) throws Exception {
-        Node node = stream.node();
-        int maxParallelism = stream.pipeline().maxParallelism();
+        return create(stream.node(), stream.pipeline().maxParallelism(), subtask, parallelism, snapshots);
+    }
+
+    /**
+     * The operator feeding {@code consumer} (its first input), for the hidden steps the API builds,
+     * such as the local step of a pre-aggregated window; opened, with a fresh state.
+     */
+    public static <IN, OUT> OperatorHarness<IN, OUT> ofInputOf(DataStream<?> consumer, int subtask, int parallelism)
+            throws Exception {
+        return create(consumer.node().inputs().get(0).node(), consumer.pipeline().maxParallelism(), subtask,
+                parallelism, List.of());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <IN, OUT> OperatorHarness<IN, OUT> create(Node node, int maxParallelism, int subtask,
+                                                             int parallelism, List<Snapshot> snapshots)
+            throws Exception {
         KeyGroupRange range = KeyGroups.rangeOf(subtask, maxParallelism, parallelism);
         KeyedStateBackend state = node.isKeyed() ? new KeyedStateBackend(range, maxParallelism) : null;
         OperatorHarness<IN, OUT> h = new OperatorHarness<>((Operator<IN, OUT>) node.factory().create(), state);

@@ -179,6 +179,31 @@ class WindowOperatorHarnessTest {
     }
 
     @Test
+    void aPreAggregatingLocalStepPausesSendingItsPartialsOnAFullOutput() throws Exception {
+        Pipeline p = Pipeline.create();
+        DataStream<Long> merged = p.fromCollection(List.of(0L), WatermarkStrategy.<Long>forMonotonousTimestamps()
+                        .withTimestampAssigner((v, ts) -> v))
+                .keyBy(v -> v).window(TumblingWindows.eventTime(TEN)).preAggregate().aggregate(Aggregates.count());
+        try (OperatorHarness<Long, WindowPartial<Long, long[]>> local = OperatorHarness.ofInputOf(merged, 0, 1)) {
+            for (long k = 0; k < 50; k++) {
+                local.processElement(k, 5);
+            }
+            local.setOutputFull(true);
+
+            local.processWatermark(20);
+
+            assertTrue(local.hasPendingOutput());
+            assertTrue(local.values().size() < 50, "stopped early: " + local.values().size());
+            assertEquals(List.of(), local.watermarks());
+            local.setOutputFull(false);
+            local.resumeOutput();
+            assertFalse(local.hasPendingOutput());
+            assertEquals(50, local.values().stream().map(WindowPartial::key).distinct().count());
+            assertEquals(new Emitted.Watermark(20), local.output().get(local.output().size() - 1));
+        }
+    }
+
+    @Test
     void sessionsMergeAndFireAtTheMergedEnd() throws Exception {
         try (OperatorHarness<Long, String> h = OperatorHarness.of(counts(w -> w, SessionWindows.eventTime(TEN),
                 Duration.ZERO, null), 0, 1)) {
