@@ -8,6 +8,7 @@ import io.tidemill.graph.Node;
 import io.tidemill.operator.Operator;
 import io.tidemill.operator.OperatorContext;
 import io.tidemill.operator.Output;
+import io.tidemill.operator.SubtaskContext;
 import io.tidemill.state.KeyGroupRange;
 import io.tidemill.state.KeyGroups;
 import io.tidemill.state.KeyedStateBackend;
@@ -222,37 +223,7 @@ public final class OperatorHarness<IN, OUT> implements AutoCloseable {
     }
 
     private OperatorContext context(String name, int subtask, int parallelism) {
-        return new OperatorContext() {
-            @Override
-            public String operatorName() {
-                return name;
-            }
-
-            @Override
-            public int subtaskIndex() {
-                return subtask;
-            }
-
-            @Override
-            public int parallelism() {
-                return parallelism;
-            }
-
-            @Override
-            public KeyedStateBackend keyedState() {
-                return state;
-            }
-
-            @Override
-            public long currentProcessingTime() {
-                return processingTime;
-            }
-
-            @Override
-            public void countLateRecord() {
-                lateDropped++;
-            }
-        };
+        return new SubtaskContext(name, subtask, parallelism, state, () -> processingTime, () -> lateDropped++);
     }
 
     private final class HarnessOutput implements Output<OUT> {

@@ -15,6 +15,7 @@ import io.tidemill.graph.Node;
 import io.tidemill.graph.Partitioning;
 import io.tidemill.operator.Operator;
 import io.tidemill.operator.OperatorContext;
+import io.tidemill.operator.SubtaskContext;
 import io.tidemill.operator.OperatorException;
 import io.tidemill.operator.SinkOperator;
 import io.tidemill.plan.ExecutionPlan;
@@ -423,37 +424,6 @@ public final class TaskBuilder {
         KeyedStateBackend state = n.isKeyed()
                 ? new KeyedStateBackend(KeyGroups.rangeOf(subtask, plan.maxParallelism(), par), plan.maxParallelism())
                 : null;
-        String name = n.name();
-        return new OperatorContext() {
-            @Override
-            public String operatorName() {
-                return name;
-            }
-
-            @Override
-            public int subtaskIndex() {
-                return subtask;
-            }
-
-            @Override
-            public int parallelism() {
-                return par;
-            }
-
-            @Override
-            public KeyedStateBackend keyedState() {
-                return state;
-            }
-
-            @Override
-            public long currentProcessingTime() {
-                return System.currentTimeMillis();
-            }
-
-            @Override
-            public void countLateRecord() {
-                job.countLateRecord();
-            }
-        };
+        return new SubtaskContext(n.name(), subtask, par, state, System::currentTimeMillis, job::countLateRecord);
     }
 }

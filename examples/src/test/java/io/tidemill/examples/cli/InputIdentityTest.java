@@ -39,14 +39,13 @@ class InputIdentityTest {
                 "2");
         List<String> slow = new java.util.ArrayList<>(args);
         slow.addAll(List.of("--rate", "20000"));
-        Process p = TidemillProcess.start(slow, dir.resolve("first.log"));
-        try {
+        try (TidemillProcess run = TidemillProcess.start(slow, dir.resolve("first.log"))) {
+            Process p = run.process();
             await().atMost(Duration.ofSeconds(30)).until(() -> !files(out).isEmpty() || !p.isAlive());
             assertTrue(p.isAlive(), Files.readString(dir.resolve("first.log")));
-        } finally {
-            p.destroyForcibly(); // SIGKILL
+            run.kill(); // SIGKILL
+            assertTrue(!p.isAlive());
         }
-        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
         NexmarkFileWriter.generate(150_000, 3000, 8, events); // another seed: other events, same file name
         Map<String, String> before = files(out);
 

@@ -51,28 +51,24 @@ class ProcessKillRecoveryTest {
                 checkpointMode, "--parallelism", "2", "--rate", "25000");
 
         for (int kill = 0; kill < KILLS; kill++) {
-            long before = latestCheckpoint(state);
+            long before = TidemillProcess.latestCheckpoint(state);
             long wanted = before + 1 + ThreadLocalRandom.current().nextInt(3);
-            Process p = start(args, dir.resolve("run-" + kill + ".log"));
-            try {
-                await().atMost(Duration.ofSeconds(30)).until(() -> latestCheckpoint(state) >= wanted || !p.isAlive());
+            try (TidemillProcess run = TidemillProcess.start(args, dir.resolve("run-" + kill + ".log"))) {
+                Process p = run.process();
+                await().atMost(Duration.ofSeconds(30)).until(() -> TidemillProcess.latestCheckpoint(state) >= wanted || !p.isAlive());
                 assertTrue(p.isAlive(), "the run ended before it could be killed: "
                         + Files.readString(dir.resolve("run-" + kill + ".log")));
-            } finally {
-                p.destroyForcibly();
+                run.kill();
+                assertTrue(!p.isAlive());
             }
-            assertTrue(p.waitFor(10, TimeUnit.SECONDS));
         }
         // The last run also changes the parallelism: key groups and splits are redistributed.
         List<String> rescaled = new ArrayList<>(args);
         rescaled.set(rescaled.indexOf("--parallelism") + 1, lastParallelism);
-        Process last = start(rescaled, dir.resolve("last.log"));
-        try {
-            assertTrue(last.waitFor(60, TimeUnit.SECONDS));
-        } finally {
-            last.destroyForcibly();
+        try (TidemillProcess last = TidemillProcess.start(rescaled, dir.resolve("last.log"))) {
+            assertTrue(last.process().waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, last.process().exitValue(), Files.readString(dir.resolve("last.log")));
         }
-        assertEquals(0, last.exitValue(), Files.readString(dir.resolve("last.log")));
 
         List<String> expected = new ArrayList<>(Files.readAllLines(expectedFile));
         expected.sort(null);
@@ -100,28 +96,6 @@ class ProcessKillRecoveryTest {
             mixed.add(lines.get(i));
         }
         Files.write(events, mixed);
-    }
-
-    private static Process start(List<String> args, Path log) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx512m");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Tidemill.class.getName());
-        cmd.addAll(args);
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    /** The id of the newest completed checkpoint in the state directory (0 if none). */
-    private static long latestCheckpoint(Path state) throws IOException {
-        if (!Files.isDirectory(state)) {
-            return 0;
-        }
-        try (Stream<Path> s = Files.list(state)) {
-            return s.filter(p -> p.getFileName().toString().startsWith("chk-") && Files.exists(p.resolve("_metadata")))
-                    .mapToLong(p -> Long.parseLong(p.getFileName().toString().substring(4))).max().orElse(0);
-        }
     }
 
     private static List<String> committedRows(Path out) throws IOException {

@@ -57,36 +57,29 @@ class RunLockTest {
     private void assertSecondRunRefusedWhileTheFirstRuns(List<String> args, Path lockFile) throws Exception {
         List<String> slow = new ArrayList<>(args);
         slow.addAll(List.of("--rate", "10000")); // 15 s: long enough to be caught running
-        Process first = TidemillProcess.start(slow, dir.resolve("first.log"));
-        try {
+        try (TidemillProcess firstRun = TidemillProcess.start(slow, dir.resolve("first.log"))) {
+            Process first = firstRun.process();
             // running: its first progress line (after 2 s) is out
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(dir.resolve("first.log"))
                     .contains("events") || !first.isAlive());
             assertTrue(first.isAlive(), Files.readString(dir.resolve("first.log")));
 
-            Process second = TidemillProcess.start(args, dir.resolve("second.log"));
-            try {
+            try (TidemillProcess secondRun = TidemillProcess.start(args, dir.resolve("second.log"))) {
+                Process second = secondRun.process();
                 assertTrue(second.waitFor(30, TimeUnit.SECONDS));
                 String log = Files.readString(dir.resolve("second.log"));
                 assertEquals(1, second.exitValue(), log);
                 assertTrue(log.contains("is in use by process " + first.pid()), log);
-            } finally {
-                second.destroyForcibly();
             }
             assertTrue(first.isAlive(), "the refused run left the first one alone");
             assertEquals(String.valueOf(first.pid()), Files.readString(lockFile).trim());
 
-            first.destroyForcibly(); // SIGKILL: the OS releases the lock
-            assertTrue(first.waitFor(10, TimeUnit.SECONDS));
-            Process rerun = TidemillProcess.start(args, dir.resolve("rerun.log"));
-            try {
-                assertTrue(rerun.waitFor(60, TimeUnit.SECONDS));
-                assertEquals(0, rerun.exitValue(), Files.readString(dir.resolve("rerun.log")));
-            } finally {
-                rerun.destroyForcibly();
+            firstRun.kill(); // SIGKILL: the OS releases the lock
+            assertTrue(!first.isAlive());
+            try (TidemillProcess rerun = TidemillProcess.start(args, dir.resolve("rerun.log"))) {
+                assertTrue(rerun.process().waitFor(60, TimeUnit.SECONDS));
+                assertEquals(0, rerun.process().exitValue(), Files.readString(dir.resolve("rerun.log")));
             }
-        } finally {
-            first.destroyForcibly();
         }
     }
 }

@@ -35,9 +35,9 @@ class StopOnSignalTest {
     @Test
     void givenAPlainRun_whenInterrupted_thenItSaysNoOutputWasProducedAndNoFileIsLeft() throws Exception {
         Path output = dir.resolve("out.jsonl");
-        Process p = TidemillProcess.start(List.of("nexmark", "--query", "q5", "--input", events.toString(),
-                "--output", output.toString(), "--parallelism", "2", "--rate", "10000"), log);
-        try {
+        try (TidemillProcess run = TidemillProcess.start(List.of("nexmark", "--query", "q5", "--input",
+                events.toString(), "--output", output.toString(), "--parallelism", "2", "--rate", "10000"), log)) {
+            Process p = run.process();
             awaitProgress(p);
 
             signal(p, "INT");
@@ -45,28 +45,24 @@ class StopOnSignalTest {
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
             assertStoppedLine("tidemill nexmark: stopped; no output was produced (" + output + " not written)");
             assertEquals(List.of("events.jsonl", "run.log"), fileNames(dir), "no output, not even a hidden one");
-        } finally {
-            p.destroyForcibly();
         }
     }
 
     @Test
     void givenACheckpointedRun_whenTerminated_thenItSaysWhichCheckpointARerunResumesFrom() throws Exception {
         Path state = dir.resolve("state");
-        Process p = TidemillProcess.start(List.of("nexmark", "--query", "q5", "--input", events.toString(),
-                "--output", dir.resolve("out").toString(), "--state-dir", state.toString(), "--checkpoint-interval",
-                "100ms", "--parallelism", "2", "--rate", "10000"), log);
-        try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> latestCheckpoint(state) > 0 || !p.isAlive());
+        try (TidemillProcess run = TidemillProcess.start(List.of("nexmark", "--query", "q5", "--input",
+                events.toString(), "--output", dir.resolve("out").toString(), "--state-dir", state.toString(),
+                "--checkpoint-interval", "100ms", "--parallelism", "2", "--rate", "10000"), log)) {
+            Process p = run.process();
+            await().atMost(Duration.ofSeconds(30)).until(() -> TidemillProcess.latestCheckpoint(state) > 0 || !p.isAlive());
             assertTrue(p.isAlive(), Files.readString(log));
 
             p.destroy(); // SIGTERM
 
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
             assertStoppedLine("tidemill nexmark: stopped; rerun the same command to resume from checkpoint "
-                    + latestCheckpoint(state));
-        } finally {
-            p.destroyForcibly();
+                    + TidemillProcess.latestCheckpoint(state));
         }
     }
 
@@ -91,16 +87,6 @@ class StopOnSignalTest {
     private static List<String> fileNames(Path d) throws IOException {
         try (Stream<Path> s = Files.list(d)) {
             return s.map(f -> f.getFileName().toString()).filter(n -> !n.endsWith(".lock")).sorted().toList();
-        }
-    }
-
-    private static long latestCheckpoint(Path state) throws IOException {
-        if (!Files.isDirectory(state)) {
-            return 0;
-        }
-        try (Stream<Path> s = Files.list(state)) {
-            return s.filter(p -> p.getFileName().toString().startsWith("chk-") && Files.exists(p.resolve("_metadata")))
-                    .mapToLong(p -> Long.parseLong(p.getFileName().toString().substring(4))).max().orElse(0);
         }
     }
 }
