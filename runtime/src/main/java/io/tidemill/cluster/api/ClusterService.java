@@ -1,0 +1,51 @@
+package io.tidemill.cluster.api;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a node offers its REST API and CLI. Calls that change jobs or read their state are answered
+ * by the job master; {@link #isMaster()} tells the REST layer whether to answer here or forward the
+ * request to {@link #masterUrl()}. Methods throw {@link ApiException} for requests that are wrong
+ * (unknown job, bad argument), never for the caller's success path.
+ */
+public interface ClusterService {
+    /** True if this node is the job master (the oldest member). */
+    boolean isMaster();
+
+    /** The master's REST base URL ({@code http://host:port}), or null while there is none. */
+    String masterUrl();
+
+    /** True once the node has joined its cluster and can take jobs. */
+    boolean ready();
+
+    Overview overview();
+
+    List<MemberView> members();
+
+    /** Starts a job; returns its id. */
+    String submit(SubmitRequest request) throws ApiException;
+
+    List<JobSummary> jobs();
+
+    Optional<JobDetails> job(String jobId);
+
+    void cancel(String jobId) throws ApiException;
+
+    /** Triggers a savepoint into {@code directory} (null: the job's store); returns the trigger id. */
+    String triggerSavepoint(String jobId, String directory) throws ApiException;
+
+    /** A savepoint's progress, also after a master failover. */
+    Optional<SavepointStatus> savepoint(String jobId, String triggerId) throws ApiException;
+
+    /** Takes a savepoint and stops the job once it completed; returns the trigger id. */
+    String stop(String jobId) throws ApiException;
+
+    /** Takes a savepoint and restarts the job from it at {@code parallelism}; returns the trigger id. */
+    String rescale(String jobId, int parallelism) throws ApiException;
+
+    CheckpointStats checkpoints(String jobId) throws ApiException;
+
+    /** Stores a job jar in the cluster once; returns its id for {@link SubmitRequest#jarId}. */
+    String uploadJar(String fileName, byte[] jar) throws ApiException;
+}
