@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *       the driver to fail the job. Aborts after {@link #stop} (the job is ending) are no failures.
  * </ul>
  */
-public final class CheckpointCoordinator {
+public final class CheckpointCoordinator implements CheckpointAcks {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointCoordinator.class);
 
     /** What the coordinator asks the runtime to do; called without the coordinator's lock held. */
@@ -160,6 +160,7 @@ public final class CheckpointCoordinator {
     }
 
     /** The prefix blobs of checkpoint {@code id} go under, or null if it is not in flight. */
+    @Override
     public synchronized String prefixOf(long id) {
         return pending != null && pending.id == id ? pending.prefix : null;
     }
@@ -170,6 +171,7 @@ public final class CheckpointCoordinator {
      * @return false if the checkpoint is no longer in flight (aborted, or this coordinator stopped):
      *     the blob belongs to no checkpoint, and the caller deletes it
      */
+    @Override
     public boolean acknowledge(long id, int task, Ack ack) {
         Pending commit;
         synchronized (this) {
@@ -188,6 +190,7 @@ public final class CheckpointCoordinator {
     }
 
     /** A task could not take or write its snapshot: abort the checkpoint in flight, a failure. */
+    @Override
     public void decline(long id, String reason, Throwable cause) {
         List<Runnable> then = new ArrayList<>(0);
         synchronized (this) {

@@ -33,7 +33,7 @@ public final class SnapshotUpload {
     }
 
     /** Called on the task's thread right after its synchronous snapshot. */
-    public void upload(CheckpointCoordinator coordinator, long checkpointId, int task,
+    public void upload(CheckpointAcks coordinator, long checkpointId, int task,
                        Map<String, OperatorSnapshot> operators, long syncNanos, long alignNanos) {
         String prefix = coordinator == null ? null : coordinator.prefixOf(checkpointId);
         if (prefix == null) {
@@ -48,7 +48,7 @@ public final class SnapshotUpload {
         }
     }
 
-    private void write(CheckpointCoordinator coordinator, String key, long checkpointId, int task,
+    private void write(CheckpointAcks coordinator, String key, long checkpointId, int task,
                        Map<String, OperatorSnapshot> operators, long syncNanos, long alignNanos) {
         boolean accepted;
         try {

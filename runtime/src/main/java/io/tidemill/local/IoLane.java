@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * {@code limit} at a time, in submission order. A job whose store hangs thus holds at most
  * {@code limit} threads and never delays another job's snapshot writes.
  */
-final class IoLane implements Executor {
+public final class IoLane implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(IoLane.class);
 
     private final Executor pool;
@@ -19,7 +19,7 @@ final class IoLane implements Executor {
     private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
     private int running;
 
-    IoLane(Executor pool, int limit) {
+    public IoLane(Executor pool, int limit) {
         this.pool = pool;
         this.limit = limit;
     }

@@ -6,6 +6,7 @@ import io.tidemill.api.source.Source;
 import io.tidemill.api.source.SourceSplit;
 import io.tidemill.api.source.SplitReader;
 import io.tidemill.checkpoint.CheckpointConfig;
+import io.tidemill.checkpoint.CheckpointCoordinator;
 import io.tidemill.checkpoint.LoadedCheckpoint;
 import io.tidemill.checkpoint.OperatorSnapshot;
 import io.tidemill.checkpoint.RestoredState;
@@ -57,6 +58,28 @@ public final class TaskBuilder {
 
     private final LoadedCheckpoint restore;
     private final CheckpointConfig.Mode mode;
+
+    /** Which subtasks run in this JVM (in a cluster, each node runs its share of the plan). */
+    public interface Placement {
+        Placement ALL = (vertex, subtask) -> true;
+
+        boolean isLocal(int vertex, int subtask);
+    }
+
+    /**
+     * Where the channels to and from subtasks of other nodes go: the node's data plane carries them.
+     * {@code edge} is the edge's index in {@link ExecutionPlan#edges()}.
+     */
+    public interface RemoteChannels {
+        /** {@code channel} is the local end of a channel from a remote producer: the data plane fills it. */
+        void inbound(int edge, int producer, int consumer, Channel channel);
+
+        /** {@code channel} is the local end of a channel to a remote consumer: the data plane drains it. */
+        void outbound(int edge, int producer, int consumer, Channel channel);
+    }
+
+    private Placement placement = Placement.ALL;
+    private RemoteChannels remote;
 
     /**
      * @param restore the snapshot to start from, or null for a fresh start
@@ -203,20 +226,67 @@ public final class TaskBuilder {
         }
     }
 
-    /** Creates and opens every task of the plan. */
+    /** Builds only the subtasks {@code placement} names; channels crossing nodes go to {@code remote}. */
+    public TaskBuilder placed(Placement placement, RemoteChannels remote) {
+        this.placement = placement;
+        this.remote = remote;
+        return this;
+    }
+
+    /**
+     * What the checkpoint coordinator knows of every task of the plan, by global task index (vertex
+     * by vertex, subtask by subtask): the same as {@link TaskCoreAccess#info} of the built tasks, for
+     * a master that does not build them all.
+     */
+    public static List<CheckpointCoordinator.TaskInfo> taskInfos(ExecutionPlan plan) {
+        List<CheckpointCoordinator.TaskInfo> infos = new ArrayList<>();
+        for (Vertex v : plan.vertices()) {
+            List<Node> chain = v.chain();
+            boolean isSource = v.head().kind() == Node.Kind.SOURCE;
+            List<String> ids = new ArrayList<>();
+            if (isSource) {
+                ids.add(operatorId(v.head()));
+                if (v.head().source().deadLetterSink() != null) {
+                    ids.add(deadLetterId(v.head()));
+                }
+            }
+            ids.addAll(ids(chain, isSource ? 1 : 0));
+            for (int s = 0; s < v.parallelism(); s++) {
+                infos.add(new CheckpointCoordinator.TaskInfo(infos.size(), v.index(), s, v.parallelism(),
+                        List.copyOf(ids)));
+            }
+        }
+        return infos;
+    }
+
+    /** Creates and opens every task of the plan this JVM runs (see {@link #placed}). */
     public List<Tasklet> build() throws Exception {
         checkRestoreMatches();
-        for (PhysicalEdge e : plan.edges()) {
+        List<PhysicalEdge> edges = plan.edges();
+        for (int ei = 0; ei < edges.size(); ei++) {
+            PhysicalEdge e = edges.get(ei);
             if (plan.isChained(e)) {
                 continue;
             }
+            int from = plan.vertexOf().get(e.from()).index();
+            int to = plan.vertexOf().get(e.to()).index();
             int producers = plan.parallelismOf().get(e.from());
             int consumers = plan.parallelismOf().get(e.to());
             Channel[][] c = new Channel[producers][consumers];
             for (int p = 0; p < producers; p++) {
                 for (int q = 0; q < consumers; q++) {
                     if (e.partitioning().type() != Partitioning.Type.FORWARD || p == q) {
+                        boolean producerHere = placement.isLocal(from, p);
+                        boolean consumerHere = placement.isLocal(to, q);
+                        if (!producerHere && !consumerHere) {
+                            continue;
+                        }
                         c[p][q] = new Channel(config.queueCapacity(), config.batchSize());
+                        if (!producerHere) {
+                            remote.inbound(ei, p, q, c[p][q]);
+                        } else if (!consumerHere) {
+                            remote.outbound(ei, p, q, c[p][q]);
+                        }
                     }
                 }
             }
@@ -229,12 +299,16 @@ public final class TaskBuilder {
             splitsOf.put(v, v.head().kind() == Node.Kind.SOURCE ? splitsOf(v.head()) : List.of());
         }
         List<Tasklet> tasks = new ArrayList<>();
+        int index = 0;
         try {
             for (Vertex v : plan.vertices()) {
                 List<SplitState> splits = splitsOf.get(v);
-                for (int s = 0; s < v.parallelism(); s++) {
+                for (int s = 0; s < v.parallelism(); s++, index++) {
+                    if (!placement.isLocal(v.index(), s)) {
+                        continue;
+                    }
                     TaskCore t = (TaskCore) buildTask(v, s, splits);
-                    t.index = tasks.size();
+                    t.index = index;
                     t.vertex = v.index();
                     t.subtask = s;
                     t.parallelism = v.parallelism();

@@ -15,4 +15,9 @@ public final class TaskCoreAccess {
     public static void notifyComplete(Tasklet t, long checkpointId) {
         ((TaskCore) t).notifyCheckpointComplete(checkpointId);
     }
+
+    /** A task built but never scheduled (its execution was cancelled before it started): closes it. */
+    public static void abandon(Tasklet t) {
+        ((TaskCore) t).abandon();
+    }
 }

@@ -1,0 +1,78 @@
+package io.tidemill.examples.cluster;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.tidemill.api.Pipeline;
+import io.tidemill.cluster.TidemillNode;
+import io.tidemill.cluster.api.JobDetails;
+import io.tidemill.cluster.api.SubmitRequest;
+import io.tidemill.examples.nexmark.NexmarkJob;
+import io.tidemill.local.LocalCluster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Nexmark queries on real nodes in this JVM give the same rows as on the embedded cluster. */
+class ClusterNexmarkTest {
+    @TempDir
+    Path dir;
+
+    static List<String> rows(Path directory) throws IOException {
+        List<String> lines = new ArrayList<>();
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path f : files.filter(p -> !p.getFileName().toString().startsWith(".")).toList()) {
+                lines.addAll(Files.readAllLines(f));
+            }
+        }
+        Collections.sort(lines);
+        return lines;
+    }
+
+    static List<String> expected(Path out, String query, long events, int parallelism) throws Exception {
+        List<String> args = List.of("--query", query, "--events", String.valueOf(events), "--output", out.toString());
+        Pipeline p = new NexmarkJob().build(args);
+        p.setParallelism(parallelism);
+        try (LocalCluster local = LocalCluster.start(2)) {
+            local.execute(p);
+        }
+        return rows(out);
+    }
+
+    static String awaitStatus(TidemillNode any, String jobId, String status) {
+        await().atMost(Duration.ofSeconds(120)).until(() -> {
+            JobDetails d = any.job(jobId).orElseThrow();
+            if (d.status().equals("FAILED") && !status.equals("FAILED")) {
+                throw new AssertionError("job failed: " + d.lastFailure());
+            }
+            return d.status().equals(status);
+        });
+        return status;
+    }
+
+    void runOn(ClusterKit kit, String query, long events, int parallelism) throws Exception {
+        Path out = dir.resolve(query + "-cluster-" + parallelism);
+        List<String> want = expected(dir.resolve(query + "-local-" + parallelism), query, events, parallelism);
+        String id = kit.nodes.get(kit.nodes.size() - 1).submit(new SubmitRequest(NexmarkJob.class.getName(),
+                List.of("--query", query, "--events", String.valueOf(events), "--output", out.toString()),
+                parallelism, null, 0, null, 0, 0L, null));
+        awaitStatus(kit.master(), id, "FINISHED");
+        List<String> got = rows(out);
+        assertEquals(want.size(), got.size(), query + ": row count");
+        assertEquals(want, got, query + ": rows");
+    }
+
+    @Test
+    void oneNodeRunsQ5LikeTheEmbeddedCluster() throws Exception {
+        try (ClusterKit kit = ClusterKit.start(1, 2)) {
+            runOn(kit, "q5", 200_000, 2);
+        }
+    }
+}

@@ -1,0 +1,603 @@
+package io.tidemill.cluster;
+
+import io.tidemill.checkpoint.CheckpointConfig;
+import io.tidemill.checkpoint.CheckpointCoordinator;
+import io.tidemill.checkpoint.CheckpointFailuresException;
+import io.tidemill.checkpoint.LoadedCheckpoint;
+import io.tidemill.checkpoint.store.SnapshotStore;
+import io.tidemill.cluster.ControlMessage.Deploy;
+import io.tidemill.cluster.ControlMessage.Kind;
+import io.tidemill.cluster.api.JobStatus;
+import io.tidemill.local.IoLane;
+import io.tidemill.plan.ExecutionPlan;
+import io.tidemill.task.TaskBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One job on the master: runs its executions one after the other, drives the checkpoint
+ * coordinator of the current one, and restarts after failures from the latest completed checkpoint.
+ *
+ * <p>An execution goes: DEPLOY to every member that has tasks → all DEPLOYED (plans agree) → START
+ * → RUNNING → FINISHED from every member. A failure anywhere (a task, a lost member or connection,
+ * a refused deployment) makes the master CANCEL it on all its members; the next execution is
+ * deployed only when every live member of the failed one reported FINISHED (or the wait timed out
+ * for members that stopped answering), so no two executions of a job ever run tasks at once on
+ * live members, and the old one's tasks on a dead member cannot reach the new one's (fencing by
+ * execution id on the data plane and the control plane).
+ *
+ * <p>All methods are synchronized on this object; store reads, plan building and waiting happen on
+ * the node's I/O pool, never while holding it.
+ */
+final class MasterJob {
+    private static final Logger LOG = LoggerFactory.getLogger(MasterJob.class);
+    private static final long FINISH_WAIT_MILLIS = 5_000;
+
+    final String id;
+    private final JobMaster master;
+    final JobRecord rec;
+    private final SnapshotStore store;
+    private final IoLane io;
+    private Exec current;
+    private boolean cancelRequested;
+    /** Stop after the current execution ended (stop with savepoint), status FINISHED. */
+    private boolean stopRequested;
+    /** Restart at this parallelism from this snapshot once the current execution ended (rescale). */
+    private Integer rescaleTo;
+    private String rescaleFrom;
+    private final CompletableFuture<JobStatus> terminal = new CompletableFuture<>();
+    private ScheduledFuture<?> restartTimer;
+    private boolean waitingForQuorum;
+
+    /** One execution, as the master tracks it. */
+    final class Exec {
+        final long executionId;
+        final ExecutionPlan plan;
+        final List<String> placement;
+        final Set<String> members;
+        final Set<String> deployed = new HashSet<>();
+        final Set<String> finished = new HashSet<>();
+        final Map<String, long[]> watermarks = new HashMap<>();
+        final Map<String, Long> recordsIn = new HashMap<>();
+        CheckpointCoordinator coordinator;
+        ScheduledFuture<?> ticker;
+        boolean started;
+        String failure;
+        boolean cancelled;
+        ScheduledFuture<?> finishTimeout;
+
+        Exec(long executionId, ExecutionPlan plan, List<String> placement) {
+            this.executionId = executionId;
+            this.plan = plan;
+            this.placement = placement;
+            this.members = new LinkedHashSet<>(placement);
+        }
+    }
+
+    MasterJob(JobMaster master, JobRecord rec, SnapshotStore store) {
+        this.id = rec.spec.id();
+        this.master = master;
+        this.rec = rec;
+        this.store = store;
+        this.io = new IoLane(master.io(), 2);
+    }
+
+    CompletableFuture<JobStatus> terminal() {
+        return terminal;
+    }
+
+    synchronized Exec current() {
+        return current;
+    }
+
+    // ---- launching ----
+
+    /** Starts the next execution, from {@code restoreKey} ({@code <job id>/<prefix>}) or the latest commit. */
+    void launch() {
+        master.io().execute(this::launchNow);
+    }
+
+    private void launchNow() {
+        String restoreKey;
+        ExecutionPlan plan;
+        JobLoader.Loaded loaded;
+        synchronized (this) {
+            restartTimer = null;
+            if (terminal.isDone() || current != null) {
+                return;
+            }
+            if (cancelRequested) {
+                end(JobStatus.CANCELLED, null);
+                return;
+            }
+        }
+        try {
+            restoreKey = restorePoint();
+            loaded = JobLoader.load(rec.spec, master.jars());
+            plan = loaded.plan();
+            JobLoader.closeQuietly(loaded.closer());
+        } catch (Exception | Error e) {
+            LOG.warn("job {}: cannot start: {}", id, MemberExecution.describe(e));
+            synchronized (this) {
+                end(JobStatus.FAILED, MemberExecution.describe(e));
+            }
+            return;
+        }
+        List<String> live = master.liveMembers();
+        int quorum = quorum();
+        synchronized (this) {
+            if (live.size() < quorum) {
+                if (!waitingForQuorum) {
+                    LOG.warn("job {}: {} live members, fewer than its quorum of {}: waiting for members", id,
+                            live.size(), quorum);
+                }
+                waitingForQuorum = true;
+                setStatus(JobStatus.RESTARTING);
+                return;
+            }
+            waitingForQuorum = false;
+            rec.maxMembers = Math.max(rec.maxMembers, live.size());
+            List<String> placement = new ArrayList<>();
+            for (var v : plan.vertices()) {
+                for (int s = 0; s < v.parallelism(); s++) {
+                    placement.add(live.get(s % live.size()));
+                }
+            }
+            Exec e = new Exec(master.newExecutionId(), plan, placement);
+            current = e;
+            rec.executionId = e.executionId;
+            setStatus(rec.status == null || JobStatus.valueOf(rec.status) == JobStatus.CREATED
+                    ? JobStatus.CREATED : JobStatus.RESTARTING);
+            // also without periodic checkpoints: savepoints, stop and rescale need a coordinator
+            e.coordinator = coordinator(e, restoreKey);
+            Deploy d = new Deploy(rec.spec, placement, master.dataAddresses(e.members),
+                    PlanFingerprint.describe(plan), restoreKey, quorum(), null);
+            LOG.info("job {}: deploying execution {} on {} members{}", id, e.executionId, e.members.size(),
+                    restoreKey == null ? "" : " from " + restoreKey);
+            for (String m : e.members) {
+                master.control().send(m, ControlMessage.of(Kind.DEPLOY, master.self(), id, e.executionId)
+                        .withDeploy(d));
+            }
+        }
+    }
+
+    /** A majority of the most members the job ran on, at least the node's configured quorum. */
+    int quorum() {
+        return Math.max(master.configuredQuorum(), rec.maxMembers / 2 + 1);
+    }
+
+    private CheckpointCoordinator coordinator(Exec e, String restoreKey) {
+        long firstId = rec.nextCheckpointId;
+        try {
+            firstId = Math.max(firstId, LoadedCheckpoint.highestIdInStore(store) + 1);
+        } catch (Exception ex) {
+            LOG.warn("job {}: cannot list its snapshot store: {}", id, ex.getMessage());
+        }
+        CheckpointConfig cc = checkpointConfig();
+        CheckpointCoordinator c = new CheckpointCoordinator(cc, store, id, e.plan.maxParallelism(),
+                TaskBuilder.taskInfos(e.plan), firstId, new ExecDriver(e), io);
+        try {
+            for (Long chk : LoadedCheckpoint.completedIds(store)) {
+                c.adoptRetained(chk, "chk-" + chk);
+            }
+        } catch (Exception ex) {
+            LOG.warn("job {}: cannot list retained checkpoints: {}", id, ex.getMessage());
+        }
+        return c;
+    }
+
+    CheckpointConfig checkpointConfig() {
+        long interval = rec.spec.checkpointIntervalMillis();
+        CheckpointConfig base = interval > 0 ? CheckpointConfig.every(Duration.ofMillis(interval))
+                : CheckpointConfig.DISABLED;
+        return base.withMode(JobMaster.modeOf(rec.spec.checkpointMode()));
+    }
+
+    /**
+     * Where the next execution resumes: the newest checkpoint recorded as committed that still loads,
+     * else the newest completed in the store, else the savepoint the job was submitted with.
+     */
+    private String restorePoint() throws Exception {
+        if (rescaleFrom != null) {
+            return rescaleFrom;
+        }
+        if (rec.lastCommittedKey != null) {
+            String prefix = rec.lastCommittedKey.substring(rec.lastCommittedKey.indexOf('/') + 1);
+            try {
+                LoadedCheckpoint.load(store, prefix);
+                return rec.lastCommittedKey;
+            } catch (Exception e) {
+                LOG.warn("job {}: checkpoint {} cannot be restored ({}); trying the store's latest", id,
+                        rec.lastCommittedKey, e.getMessage());
+            }
+        }
+        LoadedCheckpoint latest = LoadedCheckpoint.latest(store);
+        if (latest != null) {
+            return id + "/" + latest.prefix();
+        }
+        return rec.spec.savepoint();
+    }
+
+    // ---- messages from members ----
+
+    synchronized void onDeployed(ControlMessage m) {
+        Exec e = current;
+        if (e == null || e.executionId != m.executionId()) {
+            return;
+        }
+        if (m.text() != null) {
+            // a refused deployment repeats on every restart: the job fails
+            failExecution(e, "member " + master.describeMember(m.from()) + " refused the job: " + m.text(), false);
+            return;
+        }
+        e.deployed.add(m.from());
+        if (e.deployed.containsAll(e.members) && !e.cancelled) {
+            e.started = true;
+            for (String member : e.members) {
+                master.control().send(member, ControlMessage.of(Kind.START, master.self(), id, e.executionId));
+            }
+            setStatus(JobStatus.RUNNING);
+            if (e.coordinator != null && checkpointConfig().interval() != null) {
+                e.ticker = master.timer().scheduleAtFixedRate(() -> e.coordinator.tick(System.currentTimeMillis()),
+                        10, 10, TimeUnit.MILLISECONDS);
+            }
+            LOG.info("job {}: execution {} running", id, e.executionId);
+        }
+    }
+
+    synchronized void onFailed(ControlMessage m) {
+        Exec e = current;
+        if (e == null || e.executionId != m.executionId()) {
+            return;
+        }
+        if (m.key() != null) {
+            master.suspect(m.key());
+        }
+        failExecution(e, m.text(), true);
+    }
+
+    synchronized void onFinished(ControlMessage m) {
+        Exec e = current;
+        if (e == null || e.executionId != m.executionId()) {
+            return;
+        }
+        if (m.text() != null && e.failure == null) {
+            failExecution(e, m.text(), true);
+        }
+        e.finished.add(m.from());
+        checkEnded(e);
+    }
+
+    synchronized void onAck(ControlMessage m) {
+        Exec e = current;
+        boolean accepted = e != null && e.executionId == m.executionId() && e.coordinator != null
+                && e.coordinator.acknowledge(m.checkpointId(), m.task(), new CheckpointCoordinator.Ack(m.key(),
+                m.bytes(), m.syncNanos(), m.alignNanos()));
+        if (!accepted) {
+            io.execute(() -> {
+                try {
+                    store.delete(m.key());
+                } catch (Exception ex) {
+                    LOG.warn("job {}: cannot delete refused blob {}: {}", id, m.key(), ex.getMessage());
+                }
+            });
+        }
+    }
+
+    synchronized void onDecline(ControlMessage m) {
+        Exec e = current;
+        if (e != null && e.executionId == m.executionId() && e.coordinator != null) {
+            e.coordinator.decline(m.checkpointId(), m.text(), null);
+        }
+    }
+
+    synchronized void onSourceEnded(ControlMessage m) {
+        Exec e = current;
+        if (e != null && e.executionId == m.executionId() && e.coordinator != null && !stopRequested
+                && rescaleTo == null) {
+            e.coordinator.stop("a source finished");
+        }
+    }
+
+    synchronized void onStats(ControlMessage m) {
+        Exec e = current;
+        if (e != null && e.executionId == m.executionId() && m.deploy() != null && m.deploy().stats() != null) {
+            e.watermarks.put(m.from(), m.deploy().stats().get(0));
+            e.recordsIn.put(m.from(), m.bytes());
+        }
+    }
+
+    /** A member left the cluster: an execution with tasks on it fails; it is no longer waited for. */
+    synchronized void memberRemoved(String member) {
+        Exec e = current;
+        if (e == null || !e.members.contains(member)) {
+            if (waitingForQuorum) {
+                launch();
+            }
+            return;
+        }
+        e.finished.add(member);
+        failExecution(e, "member " + member + " left the cluster", true);
+        checkEnded(e);
+    }
+
+    /** The cluster grew: a job waiting for a quorum tries again. */
+    synchronized void memberAdded() {
+        if (waitingForQuorum && current == null) {
+            launch();
+        }
+    }
+
+    // ---- the end of an execution ----
+
+    /** Fails the execution: cancels it on every member; {@code restartable}: the restart strategy may restart it. */
+    private void failExecution(Exec e, String reason, boolean restartable) {
+        if (e.failure != null || e.cancelled && !restartable) {
+            return;
+        }
+        e.failure = reason;
+        if (!restartable) {
+            cancelRequested = true;
+        }
+        LOG.warn("job {}: execution {} failed: {}", id, e.executionId, reason);
+        cancelEverywhere(e);
+    }
+
+    private void cancelEverywhere(Exec e) {
+        e.cancelled = true;
+        if (e.coordinator != null) {
+            e.coordinator.stop(e.failure != null ? "the execution failed" : "the execution is cancelled");
+        }
+        for (String m : e.members) {
+            master.control().send(m, ControlMessage.of(Kind.CANCEL, master.self(), id, e.executionId));
+        }
+        if (e.finishTimeout == null) {
+            e.finishTimeout = master.timer().schedule(() -> finishTimedOut(e), FINISH_WAIT_MILLIS,
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private synchronized void finishTimedOut(Exec e) {
+        if (current != e) {
+            return;
+        }
+        Set<String> silent = new HashSet<>(e.members);
+        silent.removeAll(e.finished);
+        LOG.warn("job {}: members {} did not report the end of execution {} within {} ms; going on without them",
+                id, silent, e.executionId, FINISH_WAIT_MILLIS);
+        silent.forEach(master::suspect);
+        e.finished.addAll(silent);
+        checkEnded(e);
+    }
+
+    private void checkEnded(Exec e) {
+        Set<String> waiting = new HashSet<>(e.members);
+        waiting.removeAll(e.finished);
+        waiting.retainAll(master.liveMembersSet());
+        if (!waiting.isEmpty() || current != e) {
+            return;
+        }
+        current = null;
+        if (e.ticker != null) {
+            e.ticker.cancel(false);
+        }
+        if (e.finishTimeout != null) {
+            e.finishTimeout.cancel(false);
+        }
+        if (e.coordinator != null) {
+            e.coordinator.stop("the execution ended");
+            rec.nextCheckpointId = Math.max(rec.nextCheckpointId, e.coordinator.nextId());
+            rec.checkpointsFailed += e.coordinator.failedCount();
+        }
+        LOG.info("job {}: execution {} ended{}", id, e.executionId, e.failure == null ? "" : " (" + e.failure + ")");
+        if (rescaleTo != null && e.failure == null) {
+            rec.spec = withParallelism(rec.spec, rescaleTo);
+            rescaleTo = null;
+            master.save(rec);
+            launch();
+            return;
+        }
+        if (e.failure == null) {
+            end(cancelRequested && !stopRequested ? JobStatus.CANCELLED : JobStatus.FINISHED, null);
+            return;
+        }
+        rec.lastFailure = e.failure;
+        if (cancelRequested) {
+            end(stopRequested ? JobStatus.FINISHED : JobStatus.CANCELLED, e.failure);
+            return;
+        }
+        if (rec.restarts >= rec.spec.restartAttempts()) {
+            end(JobStatus.FAILED, e.failure);
+            return;
+        }
+        rec.restarts++;
+        setStatus(JobStatus.RESTARTING);
+        LOG.warn("job {}: restart {} of {} in {} ms", id, rec.restarts, rec.spec.restartAttempts(),
+                rec.spec.restartDelayMillis());
+        restartTimer = master.timer().schedule(this::launch, rec.spec.restartDelayMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static JobSpec withParallelism(JobSpec s, int p) {
+        return new JobSpec(s.id(), s.className(), s.args(), p, s.jarId(), s.checkpointIntervalMillis(),
+                s.checkpointMode(), s.restartAttempts(), s.restartDelayMillis(), s.savepoint());
+    }
+
+    private void end(JobStatus status, String failure) {
+        if (terminal.isDone()) {
+            return;
+        }
+        if (failure != null) {
+            rec.lastFailure = failure;
+        }
+        rec.endTime = System.currentTimeMillis();
+        setStatus(status);
+        LOG.info("job {}: {}", id, status);
+        terminal.complete(status);
+        master.jobEnded(this);
+    }
+
+    private void setStatus(JobStatus s) {
+        if (!s.name().equals(rec.status)) {
+            rec.status = s.name();
+            master.save(rec);
+        }
+    }
+
+    // ---- requests ----
+
+    synchronized void cancel() {
+        cancelRequested = true;
+        if (restartTimer != null) {
+            restartTimer.cancel(false);
+            restartTimer = null;
+        }
+        Exec e = current;
+        if (e == null) {
+            end(JobStatus.CANCELLED, null);
+        } else if (!e.cancelled) {
+            cancelEverywhere(e);
+        }
+    }
+
+    /** Takes a savepoint; the future completes with its location ({@code <job id>/<prefix>}). */
+    synchronized CompletableFuture<String> savepoint(String prefix) {
+        Exec e = current;
+        if (e == null || !e.started || e.cancelled || e.coordinator == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("job " + id + " is not running"));
+        }
+        if (e.ticker == null) {
+            // no periodic checkpoints: tick just for the savepoint
+            e.ticker = master.timer().scheduleAtFixedRate(() -> e.coordinator.tick(System.currentTimeMillis()),
+                    10, 10, TimeUnit.MILLISECONDS);
+        }
+        return e.coordinator.triggerSavepoint(prefix).thenApply(c -> id + "/" + c.prefix());
+    }
+
+    synchronized CompletableFuture<String> stop(String prefix) {
+        return savepoint(prefix).thenApply(location -> {
+            synchronized (MasterJob.this) {
+                stopRequested = true;
+                cancelRequested = true;
+                Exec e = current;
+                if (e != null && !e.cancelled) {
+                    cancelEverywhere(e);
+                }
+            }
+            return location;
+        });
+    }
+
+    synchronized CompletableFuture<String> rescale(String prefix, int parallelism) {
+        return savepoint(prefix).thenApply(location -> {
+            synchronized (MasterJob.this) {
+                rescaleTo = parallelism;
+                rescaleFrom = location;
+                Exec e = current;
+                if (e != null && !e.cancelled) {
+                    cancelEverywhere(e);
+                }
+            }
+            return location;
+        });
+    }
+
+    /** Stops driving the job without touching its executions: this node is no longer master. */
+    synchronized void abandon() {
+        Exec e = current;
+        if (e != null) {
+            if (e.ticker != null) {
+                e.ticker.cancel(false);
+            }
+            if (e.coordinator != null) {
+                e.coordinator.stop("this node is no longer the master");
+            }
+        }
+        if (restartTimer != null) {
+            restartTimer.cancel(false);
+        }
+        current = null;
+    }
+
+    // ---- CheckpointCoordinator.Driver of one execution ----
+
+    /** Routes the coordinator's calls to the members of its execution, if it is still the current one. */
+    private final class ExecDriver implements CheckpointCoordinator.Driver {
+        private final Exec e;
+
+        ExecDriver(Exec e) {
+            this.e = e;
+        }
+
+        @Override
+        public void injectBarrier(long checkpointId, boolean savepoint) {
+            String prefix = e.coordinator.prefixOf(checkpointId);
+            if (prefix == null) {
+                return;
+            }
+            for (String m : e.members) {
+                master.control().send(m, ControlMessage.of(Kind.INJECT, master.self(), id, e.executionId)
+                        .withCheckpoint(checkpointId, prefix));
+            }
+        }
+
+        @Override
+        public void notifyComplete(long checkpointId) {
+            CheckpointCoordinator.Completed done = null;
+            for (CheckpointCoordinator.Completed c : e.coordinator.completed()) {
+                if (c.id() == checkpointId) {
+                    done = c;
+                }
+            }
+            synchronized (MasterJob.this) {
+                if (done != null && done.prefix().startsWith("chk-")) {
+                    rec.lastCommitted = checkpointId;
+                    rec.lastCommittedKey = id + "/" + done.prefix();
+                }
+                rec.checkpointsCompleted++;
+                if (done != null) {
+                    rec.history.add(new JobRecord.Checkpoint(checkpointId, id + "/" + done.prefix(),
+                            done.durationMillis(), done.bytes()));
+                    while (rec.history.size() > 10) {
+                        rec.history.remove(0);
+                    }
+                }
+                // The commit point: the job map refuses writes without a quorum of members, so a
+                // minority side never tells its sinks to commit.
+                try {
+                    master.saveOrThrow(rec);
+                } catch (RuntimeException ex) {
+                    failExecution(e, "cannot record checkpoint " + checkpointId + " as committed: " + ex.getMessage(),
+                            true);
+                    return;
+                }
+            }
+            for (String m : e.members) {
+                master.control().send(m, ControlMessage.of(Kind.COMPLETE, master.self(), id, e.executionId)
+                        .withCheckpoint(checkpointId, null));
+            }
+        }
+
+        @Override
+        public void notifyAborted(long checkpointId) {}
+
+        @Override
+        public void failJob(CheckpointFailuresException cause) {
+            synchronized (MasterJob.this) {
+                if (current == e) {
+                    failExecution(e, cause.getMessage(), true);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,411 @@
+package io.tidemill.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.tidemill.checkpoint.store.FileSnapshotStore;
+import io.tidemill.checkpoint.store.HazelcastSnapshotStore;
+import io.tidemill.checkpoint.store.SnapshotStore;
+import io.tidemill.cluster.api.ApiException;
+import io.tidemill.cluster.api.CheckpointStats;
+import io.tidemill.cluster.api.ClusterService;
+import io.tidemill.cluster.api.JobDetails;
+import io.tidemill.cluster.api.JobStatus;
+import io.tidemill.cluster.api.JobSummary;
+import io.tidemill.cluster.api.MemberView;
+import io.tidemill.cluster.api.Overview;
+import io.tidemill.cluster.api.SavepointStatus;
+import io.tidemill.cluster.api.SubmitRequest;
+import io.tidemill.scheduler.CooperativeScheduler;
+import io.tidemill.task.TaskBuilder;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Tidemill node: one Hazelcast member (membership, failure detection, job records and snapshots
+ * in maps with backups), one Vert.x instance (data plane, REST API), and cooperative worker threads
+ * running this node's share of every job. The oldest member is also the job master.
+ *
+ * <p>Failure detection: heartbeats every {@link NodeConfig#heartbeatSeconds} (default 1 s) and a
+ * member is removed after {@link NodeConfig#maxNoHeartbeatSeconds} (default 5 s) of silence, instead
+ * of Hazelcast's 60 s. A killed process is noticed sooner: its data connections close at once, and
+ * the execution fails and restarts without it (the master suspects it until Hazelcast decides).
+ */
+public final class TidemillNode implements ClusterService, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TidemillNode.class);
+    static final String DATA_PORT = "tidemill.data-port";
+    static final String HTTP_PORT = "tidemill.http-port";
+    static final String HTTP_HOST = "tidemill.http-host";
+    static final String VERSION = "0.1.0";
+
+    private final NodeConfig config;
+    private final HazelcastInstance hz;
+    private final Vertx vertx;
+    private final CooperativeScheduler scheduler;
+    private final ExecutorService io;
+    private final ExecutorService controlThread;
+    private final ScheduledExecutorService timer;
+    private final Exchange exchange;
+    private final ControlPlane control;
+    private final MemberRuntime member;
+    private final JobMaster master;
+    private final Map<String, SnapshotStore> stores = new ConcurrentHashMap<>();
+    private final AutoCloseable rest;
+    private final int httpPort;
+    private volatile boolean closed;
+
+    private TidemillNode(NodeConfig config) throws Exception {
+        this.config = config;
+        this.vertx = Vertx.vertx();
+        this.io = Executors.newCachedThreadPool(daemon("tidemill-io"));
+        this.controlThread = Executors.newSingleThreadExecutor(daemon("tidemill-control"));
+        this.timer = Executors.newScheduledThreadPool(1, daemon("tidemill-timer"));
+        this.scheduler = new CooperativeScheduler(config.workerThreads(), "tidemill-worker");
+        MemberRuntime[] memberRef = new MemberRuntime[1];
+        this.exchange = Exchanges.start(vertx, config, (execution, reason, peer) -> {
+            MemberRuntime m = memberRef[0];
+            if (m != null) {
+                m.executionFailed(execution, reason, peer);
+            }
+        });
+        Object[] restRef = new Object[2];
+        this.rest = Exchanges.startRest(vertx, config, this, restRef);
+        this.httpPort = restRef[0] == null ? config.httpPort() : (Integer) restRef[0];
+        this.hz = Hazelcast.newHazelcastInstance(hazelcastConfig(config, exchange.port(), httpPort));
+        this.control = new ControlPlane(hz, controlThread, this::onControl);
+        this.member = new MemberRuntime(control, scheduler, exchange, io, this::storeOf, hz.getMap("tidemill-jars"),
+                TaskBuilder.Config.DEFAULT);
+        memberRef[0] = member;
+        this.master = new JobMaster(hz, control, io, timer, this::storeOf, config.effectiveQuorum());
+        hz.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent e) {
+                controlThread.execute(() -> membershipChanged(null));
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent e) {
+                String uuid = e.getMember().getUuid().toString();
+                controlThread.execute(() -> membershipChanged(uuid));
+            }
+        });
+        controlThread.execute(() -> membershipChanged(null));
+        timer.scheduleAtFixedRate(() -> controlThread.execute(member::reportStats), 1, 1, TimeUnit.SECONDS);
+        timer.scheduleAtFixedRate(() -> controlThread.execute(() -> {
+            if (!master.isActive()) {
+                membershipChanged(null);
+            }
+        }), 200, 200, TimeUnit.MILLISECONDS);
+        LOG.info("node {} started: Hazelcast {}:{}, data port {}, REST {}:{}, {} worker threads", control.self(),
+                config.advertisedHost(), hz.getCluster().getLocalMember().getAddress().getPort(), exchange.port(),
+                config.httpHost(), httpPort, config.workerThreads());
+    }
+
+    /** Starts a node and joins (or forms) its cluster. */
+    public static TidemillNode start(NodeConfig config) throws Exception {
+        return new TidemillNode(config);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    static Config hazelcastConfig(NodeConfig c, int dataPort, int httpPort) {
+        Config hc = new Config();
+        hc.setClusterName(c.clusterName());
+        hc.setProperty("hazelcast.phone.home.enabled", "false");
+        hc.setProperty("hazelcast.logging.type", "slf4j");
+        hc.setProperty("hazelcast.shutdownhook.enabled", "false");
+        hc.setProperty("hazelcast.heartbeat.interval.seconds", String.valueOf(c.heartbeatSeconds()));
+        hc.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(c.maxNoHeartbeatSeconds()));
+        hc.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+        hc.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+        hc.setProperty("hazelcast.local.localAddress", c.bindAddress());
+        hc.setProperty("hazelcast.wait.seconds.before.join", "1");
+        var net = hc.getNetworkConfig();
+        net.setPort(c.hazelcastPort()).setPortAutoIncrement(c.hazelcastPort() == 0);
+        if (c.publicAddress() != null) {
+            net.setPublicAddress(c.publicAddress() + ":" + c.hazelcastPort());
+        }
+        JoinConfig join = net.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        if (c.kubernetesService() != null && !c.kubernetesService().isBlank()) {
+            join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", c.kubernetesService());
+        } else {
+            join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).setMembers(c.members().isEmpty()
+                    ? List.of(c.bindAddress() + ":" + c.hazelcastPort()) : c.members());
+        }
+        hc.getMemberAttributeConfig().setAttribute(DATA_PORT, String.valueOf(dataPort));
+        hc.getMemberAttributeConfig().setAttribute(HTTP_PORT, String.valueOf(httpPort));
+        hc.getMemberAttributeConfig().setAttribute(HTTP_HOST, c.httpHost().equals("0.0.0.0")
+                ? c.advertisedHost() : c.httpHost());
+        // Writes of job records and snapshots need a quorum: a minority side completes no checkpoint.
+        SplitBrainProtectionConfig quorum = new SplitBrainProtectionConfig("tidemill-quorum", true,
+                c.effectiveQuorum());
+        hc.addSplitBrainProtectionConfig(quorum);
+        hc.addMapConfig(new MapConfig("tidemill-jobs").setBackupCount(1).setSplitBrainProtectionName("tidemill-quorum"));
+        hc.addMapConfig(new MapConfig("tidemill-savepoints").setBackupCount(1));
+        hc.addMapConfig(new MapConfig("tidemill-jars").setBackupCount(1));
+        hc.addMapConfig(new MapConfig("tidemill-snapshots-*").setBackupCount(1)
+                .setSplitBrainProtectionName("tidemill-quorum"));
+        return hc;
+    }
+
+    SnapshotStore storeOf(String jobId) {
+        return stores.computeIfAbsent(jobId, id -> {
+            if (config.storeDirectory() != null) {
+                try {
+                    return new FileSnapshotStore(config.storeDirectory().resolve(id));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return new HazelcastSnapshotStore(hz.getMap("tidemill-snapshots-" + id));
+        });
+    }
+
+    private void onControl(ControlMessage m) {
+        switch (m.kind()) {
+            case DEPLOY, START, CANCEL, INJECT, COMPLETE -> member.handle(m);
+            default -> master.handle(m);
+        }
+    }
+
+    private void membershipChanged(String removed) {
+        if (closed) {
+            return;
+        }
+        var members = hz.getCluster().getMembers();
+        member.membersChanged(members.size());
+        boolean oldest = members.iterator().next().localMember();
+        if (oldest) {
+            if (!master.isActive()) {
+                if (!ready()) {
+                    return; // no quorum yet: the periodic check activates the master later
+                }
+                try {
+                    master.activate();
+                } catch (RuntimeException e) {
+                    LOG.warn("cannot take over the jobs yet: {}", e.getMessage());
+                    master.deactivate();
+                    return;
+                }
+            }
+            if (removed != null) {
+                master.memberRemoved(removed);
+            } else {
+                master.memberAdded();
+            }
+        } else {
+            master.deactivate();
+        }
+    }
+
+    // ---- ClusterService ----
+
+    @Override
+    public boolean isMaster() {
+        return master.isActive();
+    }
+
+    @Override
+    public String masterUrl() {
+        var members = hz.getCluster().getMembers();
+        if (members.isEmpty()) {
+            return null;
+        }
+        Member m = members.iterator().next();
+        return "http://" + m.getAttribute(HTTP_HOST) + ":" + m.getAttribute(HTTP_PORT);
+    }
+
+    @Override
+    public boolean ready() {
+        return !closed && hz.getLifecycleService().isRunning()
+                && hz.getSplitBrainProtectionService().getSplitBrainProtection("tidemill-quorum").hasMinimumSize();
+    }
+
+    @Override
+    public Overview overview() {
+        int running = 0;
+        int finished = 0;
+        int failed = 0;
+        int cancelled = 0;
+        for (JobRecord r : master.records()) {
+            switch (JobStatus.valueOf(r.status)) {
+                case FINISHED -> finished++;
+                case FAILED -> failed++;
+                case CANCELLED -> cancelled++;
+                default -> running++;
+            }
+        }
+        Member oldest = hz.getCluster().getMembers().iterator().next();
+        return new Overview(config.clusterName(), hz.getCluster().getMembers().size(), oldest.getUuid().toString(),
+                running, finished, failed, cancelled, VERSION);
+    }
+
+    @Override
+    public List<MemberView> members() {
+        List<MemberView> out = new ArrayList<>();
+        boolean first = true;
+        for (Member m : hz.getCluster().getMembers()) {
+            out.add(new MemberView(m.getUuid().toString(), m.getAddress().getHost(), m.getAddress().getPort(),
+                    Integer.parseInt(m.getAttribute(DATA_PORT)), Integer.parseInt(m.getAttribute(HTTP_PORT)), first,
+                    m.localMember()));
+            first = false;
+        }
+        return out;
+    }
+
+    @Override
+    public String submit(SubmitRequest request) throws ApiException {
+        return master.submit(request);
+    }
+
+    @Override
+    public List<JobSummary> jobs() {
+        return master.jobs();
+    }
+
+    @Override
+    public Optional<JobDetails> job(String jobId) {
+        return master.job(jobId);
+    }
+
+    @Override
+    public void cancel(String jobId) throws ApiException {
+        master.cancel(jobId);
+    }
+
+    @Override
+    public String triggerSavepoint(String jobId, String directory) throws ApiException {
+        return master.savepoint(jobId, "savepoint", j -> j.savepoint(JobMaster.savepointPrefix(newTrigger())));
+    }
+
+    private static String newTrigger() {
+        return Long.toHexString(System.nanoTime()) + Integer.toHexString(new java.util.Random().nextInt());
+    }
+
+    @Override
+    public Optional<SavepointStatus> savepoint(String jobId, String triggerId) throws ApiException {
+        return master.savepointStatus(jobId, triggerId);
+    }
+
+    @Override
+    public String stop(String jobId) throws ApiException {
+        return master.savepoint(jobId, "stop with savepoint", j -> j.stop(JobMaster.savepointPrefix(newTrigger())));
+    }
+
+    @Override
+    public String rescale(String jobId, int parallelism) throws ApiException {
+        if (parallelism < 1) {
+            throw ApiException.badRequest("parallelism must be at least 1, was " + parallelism);
+        }
+        return master.savepoint(jobId, "rescale to " + parallelism,
+                j -> j.rescale(JobMaster.savepointPrefix(newTrigger()), parallelism));
+    }
+
+    @Override
+    public CheckpointStats checkpoints(String jobId) throws ApiException {
+        return master.checkpoints(jobId);
+    }
+
+    @Override
+    public String uploadJar(String fileName, byte[] jar) throws ApiException {
+        return master.uploadJar(fileName, jar);
+    }
+
+    // ---- for tests and the CLI ----
+
+    public String memberId() {
+        return control.self();
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public int dataPort() {
+        return exchange.port();
+    }
+
+    public int hazelcastPort() {
+        return hz.getCluster().getLocalMember().getAddress().getPort();
+    }
+
+    /** Records the current execution of a job consumed so far, summed over members (master only). */
+    public long recordsIn(String jobId) {
+        return master.recordsIn(jobId);
+    }
+
+    /** Leaves the cluster: this node's tasks stop, the master restarts them elsewhere. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        member.shutdown(10_000);
+        control.close();
+        try {
+            hz.shutdown();
+        } catch (RuntimeException e) {
+            LOG.debug("Hazelcast shutdown: {}", e.toString());
+        }
+        JobLoader.closeQuietly(rest);
+        exchange.close();
+        timer.shutdownNow();
+        controlThread.shutdownNow();
+        io.shutdownNow();
+        closeScheduler();
+        vertx.close();
+        for (SnapshotStore s : stores.values()) {
+            JobLoader.closeQuietly(s);
+        }
+    }
+
+    private void closeScheduler() {
+        try {
+            scheduler.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Kills the node without a goodbye, as a crash would (tests: failover). */
+    public void crash() {
+        closed = true;
+        hz.getLifecycleService().terminate();
+        exchange.close();
+        member.shutdown(1);
+        timer.shutdownNow();
+        controlThread.shutdownNow();
+        closeScheduler();
+        vertx.close();
+    }
+}
