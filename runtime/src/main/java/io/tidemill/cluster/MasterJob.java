@@ -59,6 +59,8 @@ final class MasterJob {
     private final CompletableFuture<JobStatus> terminal = new CompletableFuture<>();
     private ScheduledFuture<?> restartTimer;
     private boolean waitingForQuorum;
+    /** The failure would repeat on a restart (the job cannot be deployed): the job fails. */
+    private boolean failPermanently;
 
     /** One execution, as the master tracks it. */
     final class Exec {
@@ -237,8 +239,10 @@ final class MasterJob {
             return;
         }
         if (m.text() != null) {
-            // a refused deployment repeats on every restart: the job fails
+            // a refused deployment repeats on every restart: the job fails; nothing runs on that member
+            e.finished.add(m.from());
             failExecution(e, "member " + master.describeMember(m.from()) + " refused the job: " + m.text(), false);
+            checkEnded(e);
             return;
         }
         e.deployed.add(m.from());
@@ -348,7 +352,7 @@ final class MasterJob {
         }
         e.failure = reason;
         if (!restartable) {
-            cancelRequested = true;
+            failPermanently = true;
         }
         LOG.warn("job {}: execution {} failed: {}", id, e.executionId, reason);
         cancelEverywhere(e);
@@ -413,6 +417,10 @@ final class MasterJob {
             return;
         }
         rec.lastFailure = e.failure;
+        if (failPermanently) {
+            end(JobStatus.FAILED, e.failure);
+            return;
+        }
         if (cancelRequested) {
             end(stopRequested ? JobStatus.FINISHED : JobStatus.CANCELLED, e.failure);
             return;

@@ -67,9 +67,19 @@ final class MemberExecution implements JobControl, CheckpointAcks {
         return ended;
     }
 
-    void deployed(List<Tasklet> built) {
-        tasks = built;
-        liveTasks.set(built.size());
+    /** The tasks are built; false (and they are closed) if the execution was cancelled meanwhile. */
+    boolean deployed(List<Tasklet> built) {
+        synchronized (this) {
+            if (!cancelled) {
+                tasks = built;
+                liveTasks.set(built.size());
+                return true;
+            }
+        }
+        for (Tasklet t : built) {
+            TaskCoreAccess.abandon(t);
+        }
+        return false;
     }
 
     /** Runs the tasks; false if the execution was cancelled meanwhile (then it has ended). */

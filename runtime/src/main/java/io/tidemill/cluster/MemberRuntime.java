@@ -190,7 +190,10 @@ final class MemberRuntime {
             } finally {
                 Thread.currentThread().setContextClassLoader(before);
             }
-            e.deployed(tasks);
+            if (!e.deployed(tasks)) {
+                LOG.debug("execution {} was cancelled while it was deployed", exec);
+                return;
+            }
         } catch (Exception | Error ex) {
             executions.remove(exec);
             JobLoader.closeQuietly(e.resources);
@@ -234,7 +237,10 @@ final class MemberRuntime {
 
     /** Cancels everything and waits (bounded) for the tasks to stop. */
     void shutdown(long timeoutMillis) {
-        executions.values().forEach(MemberExecution::cancel);
+        for (MemberExecution e : executions.values()) {
+            e.fail(new IllegalStateException("member " + control.self() + " is leaving the cluster"), control.self());
+            e.cancel();
+        }
         try {
             CompletableFuture.allOf(executions.values().stream().map(MemberExecution::ended)
                     .toArray(CompletableFuture[]::new)).get(timeoutMillis, TimeUnit.MILLISECONDS);

@@ -369,7 +369,12 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
         if (closed) {
             return;
         }
+        if (master.isActive() && hz.getCluster().getMembers().size() == 1) {
+            stopJobsWithSavepoints();
+        }
         closed = true;
+        // A leaving master stops driving jobs; the next oldest member takes them over when it is gone.
+        master.deactivate();
         member.shutdown(10_000);
         control.close();
         try {
@@ -386,6 +391,19 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
         vertx.close();
         for (SnapshotStore s : stores.values()) {
             JobLoader.closeQuietly(s);
+        }
+    }
+
+    /** The last node leaves: its jobs stop with a savepoint each, to be resubmitted from later. */
+    private void stopJobsWithSavepoints() {
+        for (MasterJob job : List.copyOf(master.activeJobs().values())) {
+            try {
+                String location = job.stop(JobMaster.savepointPrefix(newTrigger())).get(60, TimeUnit.SECONDS);
+                LOG.info("job {}: stopped with savepoint {} (the last node is leaving)", job.id, location);
+                job.terminal().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("job {}: no savepoint before leaving: {}", job.id, e.getMessage());
+            }
         }
     }
 

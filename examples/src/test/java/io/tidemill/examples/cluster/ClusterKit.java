@@ -54,7 +54,8 @@ final class ClusterKit implements AutoCloseable {
                 kit.nodes.add(f.join());
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> kit.nodes.stream()
-                    .allMatch(node -> node.members().size() == n && node.ready()));
+                    .allMatch(node -> node.members().size() == n && node.ready())
+                    && kit.nodes.stream().anyMatch(TidemillNode::isMaster));
             return kit;
         } catch (Exception | Error e) {
             kit.close();
