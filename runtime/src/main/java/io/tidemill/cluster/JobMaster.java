@@ -412,14 +412,16 @@ final class JobMaster {
                 for (Vertex v : e.plan.vertices()) {
                     List<String> placement = new ArrayList<>();
                     long wm = Long.MAX_VALUE;
+                    long in = 0;
                     for (int s = 0; s < v.parallelism(); s++, task++) {
-                        String member = e.placement.get(task);
-                        placement.add(describeMember(member));
-                        long[] w = e.watermarks.get(member);
-                        wm = Math.min(wm, w != null && task < w.length ? w[task] : Long.MIN_VALUE);
+                        placement.add(describeMember(e.placement.get(task)));
+                        long[] t = e.taskStats.get(task);
+                        wm = Math.min(wm, t != null ? t[1] : Long.MIN_VALUE);
+                        in += t != null ? t[2] : 0;
                     }
+                    // records out of a vertex are the records in of the next: not counted twice here
                     vertices.add(new JobDetails.VertexView(v.index(), v.name(), v.parallelism(), placement,
-                            -1, -1, wm));
+                            in, -1, wm));
                 }
             }
         }

@@ -70,7 +70,8 @@ final class MasterJob {
         final Set<String> members;
         final Set<String> deployed = new HashSet<>();
         final Set<String> finished = new HashSet<>();
-        final Map<String, long[]> watermarks = new HashMap<>();
+        /** Per task index: its last reported watermark and records in. */
+        final Map<Integer, long[]> taskStats = new HashMap<>();
         final Map<String, Long> recordsIn = new HashMap<>();
         CheckpointCoordinator coordinator;
         ScheduledFuture<?> ticker;
@@ -317,7 +318,9 @@ final class MasterJob {
     synchronized void onStats(ControlMessage m) {
         Exec e = current;
         if (e != null && e.executionId == m.executionId() && m.deploy() != null && m.deploy().stats() != null) {
-            e.watermarks.put(m.from(), m.deploy().stats().get(0));
+            for (long[] t : m.deploy().stats()) {
+                e.taskStats.put((int) t[0], t);
+            }
             e.recordsIn.put(m.from(), m.bytes());
         }
     }

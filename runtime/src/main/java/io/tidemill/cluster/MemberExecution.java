@@ -120,11 +120,13 @@ final class MemberExecution implements JobControl, CheckpointAcks {
         return recordsIn.sum();
     }
 
-    long[] watermarks() {
+    /** Per local task: {@code [task index, watermark, records in]}. */
+    List<long[]> taskStats() {
         AtomicLongArray w = watermarks;
-        long[] out = new long[w.length()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = w.get(i);
+        List<long[]> out = new java.util.ArrayList<>();
+        for (Tasklet t : tasks) {
+            int i = TaskCoreAccess.index(t);
+            out.add(new long[] {i, i < w.length() ? w.get(i) : Long.MIN_VALUE, TaskCoreAccess.recordsIn(t)});
         }
         return out;
     }

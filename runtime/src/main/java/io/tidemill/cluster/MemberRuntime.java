@@ -226,9 +226,7 @@ final class MemberRuntime {
     /** Sends every running execution's progress to its master. */
     void reportStats() {
         for (MemberExecution e : executions.values()) {
-            List<long[]> stats = new ArrayList<>();
-            long[] w = e.watermarks();
-            stats.add(w);
+            List<long[]> stats = e.taskStats();
             ControlMessage m = new ControlMessage(Kind.STATS, control.self(), e.jobId, e.id, 0, null, 0,
                     e.recordsIn(), 0, 0, null, new Deploy(null, null, null, null, null, 0, stats));
             control.send(e.master, m);

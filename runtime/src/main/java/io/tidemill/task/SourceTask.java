@@ -178,6 +178,7 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
         current = null;
         if (count > before) {
             job.countRecordsIn(count - before);
+            recordsIn += count - before;
             chain.finishBatch();
         }
         if (splits.isEmpty()) {

@@ -100,6 +100,7 @@ public final class StreamTask extends TaskCore {
                 for (int i = 0, size = b.size; i < size; i++) {
                     input.emit(values[i], timestamps[i]);
                 }
+                recordsIn += b.size;
                 chain.finishBatch();
             } else if (item instanceof Watermark w) {
                 advance(valve.onWatermark(gate.lastChannel(), w.timestamp()));

@@ -132,6 +132,9 @@ abstract class TaskCore implements Tasklet {
         }
     }
 
+    /** Records this task took in (read from its splits, or from its input channels); for stats. */
+    volatile long recordsIn;
+
     public final int index() {
         return index;
     }

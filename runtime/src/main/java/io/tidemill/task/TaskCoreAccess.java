@@ -20,4 +20,14 @@ public final class TaskCoreAccess {
     public static void abandon(Tasklet t) {
         ((TaskCore) t).abandon();
     }
+
+    /** Records the task took in so far (any thread; as of its last batch). */
+    public static long recordsIn(Tasklet t) {
+        return ((TaskCore) t).recordsIn;
+    }
+
+    /** The task's index in its job (vertex by vertex, subtask by subtask). */
+    public static int index(Tasklet t) {
+        return ((TaskCore) t).index();
+    }
 }
