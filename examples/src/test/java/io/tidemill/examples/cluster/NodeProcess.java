@@ -1,0 +1,80 @@
+package io.tidemill.examples.cluster;
+
+import io.tidemill.cli.Tidemill;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@code tidemill node} as a child JVM, started as {@code bin/tidemill node} starts it (the same
+ * main class and Hazelcast's module flags, the test's classpath instead of the distribution jar).
+ * Closing it kills exactly this process, by its pid, if it still runs.
+ */
+final class NodeProcess implements AutoCloseable {
+    static final List<String> JVM_FLAGS = List.of("--add-modules", "java.se", "--add-exports",
+            "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+            "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens",
+            "java.management/sun.management=ALL-UNNAMED", "--add-opens",
+            "jdk.management/com.sun.management.internal=ALL-UNNAMED", "-Dhazelcast.phone.home.enabled=false");
+
+    final int hazelcastPort;
+    final int dataPort;
+    final int httpPort;
+    final Path log;
+    private final Process process;
+
+    private NodeProcess(Process process, int hazelcastPort, int dataPort, int httpPort, Path log) {
+        this.process = process;
+        this.hazelcastPort = hazelcastPort;
+        this.dataPort = dataPort;
+        this.httpPort = httpPort;
+        this.log = log;
+    }
+
+    /** Starts a node of {@code cluster} on loopback; {@code members}: every node's Hazelcast address. */
+    static NodeProcess start(String cluster, int hazelcastPort, List<String> members, Path log, String... extra)
+            throws IOException {
+        int dataPort = ClusterKit.freePort();
+        int httpPort = ClusterKit.freePort();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx384m");
+        cmd.addAll(JVM_FLAGS);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Tidemill.class.getName());
+        cmd.addAll(List.of("node", "--cluster-name", cluster, "--members", String.join(",", members),
+                "--hazelcast-port", String.valueOf(hazelcastPort), "--data-port", String.valueOf(dataPort),
+                "--http-port", String.valueOf(httpPort), "--threads", "1"));
+        cmd.addAll(List.of(extra));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new NodeProcess(p, hazelcastPort, dataPort, httpPort, log);
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL, by pid, as a crash: no goodbye to the cluster. */
+    void kill() throws InterruptedException {
+        ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}
