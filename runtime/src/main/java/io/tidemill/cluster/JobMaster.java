@@ -206,6 +206,9 @@ final class JobMaster {
             if (rec.status != null && JobStatus.valueOf(rec.status).isTerminal()) {
                 continue;
             }
+            // a takeover counts as a restart of the job, as the failure of its master was
+            rec.restarts++;
+            rec.lastFailure = "the job master left the cluster; resumed by " + describeMember(self());
             MasterJob job = new MasterJob(this, rec, stores.apply(rec.spec.id()));
             jobs.put(job.id, job);
             failOpenSavepoints(job.id);
