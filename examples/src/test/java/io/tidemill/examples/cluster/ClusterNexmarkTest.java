@@ -75,4 +75,20 @@ class ClusterNexmarkTest {
             runOn(kit, "q5", 200_000, 2);
         }
     }
+
+    @Test
+    void threeNodesRunQ5Q8AndQ11AtParallelism4LikeTheEmbeddedCluster() throws Exception {
+        try (ClusterKit kit = ClusterKit.start(3, 1)) {
+            for (String q : List.of("q5", "q8", "q11")) {
+                runOn(kit, q, 300_000, 4);
+            }
+        }
+    }
+
+    @Test
+    void sixNodesRunQ5AtParallelism12LikeTheEmbeddedCluster() throws Exception {
+        try (ClusterKit kit = ClusterKit.start(6, 1)) {
+            runOn(kit, "q5", 300_000, 12);
+        }
+    }
 }
