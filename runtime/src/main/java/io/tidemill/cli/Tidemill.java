@@ -47,6 +47,9 @@ public final class Tidemill {
         } catch (LockFile.HeldException e) {
             System.err.println("tidemill " + command.name() + ": " + e.getMessage());
             return 1;
+        } catch (ClusterRequestException e) {
+            System.err.println("tidemill " + command.name() + ": " + e.getMessage());
+            return 1;
         } catch (JobFailedException e) {
             System.err.println("tidemill " + command.name() + ": " + e.getMessage());
             return 1;
