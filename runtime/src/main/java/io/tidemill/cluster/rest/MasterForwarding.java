@@ -5,6 +5,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.RoutingContext;
@@ -58,7 +59,10 @@ final class MasterForwarding implements Handler<RoutingContext> {
             Reply.error(ctx, 503, "no master yet");
             return;
         }
-        in.pause();
+        boolean withBody = in.method() != HttpMethod.GET && in.method() != HttpMethod.HEAD;
+        if (withBody) {
+            in.pause(); // before any byte is lost: the client request resumes it as it sends
+        }
         RequestOptions options = new RequestOptions().setMethod(in.method())
                 .setAbsoluteURI(stripSlash(master) + in.uri()).setIdleTimeout(IDLE_TIMEOUT_MILLIS)
                 .putHeader(HEADER, "1");
@@ -69,7 +73,7 @@ final class MasterForwarding implements Handler<RoutingContext> {
             }
         }
         client.request(options)
-                .compose(out -> out.send(in))
+                .compose(out -> withBody ? out.send(in) : out.send())
                 .compose(response -> response.body().map(body -> relay(ctx, response, body)))
                 .onFailure(e -> {
                     LOG.warn("forwarding {} {} to the master at {} failed: {}", in.method(), in.path(), master,

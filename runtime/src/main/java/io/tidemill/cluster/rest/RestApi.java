@@ -73,7 +73,7 @@ public final class RestApi implements AutoCloseable {
     private final Router router;
     /** Each route's path and method, for the {@code Allow} header of a 405. */
     private final List<Shape> shapes = new ArrayList<>();
-    private HttpServer server;
+    private volatile HttpServer server;
 
     private RestApi(Vertx vertx, ClusterService service, String apiToken) {
         this.vertx = vertx;

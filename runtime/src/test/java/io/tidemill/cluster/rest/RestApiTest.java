@@ -8,8 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tidemill.cluster.api.SubmitRequest;
 import io.vertx.core.Vertx;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,7 +37,7 @@ import org.junit.jupiter.api.Timeout;
 class RestApiTest {
     static final String TOKEN = "s3cret-token";
     static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
     static Vertx vertx;
     static InMemoryClusterService masterService = new InMemoryClusterService("master");
@@ -485,6 +488,31 @@ class RestApiTest {
         assertEquals("request body too large: the limit is 1048576 bytes for JSON", a.error());
     }
 
+    @Test
+    void jarOverTheLimit_is413BeforeItsBodyIsRead() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", master.port())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(("POST /jars?name=huge.jar HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/java-archive\r\nContent-Length: " + (RestApi.JAR_BODY_LIMIT + 1)
+                    + "\r\n\r\nPK").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.UTF_8));
+            assertEquals("HTTP/1.1 413 Request Entity Too Large", in.readLine());
+            int length = -1;
+            for (String line = in.readLine(); !line.isEmpty(); line = in.readLine()) {
+                if (line.toLowerCase().startsWith("content-length:")) {
+                    length = Integer.parseInt(line.substring(15).trim());
+                }
+            }
+            char[] body = new char[length];
+            assertEquals(length, in.read(body, 0, length));
+            assertEquals("{\"error\":\"request body too large: the limit is 268435456 bytes for a jar\"}",
+                    new String(body));
+        }
+        assertTrue(masterService.jars.values().stream().noneMatch(j -> j.getKey().equals("huge.jar")));
+    }
+
     // --- the API token -------------------------------------------------------------------------
 
     @Test
@@ -527,6 +555,15 @@ class RestApiTest {
         assertTrue(get(follower, "/jobs").body().get("jobs").toString().contains(id));
         assertEquals(202, post(follower, "/jobs/" + id + "/rescale?parallelism=5", null).status());
         assertEquals(5, get(master, "/jobs/" + id).body().get("parallelism").asInt());
+    }
+
+    @Test
+    void follower_forwardsTheQuery_andCancelsByPatch() throws Exception {
+        String id = submit(master);
+        assertEquals(202, call(follower, "PATCH", "/jobs/" + id + "?mode=cancel", null).status());
+        assertEquals("CANCELLED", get(master, "/jobs/" + id).body().get("status").asText());
+        Answer savepoint = post(follower, "/jobs/" + id + "/savepoints", null);
+        assertEquals(409, savepoint.status());
     }
 
     @Test
