@@ -36,7 +36,8 @@ public final class SubmitCommand implements Command {
                   Starts the job <class> (a StreamJob on the nodes' classpath or in --jar) on the cluster
                   and prints its id. Options of submit come BEFORE the class; everything after the class
                   is passed to the job as it is, options included, e.g.
-                    tidemill submit --parallelism 4 io.tidemill.examples.nexmark.NexmarkJob --query q5 --input x
+                    tidemill submit --parallelism 4 com.example.WordCountJob --input words.txt --parallelism 2
+                  runs the job at parallelism 4 and gives it '--input words.txt --parallelism 2'.
                   ('--' before the class ends submit's options too.)
 
                   --parallelism N          parallelism of the job (required)
@@ -49,13 +50,24 @@ public final class SubmitCommand implements Command {
                 """ + ClusterOptions.USAGE;
     }
 
+    /** Where submit's own options end: at the class, at {@code --}, or past the end. */
+    private static int optionsEnd(List<String> args) {
+        int i = 0;
+        while (i < args.size() && args.get(i).startsWith("--") && !args.get(i).equals("--")) {
+            i += OPTIONS.contains(args.get(i).substring(2)) ? 2 : 1; // --name=value and unknown options: one token
+        }
+        return i;
+    }
+
+    /** Only before the class: a {@code --help} after it is the job's. */
+    @Override
+    public boolean asksForHelp(List<String> args) {
+        return args.subList(0, Math.min(optionsEnd(args), args.size())).contains("--help");
+    }
+
     @Override
     public int run(List<String> args) throws Exception {
-        int classAt = 0;
-        while (classAt < args.size() && args.get(classAt).startsWith("--") && !args.get(classAt).equals("--")) {
-            String option = args.get(classAt).substring(2);
-            classAt += OPTIONS.contains(option) ? 2 : 1; // --name=value and unknown options: one token
-        }
+        int classAt = optionsEnd(args);
         Options o = Options.parse(args.subList(0, Math.min(classAt, args.size())), OPTIONS, Set.of());
         if (classAt < args.size() && args.get(classAt).equals("--")) {
             classAt++;

@@ -32,7 +32,7 @@ public final class Tidemill {
             return 2;
         }
         List<String> rest = args.subList(1, args.size());
-        if (rest.contains("--help")) {
+        if (command.asksForHelp(rest)) {
             System.out.println(command.usage());
             return 0;
         }

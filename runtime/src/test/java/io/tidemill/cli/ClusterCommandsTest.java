@@ -109,6 +109,15 @@ class ClusterCommandsTest {
     }
 
     @Test
+    void submit_passesAHelpAfterTheClassToTheJob() {
+        assertEquals(0, run("submit", "--cluster", url, "--token", TOKEN, "--parallelism", "1", "a.Job", "--help"),
+                err());
+        assertEquals(List.of("--help"), service.submitted.get(0).args());
+        assertEquals(0, run("submit", "--help"));
+        assertTrue(out().startsWith("usage: tidemill submit"), out());
+    }
+
+    @Test
     void submit_afterADoubleDash_takesTheNextArgumentAsTheClass() {
         assertEquals(0, run("submit", "--cluster", url, "--token", TOKEN, "--parallelism", "1", "--", "a.Job", "x"),
                 err());
