@@ -2,6 +2,7 @@ package io.tidemill.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Set;
 
 /** {@code tidemill list}: the cluster's jobs as a table. */
 public final class ListCommand implements Command {
@@ -26,7 +27,7 @@ public final class ListCommand implements Command {
 
     @Override
     public int run(List<String> args) {
-        JsonNode jobs = ClusterOptions.client(Options.parse(args, ClusterOptions.NAMES, java.util.Set.of()))
+        JsonNode jobs = ClusterOptions.client(Options.parse(args, ClusterOptions.NAMES, Set.of()))
                 .get("/jobs").path("jobs");
         if (jobs.isEmpty()) {
             System.out.println("no jobs");
@@ -35,7 +36,8 @@ public final class ListCommand implements Command {
         TextTable table = new TextTable("JOB ID", "NAME", "STATUS", "PARALLELISM", "RESTARTS", "STARTED");
         for (JsonNode j : jobs) {
             table.row(j.path("id").asText(), j.path("name").asText(), j.path("status").asText(),
-                    j.path("parallelism").asInt(), j.path("restarts").asInt(), TextTable.time(j.path("startTime").asLong()));
+                    j.path("parallelism").asInt(), j.path("restarts").asInt(),
+                    TextTable.time(j.path("startTime").asLong()));
         }
         table.print(System.out);
         return 0;

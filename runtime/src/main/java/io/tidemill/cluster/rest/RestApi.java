@@ -69,6 +69,7 @@ public final class RestApi implements AutoCloseable {
     private final ClusterService service;
     private final Handler<RoutingContext> token;
     private final HttpClient client;
+    private final MasterForwarding forwarding;
     private final Path uploads;
     private final Router router;
     /** Each route's path and method, for the {@code Allow} header of a 405. */
@@ -80,6 +81,7 @@ public final class RestApi implements AutoCloseable {
         this.service = service;
         this.token = apiToken == null || apiToken.isEmpty() ? null : new BearerToken(apiToken);
         this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000));
+        this.forwarding = new MasterForwarding(service, client);
         try {
             this.uploads = Files.createTempDirectory("tidemill-jar-uploads");
         } catch (IOException e) {
@@ -147,7 +149,8 @@ public final class RestApi implements AutoCloseable {
         endpoint(HttpMethod.GET, "/members", Scope.LOCAL,
                 ctx -> answer(ctx, 200, () -> Map.of("members", service.members())));
 
-        endpoint(HttpMethod.GET, "/jobs", Scope.MASTER, ctx -> answer(ctx, 200, () -> Map.of("jobs", service.jobs())));
+        endpoint(HttpMethod.GET, "/jobs", Scope.MASTER,
+                ctx -> answer(ctx, 200, () -> Map.of("jobs", service.jobs())));
         endpoint(HttpMethod.POST, "/jobs", Scope.MASTER, ctx -> answer(ctx, 202,
                 () -> Map.of("jobId", service.submit(RequestBodies.submitRequest(body(ctx))))));
         endpoint(HttpMethod.GET, "/jobs/:id", Scope.MASTER, ctx -> answer(ctx, 200, () -> service.job(id(ctx))
@@ -155,7 +158,8 @@ public final class RestApi implements AutoCloseable {
         endpoint(HttpMethod.PATCH, "/jobs/:id", Scope.MASTER, ctx -> answer(ctx, 202, () -> {
             String mode = ctx.request().getParam("mode");
             if (!"cancel".equals(mode)) {
-                throw ApiException.badRequest(mode == null ? "missing query parameter 'mode' (PATCH /jobs/{id}?mode=cancel)"
+                throw ApiException.badRequest(mode == null
+                        ? "missing query parameter 'mode' (PATCH /jobs/{id}?mode=cancel)"
                         : "query parameter 'mode' must be 'cancel', got '" + mode + "'");
             }
             return cancel(ctx);
@@ -198,7 +202,7 @@ public final class RestApi implements AutoCloseable {
             router.route(method, path).handler(token);
         }
         if (scope == Scope.MASTER) {
-            router.route(method, path).handler(new MasterForwarding(service, client));
+            router.route(method, path).handler(forwarding);
         }
         Route route = router.route(method, path);
         if (mutating) {

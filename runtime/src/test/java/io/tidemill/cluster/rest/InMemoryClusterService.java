@@ -11,10 +11,12 @@ import io.tidemill.cluster.api.Overview;
 import io.tidemill.cluster.api.SavepointStatus;
 import io.tidemill.cluster.api.SubmitRequest;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,7 +30,7 @@ public final class InMemoryClusterService implements ClusterService {
     public volatile String masterUrl;
     public volatile boolean ready = true;
     /** What {@link #submit} got, in order. */
-    public final List<SubmitRequest> submitted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    public final List<SubmitRequest> submitted = new CopyOnWriteArrayList<>();
     /** Jars uploaded: id to (file name, size). */
     public final Map<String, Map.Entry<String, Integer>> jars = new ConcurrentHashMap<>();
     private final String name;
@@ -97,7 +99,7 @@ public final class InMemoryClusterService implements ClusterService {
         for (JobDetails j : jobs.values()) {
             out.add(new JobSummary(j.id(), j.name(), j.status(), j.startTime(), j.parallelism(), j.restarts()));
         }
-        out.sort(java.util.Comparator.comparing(JobSummary::id));
+        out.sort(Comparator.comparing(JobSummary::id));
         return out;
     }
 

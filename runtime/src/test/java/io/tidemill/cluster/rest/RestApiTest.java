@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Timeout;
 class RestApiTest {
     static final String TOKEN = "s3cret-token";
     static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
 
     static Vertx vertx;
     static InMemoryClusterService masterService = new InMemoryClusterService("master");
