@@ -36,8 +36,9 @@ public final class SubmitCommand implements Command {
                   Starts the job <class> (a StreamJob on the nodes' classpath or in --jar) on the cluster
                   and prints its id. Options of submit come BEFORE the class; everything after the class
                   is passed to the job as it is, options included, e.g.
-                    tidemill submit --parallelism 4 com.example.WordCountJob --input words.txt --parallelism 2
-                  runs the job at parallelism 4 and gives it '--input words.txt --parallelism 2'.
+                    tidemill submit --parallelism 4 --checkpoint-interval 1s \\
+                        io.tidemill.examples.nexmark.NexmarkJob --query q5 --events 1000000 --output out/
+                  runs NexmarkJob at parallelism 4 and gives it '--query q5 --events 1000000 --output out/'.
                   ('--' before the class ends submit's options too.)
 
                   --parallelism N          parallelism of the job (required)
