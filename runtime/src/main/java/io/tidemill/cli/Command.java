@@ -12,6 +12,11 @@ public interface Command {
     /** Full usage text, printed for {@code --help}. */
     String usage();
 
+    /** True if {@code args} ask for the usage text; by default, if any of them is {@code --help}. */
+    default boolean asksForHelp(List<String> args) {
+        return args.contains("--help");
+    }
+
     /** Runs the command; returns the process exit code. Throw {@link UsageException} for bad options. */
     int run(List<String> args) throws Exception;
 }

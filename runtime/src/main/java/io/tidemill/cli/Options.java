@@ -22,11 +22,24 @@ public final class Options {
      * @param switches options without a value
      */
     public static Options parse(List<String> args, Set<String> withValue, Set<String> switches) {
+        return parse(args, withValue, switches, null);
+    }
+
+    /**
+     * As {@link #parse(List, Set, Set)}, but arguments that are not options (nor an option's value)
+     * are added to {@code positional} in order instead of being refused.
+     */
+    public static Options parse(List<String> args, Set<String> withValue, Set<String> switches,
+                                List<String> positional) {
         Options o = new Options();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (!a.startsWith("--")) {
-                throw new UsageException("unexpected argument '" + a + "'");
+                if (positional == null) {
+                    throw new UsageException("unexpected argument '" + a + "'");
+                }
+                positional.add(a);
+                continue;
             }
             String name = a.substring(2);
             int eq = name.indexOf('=');

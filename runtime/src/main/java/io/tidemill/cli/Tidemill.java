@@ -32,7 +32,7 @@ public final class Tidemill {
             return 2;
         }
         List<String> rest = args.subList(1, args.size());
-        if (rest.contains("--help")) {
+        if (command.asksForHelp(rest)) {
             System.out.println(command.usage());
             return 0;
         }
@@ -45,6 +45,9 @@ public final class Tidemill {
             System.err.println("tidemill " + command.name() + ": file not found: " + e.getFile());
             return 1;
         } catch (LockFile.HeldException e) {
+            System.err.println("tidemill " + command.name() + ": " + e.getMessage());
+            return 1;
+        } catch (ClusterRequestException e) {
             System.err.println("tidemill " + command.name() + ": " + e.getMessage());
             return 1;
         } catch (JobFailedException e) {

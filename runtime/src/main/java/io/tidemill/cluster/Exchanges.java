@@ -1,5 +1,6 @@
 package io.tidemill.cluster;
 
+import io.tidemill.cluster.rest.RestApi;
 import io.tidemill.exchange.Channel;
 import io.vertx.core.Vertx;
 
@@ -40,7 +41,8 @@ final class Exchanges {
 
     /** Starts the REST API; puts its port into {@code out[0]}. */
     static AutoCloseable startRest(Vertx vertx, NodeConfig config, TidemillNode node, Object[] out) {
-        out[0] = config.httpPort();
-        return () -> {};
+        RestApi api = RestApi.start(vertx, config.httpHost(), config.httpPort(), node, config.apiToken());
+        out[0] = api.port();
+        return api;
     }
 }

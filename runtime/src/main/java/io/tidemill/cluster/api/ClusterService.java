@@ -8,6 +8,10 @@ import java.util.Optional;
  * by the job master; {@link #isMaster()} tells the REST layer whether to answer here or forward the
  * request to {@link #masterUrl()}. Methods throw {@link ApiException} for requests that are wrong
  * (unknown job, bad argument), never for the caller's success path.
+ *
+ * <p>Threads: the REST API calls {@link #isMaster()} and {@link #masterUrl()} on a Vert.x event loop
+ * for every job request, so both must answer from memory without blocking; it calls every other
+ * method on a worker thread, and several at once.
  */
 public interface ClusterService {
     /** True if this node is the job master (the oldest member). */
