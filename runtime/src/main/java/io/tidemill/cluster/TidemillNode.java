@@ -231,11 +231,15 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
 
     @Override
     public boolean isMaster() {
-        return master.isActive();
+        JobMaster m = master; // null while the node starts (the REST API is up first)
+        return m != null && m.isActive();
     }
 
     @Override
     public String masterUrl() {
+        if (hz == null) {
+            return null;
+        }
         var members = hz.getCluster().getMembers();
         if (members.isEmpty()) {
             return null;
@@ -246,7 +250,7 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
 
     @Override
     public boolean ready() {
-        return !closed && hz.getLifecycleService().isRunning()
+        return !closed && hz != null && master != null && hz.getLifecycleService().isRunning()
                 && hz.getSplitBrainProtectionService().getSplitBrainProtection("tidemill-quorum").hasMinimumSize();
     }
 
