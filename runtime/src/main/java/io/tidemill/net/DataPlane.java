@@ -231,6 +231,7 @@ public final class DataPlane implements AutoCloseable {
         return onEventLoop(() -> {
             if (admit(key, producerNode)) {
                 link(producerNode).addInbound(bridge);
+                updateCheckTimer();
             }
         });
     }
@@ -245,6 +246,7 @@ public final class DataPlane implements AutoCloseable {
         return onEventLoop(() -> {
             if (admit(key, consumerNode)) {
                 link(consumerNode).addOutbound(bridge);
+                updateCheckTimer();
             }
         });
     }
@@ -325,9 +327,7 @@ public final class DataPlane implements AutoCloseable {
     }
 
     private PeerLink link(Peer peer) {
-        PeerLink link = links.computeIfAbsent(peer, p -> new PeerLink(this, p));
-        updateCheckTimer();
-        return link;
+        return links.computeIfAbsent(peer, p -> new PeerLink(this, p));
     }
 
     /** Runs the periodic check only while some channel is registered. */
@@ -417,6 +417,7 @@ public final class DataPlane implements AutoCloseable {
             link.release(executionId);
         }
         notifyFailed(executionId, reason);
+        updateCheckTimer();
     }
 
     /** An execution lost its channels on a link (already removed there). */
@@ -425,7 +426,6 @@ public final class DataPlane implements AutoCloseable {
             return; // released or reported before
         }
         failExecution(executionId, reason);
-        updateCheckTimer();
     }
 
     private void notifyFailed(long executionId, String reason) {
