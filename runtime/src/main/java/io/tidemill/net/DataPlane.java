@@ -3,6 +3,7 @@ package io.tidemill.net;
 import io.tidemill.exchange.Channel;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -295,7 +297,7 @@ public final class DataPlane implements AutoCloseable {
         }
         closing = true;
         Promise<Void> done = Promise.promise();
-        context.runOnContext(v -> {
+        if (!runOnContext(v -> {
             if (checkTimer >= 0) {
                 vertx.cancelTimer(checkTimer);
             }
@@ -303,7 +305,9 @@ public final class DataPlane implements AutoCloseable {
                 c.socket.close();
             }
             Future.join(server.close(), client.close()).<Void>mapEmpty().onComplete(done);
-        });
+        })) {
+            return; // Vert.x is closed already, and with it every socket of this data plane
+        }
         if (!Context.isOnEventLoopThread()) {
             await(done.future(), "close the data plane");
         }
@@ -484,15 +488,27 @@ public final class DataPlane implements AutoCloseable {
 
     private Future<Void> onEventLoop(Runnable action) {
         Promise<Void> done = Promise.promise();
-        context.runOnContext(v -> {
+        if (!runOnContext(v -> {
             try {
                 action.run();
                 done.complete();
             } catch (RuntimeException e) {
                 done.fail(e);
             }
-        });
+        })) {
+            done.fail(new IllegalStateException("the data plane's Vert.x instance is closed"));
+        }
         return done.future();
+    }
+
+    /** False if Vert.x is closed already. */
+    private boolean runOnContext(Handler<Void> action) {
+        try {
+            context.runOnContext(action);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
     }
 
     private static byte[] digest(String secret) {
