@@ -121,6 +121,8 @@ final class Connection {
                 onFrame(in.reset(record));
             } catch (IOException | RuntimeException e) {
                 close("malformed frame: " + e.getMessage());
+            } catch (StackOverflowError e) {
+                close("malformed frame: a value nested too deeply");
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.tidemill.net;
 
 import io.tidemill.exchange.Channel;
+import io.tidemill.exchange.PriorityBarrier;
 
 /**
  * The sending end of one remote channel: the data plane's event loop is the only consumer of a local
@@ -11,7 +12,11 @@ import io.tidemill.exchange.Channel;
  * in memory of the data plane or the socket. Priority barriers need no credit: they overtake the data,
  * as in a local channel, keeping the producer's {@code sequence}. They are held back only until the
  * channel is open (its first credit arrived), which proves the receiver registered its end: a barrier
- * sent earlier would be refused as a frame for an unknown channel.
+ * sent earlier would be refused as a frame for an unknown channel. A barrier is sent before any item
+ * at or after its position: as in a local channel, a consumer that takes such an item must already
+ * see the barrier, which holds the item back until the snapshot is taken. The producer sets the
+ * barrier before it pushes the item at its position, so the sender that took that item sees it
+ * ({@link #barrierDue}).
  */
 final class OutboundBridge {
     final DataPlane.ChannelKey key;
@@ -35,6 +40,12 @@ final class OutboundBridge {
     /** Whether the receiver has granted credits at least once. */
     boolean isOpen() {
         return open;
+    }
+
+    /** Whether a pending priority barrier lies at or before the item taken last. */
+    boolean barrierDue() {
+        PriorityBarrier pb = channel.peekPriority();
+        return pb != null && pb.sequence() < channel.taken();
     }
 
     /** Takes the next item against a credit, or null (no credit or nothing queued). */

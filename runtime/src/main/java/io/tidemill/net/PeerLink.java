@@ -192,13 +192,7 @@ final class PeerLink {
         }
         FrameOutput out = c.out;
         if (b.isOpen()) {
-            PriorityBarrier pb = b.channel.pollPriority();
-            if (pb != null) {
-                int start = Frames.beginFrame(out, Frames.PRIORITY_BARRIER, b.key);
-                out.writeLong(pb.checkpointId());
-                out.writeLong(pb.sequence());
-                Frames.endFrame(out, start);
-            }
+            writePriorityBarrier(out, b);
         }
         int start = -1;
         long records = 0;
@@ -217,6 +211,16 @@ final class PeerLink {
                 Object item = b.takeItem();
                 if (item == null) {
                     break;
+                }
+                if (b.barrierDue()) {
+                    // The producer set the barrier before this item, which lies at or after its
+                    // position: the barrier goes first, or the consumer could process the item
+                    // before it sees the barrier.
+                    if (start >= 0) {
+                        Frames.endFrame(out, start);
+                        start = -1;
+                    }
+                    writePriorityBarrier(out, b);
                 }
                 if (start < 0) {
                     start = Frames.beginFrame(out, Frames.DATA, b.key);
@@ -241,6 +245,16 @@ final class PeerLink {
             return true;
         } finally {
             c.recordsSent += records;
+        }
+    }
+
+    private static void writePriorityBarrier(FrameOutput out, OutboundBridge b) {
+        PriorityBarrier pb = b.channel.pollPriority();
+        if (pb != null) {
+            int start = Frames.beginFrame(out, Frames.PRIORITY_BARRIER, b.key);
+            out.writeLong(pb.checkpointId());
+            out.writeLong(pb.sequence());
+            Frames.endFrame(out, start);
         }
     }
 

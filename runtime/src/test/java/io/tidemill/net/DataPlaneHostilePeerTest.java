@@ -166,6 +166,24 @@ class DataPlaneHostilePeerTest {
     }
 
     @Test
+    void aValueNestedTooDeeplyFailsTheExecutionsOnTheConnection() throws Exception {
+        registerImpostorChannel();
+        try (RawPeer peer = new RawPeer(b.peer())) {
+            peer.hello(Nodes.CONFIG.clusterName(), Nodes.CONFIG.secret(), IMPOSTOR);
+            awaitCredits();
+            // a batch of one record whose value is an array holding an array holding ... 200,000 deep
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            body.writeBytes(new byte[] {Frames.BATCH, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0});
+            for (int i = 0; i < 200_000; i++) {
+                body.writeBytes(new byte[] {7, 0, 0, 0, 1}); // ValueCodec's OBJECT_ARRAY of length 1
+            }
+            peer.frame(Frames.DATA, IMPOSTOR_CHANNEL, body.toByteArray());
+            await().atMost(Duration.ofSeconds(5)).until(peer::closedByDataPlane);
+        }
+        assertImpostorChannelFailed();
+    }
+
+    @Test
     void anUnknownFrameTypeFailsTheExecutionsOnTheConnection() throws Exception {
         registerImpostorChannel();
         try (RawPeer peer = new RawPeer(b.peer())) {

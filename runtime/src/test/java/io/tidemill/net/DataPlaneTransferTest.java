@@ -74,6 +74,8 @@ class DataPlaneTransferTest {
                     assertEquals(8, c.priority.checkpointId());
                     assertEquals(PRIORITY_AT, c.recordsBeforePriority(),
                             "records before the position the priority barrier's sequence names");
+                    assertTrue(c.takenWithoutBarrier <= c.priority.sequence(),
+                            "no item at or after the barrier's position was taken before it was visible");
                 } else {
                     assertNull(c.priority);
                 }

@@ -176,6 +176,8 @@ final class Nodes {
         long batches;
         final List<String> controls = new CopyOnWriteArrayList<>();
         PriorityBarrier priority;
+        /** Items taken while no priority barrier was visible (polled or pending). */
+        long takenWithoutBarrier;
         /** Records taken after each item: {@code recordsAfter[n]} after the first n items. */
         private long[] recordsAfter = new long[1024];
         boolean ended;
@@ -216,6 +218,9 @@ final class Nodes {
                     ended = item == Control.END_OF_INPUT;
                 }
                 long taken = channel.taken();
+                if (priority == null && channel.peekPriority() == null) {
+                    takenWithoutBarrier = taken;
+                }
                 if (taken >= recordsAfter.length) {
                     recordsAfter = Arrays.copyOf(recordsAfter, recordsAfter.length * 2);
                 }
