@@ -64,6 +64,8 @@ public final class DataPlane implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DataPlane.class);
     private static final long CHECK_INTERVAL_MS = 1;
     private static final int MAX_FENCED = 10_000;
+    /** Open connections, handshaken or not: a flood of sockets cannot take more. */
+    private static final int MAX_CONNECTIONS = 1024;
     private static final long BLOCKING_TIMEOUT_S = 30;
 
     /**
@@ -200,8 +202,10 @@ public final class DataPlane implements AutoCloseable {
     }
 
     private void listen(String bindHost, String advertisedHost, int port, Promise<Void> bound) {
-        client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(5_000));
-        server = vertx.createNetServer(new NetServerOptions().setHost(bindHost).setPort(port).setTcpNoDelay(true));
+        client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setTcpKeepAlive(true)
+                .setConnectTimeout(5_000));
+        server = vertx.createNetServer(new NetServerOptions().setHost(bindHost).setPort(port).setTcpNoDelay(true)
+                .setTcpKeepAlive(true));
         server.connectHandler(socket -> accept(new Connection(this, socket, null)));
         server.listen().onComplete(ar -> {
             if (ar.succeeded()) {
@@ -356,6 +360,12 @@ public final class DataPlane implements AutoCloseable {
 
     private void accept(Connection c) {
         if (closing) {
+            c.socket.close();
+            return;
+        }
+        if (connections.size() >= MAX_CONNECTIONS) {
+            LOG.warn("Refused a data connection from {}: already {} open", c.socket.remoteAddress(), MAX_CONNECTIONS);
+            refusedConnections++;
             c.socket.close();
             return;
         }

@@ -91,6 +91,27 @@ class DataPlaneTransferTest {
         }
     }
 
+    @Test
+    @Timeout(30)
+    void aValueTheCodecCannotEncodeFailsTheExecutionOnTheSendingNode() throws Exception {
+        try (Node a = new Node(); Node b = new Node()) {
+            // given a channel from a to b
+            ChannelKey key = new ChannelKey(6, 0, 0, 0);
+            Channel[] channel = Nodes.connect(key, a, b, 8, BATCH);
+
+            // when its producer sends a value that is neither a record nor a built-in type
+            channel[0].add(new Object(), 0);
+            channel[0].flush();
+
+            // then a reports the execution failed, naming the channel and the type, and b got nothing
+            await().atMost(Duration.ofSeconds(10)).until(() -> a.failures.containsKey(key.executionId()));
+            String reason = a.failures.get(key.executionId());
+            assertTrue(reason.contains(key.toString()) && reason.contains("java.lang.Object"), reason);
+            assertNull(a.plane.stats().channel(key, false));
+            assertEquals(0, channel[1].queued());
+        }
+    }
+
     /** The control items {@link ScriptedProducer} writes, each after the records before it. */
     private static List<String> expectedControls(long n) {
         List<String> controls = new ArrayList<>();
