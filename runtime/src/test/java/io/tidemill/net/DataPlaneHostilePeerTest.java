@@ -13,6 +13,7 @@ import io.tidemill.net.Nodes.CheckingConsumer;
 import io.tidemill.net.Nodes.Node;
 import io.tidemill.net.Nodes.Runner;
 import io.tidemill.net.Nodes.ScriptedProducer;
+import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -84,13 +85,7 @@ class DataPlaneHostilePeerTest {
 
     @Test
     void aFrameOverTheMaximumClosesTheConnectionAndFailsItsExecutions() throws Exception {
-        registerImpostorChannel();
-        try (RawPeer peer = new RawPeer(b.peer())) {
-            peer.hello(Nodes.CONFIG.clusterName(), Nodes.CONFIG.secret(), IMPOSTOR)
-                    .lengthPrefix(Nodes.CONFIG.maxFrameBytes() + 1);
-            await().atMost(Duration.ofSeconds(5)).until(peer::closedByDataPlane);
-        }
-        assertImpostorChannelFailed();
+        assertImpostorChannelFailsAfter(peer -> peer.lengthPrefix(Nodes.CONFIG.maxFrameBytes() + 1));
     }
 
     @Test
@@ -143,66 +138,57 @@ class DataPlaneHostilePeerTest {
 
     @Test
     void aMalformedFrameFailsTheExecutionsOnTheConnection() throws Exception {
-        registerImpostorChannel();
-        try (RawPeer peer = new RawPeer(b.peer())) {
-            peer.hello(Nodes.CONFIG.clusterName(), Nodes.CONFIG.secret(), IMPOSTOR);
-            awaitCredits();
-            peer.frame(Frames.DATA, IMPOSTOR_CHANNEL, (byte) 99); // an unknown item tag
-            await().atMost(Duration.ofSeconds(5)).until(peer::closedByDataPlane);
-        }
-        assertImpostorChannelFailed();
+        assertImpostorChannelFailsAfter(peer -> peer.frame(Frames.DATA, IMPOSTOR_CHANNEL, (byte) 99)); // item tag
     }
 
     @Test
     void aTruncatedFrameFailsTheExecutionsOnTheConnection() throws Exception {
-        registerImpostorChannel();
-        try (RawPeer peer = new RawPeer(b.peer())) {
-            peer.hello(Nodes.CONFIG.clusterName(), Nodes.CONFIG.secret(), IMPOSTOR);
-            awaitCredits();
-            peer.frame(Frames.DATA, IMPOSTOR_CHANNEL, Frames.BATCH, (byte) 0, (byte) 0, (byte) 0, (byte) 5, (byte) 1);
-            await().atMost(Duration.ofSeconds(5)).until(peer::closedByDataPlane);
-        }
-        assertImpostorChannelFailed();
+        // a batch that claims 5 records and holds one byte of them
+        assertImpostorChannelFailsAfter(peer -> peer.frame(Frames.DATA, IMPOSTOR_CHANNEL, Frames.BATCH, (byte) 0,
+                (byte) 0, (byte) 0, (byte) 5, (byte) 1));
     }
 
     @Test
     void aValueNestedTooDeeplyFailsTheExecutionsOnTheConnection() throws Exception {
-        registerImpostorChannel();
-        try (RawPeer peer = new RawPeer(b.peer())) {
-            peer.hello(Nodes.CONFIG.clusterName(), Nodes.CONFIG.secret(), IMPOSTOR);
-            awaitCredits();
-            // a batch of one record whose value is an array holding an array holding ... 200,000 deep
-            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
-            body.writeBytes(new byte[] {Frames.BATCH, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0});
-            for (int i = 0; i < 200_000; i++) {
-                body.writeBytes(new byte[] {7, 0, 0, 0, 1}); // ValueCodec's OBJECT_ARRAY of length 1
-            }
-            peer.frame(Frames.DATA, IMPOSTOR_CHANNEL, body.toByteArray());
-            await().atMost(Duration.ofSeconds(5)).until(peer::closedByDataPlane);
+        // a batch of one record whose value is an array holding an array holding ... 200,000 deep
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(new byte[] {Frames.BATCH, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0});
+        for (int i = 0; i < 200_000; i++) {
+            body.writeBytes(new byte[] {7, 0, 0, 0, 1}); // ValueCodec's OBJECT_ARRAY of length 1
         }
-        assertImpostorChannelFailed();
+        assertImpostorChannelFailsAfter(peer -> peer.frame(Frames.DATA, IMPOSTOR_CHANNEL, body.toByteArray()));
     }
 
     @Test
     void anUnknownFrameTypeFailsTheExecutionsOnTheConnection() throws Exception {
-        registerImpostorChannel();
-        try (RawPeer peer = new RawPeer(b.peer())) {
-            peer.hello(Nodes.CONFIG.clusterName(), Nodes.CONFIG.secret(), IMPOSTOR);
-            peer.frame((byte) 42, IMPOSTOR_CHANNEL);
-            await().atMost(Duration.ofSeconds(5)).until(peer::closedByDataPlane);
-        }
-        assertImpostorChannelFailed();
+        assertImpostorChannelFailsAfter(peer -> peer.frame((byte) 42, IMPOSTOR_CHANNEL));
     }
 
     @Test
     void moreItemsThanCreditsFailTheExecutionsOnTheConnection() throws Exception {
-        registerImpostorChannel();
-        try (RawPeer peer = new RawPeer(b.peer())) {
-            peer.hello(Nodes.CONFIG.clusterName(), Nodes.CONFIG.secret(), IMPOSTOR);
-            awaitCredits();
+        assertImpostorChannelFailsAfter(peer -> {
             for (int i = 0; i <= 4; i++) {
                 peer.data(IMPOSTOR_CHANNEL, "flood");
             }
+        });
+    }
+
+    private interface Hostility {
+        void sendTo(RawPeer peer) throws Exception;
+    }
+
+    /**
+     * Given b expects a channel (capacity 4) from the impostor's address and granted it its credits,
+     * when the impostor, handshaken, sends {@code hostility}, then b closes the connection and reports
+     * the channel's execution failed, naming the impostor.
+     */
+    private void assertImpostorChannelFailsAfter(Hostility hostility) throws Exception {
+        registerImpostorChannel();
+        try (RawPeer peer = new RawPeer(b.peer())) {
+            peer.hello(Nodes.CONFIG.clusterName(), Nodes.CONFIG.secret(), IMPOSTOR);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> b.plane.stats().channel(IMPOSTOR_CHANNEL, true).credits() == 4);
+            hostility.sendTo(peer);
             await().atMost(Duration.ofSeconds(5)).until(peer::closedByDataPlane);
         }
         assertImpostorChannelFailed();
@@ -216,15 +202,10 @@ class DataPlaneHostilePeerTest {
         assertEquals(1, b.plane.stats().refusedConnections());
     }
 
-    /** b expects a channel (capacity 4) from the impostor's address, which must dial b. */
+    /** b expects a channel (capacity 4) from the impostor's address, which dials b. */
     private void registerImpostorChannel() throws Exception {
         b.plane.registerInbound(IMPOSTOR_CHANNEL, IMPOSTOR, new Channel(4, BATCH), getClass().getClassLoader())
                 .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-    }
-
-    private void awaitCredits() {
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> b.plane.stats().channel(IMPOSTOR_CHANNEL, true).credits() == 4);
     }
 
     private void assertImpostorChannelFailed() {
