@@ -161,10 +161,6 @@ final class Connection {
 
     private void onHello(Frames.Hello hello) {
         String refusal = plane.checkHello(hello);
-        DataPlane.Peer peer = new DataPlane.Peer(hello.host(), hello.port());
-        if (refusal == null && dialedFor != null && !peer.equals(dialedFor.peer)) {
-            refusal = "dialed " + dialedFor.peer + " but it calls itself " + peer;
-        }
         if (refusal != null) {
             plane.countRefusedConnection();
             close("handshake refused: " + refusal);
@@ -174,7 +170,10 @@ final class Connection {
         if (dialedFor == null) {
             sendHello();
         }
-        link = plane.onHandshake(peer, this);
+        // The dialer knows the node by the address it dialed; the acceptor by the name the dialer gives
+        // (its own address as the cluster knows it): the one both use in their registrations.
+        link = plane.onHandshake(dialedFor != null ? dialedFor.peer : new DataPlane.Peer(hello.host(), hello.port()),
+                this);
     }
 
     /** Closes this connection with one log line; the link reports its executions failed. */

@@ -102,7 +102,11 @@ public final class DataPlane implements AutoCloseable {
 
     /** Told about executions that cannot go on; called on the event loop, so it must not block. */
     public interface Listener {
-        void executionFailed(long executionId, String reason);
+        /**
+         * @param lostPeer the node whose connection was lost or could not be made, if that is the cause;
+         *     else null
+         */
+        void executionFailed(long executionId, String reason, Peer lostPeer);
     }
 
     /** One channel of one execution: the edge of the job graph and the two subtasks it joins. */
@@ -112,6 +116,23 @@ public final class DataPlane implements AutoCloseable {
     public record Peer(String host, int port) {
         public Peer {
             Objects.requireNonNull(host, "host");
+        }
+
+        /** Parses {@code host:port} (an IPv6 host in brackets or not: the port follows the last colon). */
+        public static Peer parse(String address) {
+            int colon = address.lastIndexOf(':');
+            if (colon <= 0 || colon == address.length() - 1) {
+                throw new IllegalArgumentException("not a host:port address: '" + address + "'");
+            }
+            String host = address.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            try {
+                return new Peer(host, Integer.parseInt(address.substring(colon + 1)));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not a host:port address: '" + address + "'");
+            }
         }
 
         @Override
@@ -328,7 +349,7 @@ public final class DataPlane implements AutoCloseable {
         }
         if (fenced.contains(key.executionId())) {
             notifyFailed(key.executionId(), "channel " + key + " registered after its execution was released or "
-                    + "failed");
+                    + "failed", null);
             return false;
         }
         return true;
@@ -424,30 +445,29 @@ public final class DataPlane implements AutoCloseable {
         connections.remove(c);
     }
 
-    /** Fails an execution from this side: its channels are released and the listener told. */
-    void failExecution(long executionId, String reason) {
+    /**
+     * Fails an execution from this side: its channels are released and the listener told, once.
+     *
+     * @param lostPeer the node whose connection is the cause, or null
+     */
+    void failExecution(long executionId, String reason, Peer lostPeer) {
+        if (fenced.contains(executionId)) {
+            return; // released or reported before
+        }
         fence(executionId);
         for (PeerLink link : links.values()) {
             link.release(executionId);
         }
-        notifyFailed(executionId, reason);
+        notifyFailed(executionId, reason, lostPeer);
         updateCheckTimer();
     }
 
-    /** An execution lost its channels on a link (already removed there). */
-    void executionFailed(long executionId, String reason) {
-        if (fenced.contains(executionId)) {
-            return; // released or reported before
-        }
-        failExecution(executionId, reason);
-    }
-
-    private void notifyFailed(long executionId, String reason) {
+    private void notifyFailed(long executionId, String reason, Peer lostPeer) {
         if (closing) {
             return;
         }
         try {
-            listener.executionFailed(executionId, reason);
+            listener.executionFailed(executionId, reason, lostPeer);
         } catch (RuntimeException e) {
             LOG.error("The data plane listener failed on execution {}", executionId, e);
         }

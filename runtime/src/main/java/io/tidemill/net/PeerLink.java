@@ -142,7 +142,7 @@ final class PeerLink {
         outbound.clear();
         earlyCredits.clear();
         for (long id : executions) {
-            plane.executionFailed(id, reason);
+            plane.failExecution(id, reason, peer);
         }
     }
 
@@ -241,7 +241,7 @@ final class PeerLink {
                 out.truncate(start);
             }
             plane.failExecution(b.key.executionId(), "cannot send on channel " + b.key + " to node " + peer
-                    + ": " + e.getMessage());
+                    + ": " + e.getMessage(), null);
             return true;
         } finally {
             c.recordsSent += records;

@@ -1,6 +1,7 @@
 package io.tidemill.net;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,6 +70,7 @@ class DataPlaneConnectionLossTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> node.failures.containsKey(key.executionId()));
         String reason = node.failures.get(key.executionId());
         assertTrue(reason.contains(peer.toString()), reason);
+        assertEquals(peer, node.lostPeers.get(key.executionId()));
         assertNull(node.plane.stats().channel(key, true));
         assertNull(node.plane.stats().channel(key, false));
     }

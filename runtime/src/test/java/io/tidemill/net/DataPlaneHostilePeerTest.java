@@ -212,6 +212,7 @@ class DataPlaneHostilePeerTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> b.failures.containsKey(IMPOSTOR_CHANNEL.executionId()));
         String reason = b.failures.get(IMPOSTOR_CHANNEL.executionId());
         assertTrue(reason.contains(IMPOSTOR.toString()), reason);
+        assertEquals(IMPOSTOR, b.lostPeers.get(IMPOSTOR_CHANNEL.executionId()));
         assertNull(b.plane.stats().channel(IMPOSTOR_CHANNEL, true));
     }
 }

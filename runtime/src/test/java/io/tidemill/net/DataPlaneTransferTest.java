@@ -107,6 +107,7 @@ class DataPlaneTransferTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> a.failures.containsKey(key.executionId()));
             String reason = a.failures.get(key.executionId());
             assertTrue(reason.contains(key.toString()) && reason.contains("java.lang.Object"), reason);
+            assertNull(a.lostPeers.get(key.executionId()), "no connection was lost");
             assertNull(a.plane.stats().channel(key, false));
             assertEquals(0, channel[1].queued());
         }

@@ -35,9 +35,15 @@ final class Nodes {
         final Vertx vertx = Vertx.vertx();
         final DataPlane plane;
         final Map<Long, String> failures = new ConcurrentHashMap<>();
+        final Map<Long, DataPlane.Peer> lostPeers = new ConcurrentHashMap<>();
 
         Node(DataPlane.Config config) {
-            plane = DataPlane.start(vertx, "127.0.0.1", 0, config, failures::put);
+            plane = DataPlane.start(vertx, "127.0.0.1", 0, config, (execution, reason, lostPeer) -> {
+                if (lostPeer != null) {
+                    lostPeers.put(execution, lostPeer);
+                }
+                failures.put(execution, reason);
+            });
         }
 
         Node() {
