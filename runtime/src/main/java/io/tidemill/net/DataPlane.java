@@ -67,6 +67,7 @@ public final class DataPlane implements AutoCloseable {
     /** Open connections, handshaken or not: a flood of sockets cannot take more. */
     private static final int MAX_CONNECTIONS = 1024;
     private static final long BLOCKING_TIMEOUT_S = 30;
+    private static final long DRAIN_SECONDS = 10;
 
     /**
      * @param clusterName both ends must have the same
@@ -278,12 +279,18 @@ public final class DataPlane implements AutoCloseable {
         });
     }
 
-    /** Forgets every channel of an execution; its later frames are refused. */
+    /**
+     * Forgets every channel of an execution; its later frames are refused. An outbound channel that has
+     * not sent END_OF_INPUT yet first sends what its producer queued until it has, for at most
+     * {@value #DRAIN_SECONDS} s: the execution may have finished on this node with its last items still
+     * on their way to consumers elsewhere.
+     */
     public Future<Void> release(long executionId) {
         return onEventLoop(() -> {
             fence(executionId);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DRAIN_SECONDS);
             for (PeerLink link : links.values()) {
-                link.release(executionId);
+                link.release(executionId, deadline);
             }
             updateCheckTimer();
         });
@@ -377,6 +384,7 @@ public final class DataPlane implements AutoCloseable {
         for (PeerLink link : links.values()) {
             link.tick();
         }
+        updateCheckTimer(); // drained channels of released executions are gone
     }
 
     private void accept(Connection c) {
@@ -456,7 +464,7 @@ public final class DataPlane implements AutoCloseable {
         }
         fence(executionId);
         for (PeerLink link : links.values()) {
-            link.release(executionId);
+            link.forget(executionId);
         }
         notifyFailed(executionId, reason, lostPeer);
         updateCheckTimer();

@@ -26,6 +26,9 @@ final class OutboundBridge {
     /** Items sent. Written by the event loop only. */
     volatile long items;
     private boolean open;
+    private boolean ended;
+    /** While released and draining: when to give up ({@link System#nanoTime}); else 0. */
+    private long drainDeadline;
 
     OutboundBridge(DataPlane.ChannelKey key, Channel channel) {
         this.key = key;
@@ -40,6 +43,22 @@ final class OutboundBridge {
     /** Whether the receiver has granted credits at least once. */
     boolean isOpen() {
         return open;
+    }
+
+    /** END_OF_INPUT was sent: nothing follows. */
+    void ended() {
+        ended = true;
+    }
+
+    /** The execution was released: drains until END_OF_INPUT is sent or {@code deadline}; false if done. */
+    boolean drainUntil(long deadline) {
+        drainDeadline = deadline;
+        return !ended;
+    }
+
+    /** Released, and END_OF_INPUT sent or the deadline passed. */
+    boolean isDrained() {
+        return drainDeadline != 0 && (ended || System.nanoTime() - drainDeadline > 0);
     }
 
     /** Whether a pending priority barrier lies at or before the item taken last. */

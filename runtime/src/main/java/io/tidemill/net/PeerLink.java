@@ -1,6 +1,7 @@
 package io.tidemill.net;
 
 import io.tidemill.exchange.Batch;
+import io.tidemill.exchange.Control;
 import io.tidemill.exchange.PriorityBarrier;
 import io.tidemill.net.DataPlane.ChannelKey;
 import java.io.IOException;
@@ -76,11 +77,24 @@ final class PeerLink {
         }
     }
 
-    /** Forgets the channels of an execution. */
-    void release(long executionId) {
+    /** Forgets the channels of an execution at once. */
+    void forget(long executionId) {
         inbound.keySet().removeIf(k -> k.executionId() == executionId);
         outbound.keySet().removeIf(k -> k.executionId() == executionId);
         earlyCredits.keySet().removeIf(k -> k.executionId() == executionId);
+    }
+
+    /**
+     * Releases the channels of an execution: inbound ones at once; an outbound one that has not sent
+     * END_OF_INPUT yet drains first, until it has or until {@code deadline} ({@link System#nanoTime}).
+     * Its part of the execution may have finished on this node with its last items still queued for
+     * the consumer, which must get them to finish too; after a cancel the producer has stopped, and
+     * what it queued is refused by the peer, which released the execution as well.
+     */
+    void release(long executionId, long deadline) {
+        inbound.keySet().removeIf(k -> k.executionId() == executionId);
+        earlyCredits.keySet().removeIf(k -> k.executionId() == executionId);
+        outbound.values().removeIf(b -> b.key.executionId() == executionId && !b.drainUntil(deadline));
     }
 
     // ---- connection ----
@@ -159,6 +173,7 @@ final class PeerLink {
         }
         pumpAll();
         c.flush();
+        outbound.values().removeIf(OutboundBridge::isDrained);
     }
 
     private void grant(InboundBridge b) {
@@ -226,6 +241,9 @@ final class PeerLink {
                     start = Frames.beginFrame(out, Frames.DATA, b.key);
                 }
                 records += Frames.writeItem(out, item);
+                if (item == Control.END_OF_INPUT) {
+                    b.ended();
+                }
                 int length = out.size() - start - Frames.LENGTH_BYTES;
                 if (length > plane.config().maxFrameBytes()) {
                     throw new IOException("a frame would have " + length + " bytes, over the maximum of "

@@ -93,6 +93,35 @@ class DataPlaneTransferTest {
 
     @Test
     @Timeout(30)
+    void anExecutionReleasedOnTheProducersNodeStillDeliversWhatItsProducerQueuedUpToTheEnd() throws Exception {
+        try (Node a = new Node(); Node b = new Node()) {
+            // given a producer on a that finished (7 items queued) while b's queue holds only 4
+            ChannelKey key = new ChannelKey(7, 0, 0, 0);
+            Channel out = new Channel(8, 10);
+            Channel in = new Channel(4, 10);
+            b.plane.registerInbound(key, a.peer(), in, getClass().getClassLoader())
+                    .toCompletionStage().toCompletableFuture().get();
+            a.plane.registerOutbound(key, b.peer(), out).toCompletionStage().toCompletableFuture().get();
+            Runner producing = new Runner(new ScriptedProducer(out, 50, 10));
+            await().atMost(Duration.ofSeconds(10)).until(producing::finished);
+            await().atMost(Duration.ofSeconds(10)).until(() -> in.queued() == 4);
+
+            // when a releases the execution (its part is done) before b read anything
+            a.plane.release(key.executionId()).toCompletionStage().toCompletableFuture().get();
+            CheckingConsumer consumer = new CheckingConsumer(in, 10, 1);
+            Runner consuming = new Runner(consumer);
+
+            // then b still gets every item up to END_OF_INPUT, and a forgets the channel after it
+            await().atMost(Duration.ofSeconds(10)).until(consuming::finished);
+            assertEquals(50, consumer.records);
+            assertEquals(List.of("50:" + Watermark.MAX, "50:" + Control.END_OF_INPUT), consumer.controls);
+            await().atMost(Duration.ofSeconds(5)).until(() -> a.plane.stats().channels().isEmpty());
+            assertTrue(a.failures.isEmpty() && b.failures.isEmpty(), a.failures + " " + b.failures);
+        }
+    }
+
+    @Test
+    @Timeout(30)
     void aValueTheCodecCannotEncodeFailsTheExecutionOnTheSendingNode() throws Exception {
         try (Node a = new Node(); Node b = new Node()) {
             // given a channel from a to b
