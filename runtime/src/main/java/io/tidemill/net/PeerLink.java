@@ -39,7 +39,7 @@ final class PeerLink {
     final Map<ChannelKey, OutboundBridge> outbound = new ConcurrentHashMap<>();
     private final Map<ChannelKey, Long> earlyCredits = new HashMap<>();
     /** The handshaken connection, or null. */
-    private Connection connection;
+    private volatile Connection connection;
     private boolean dialing;
     private int dialAttempts;
 
