@@ -1,6 +1,7 @@
 package io.tidemill.cluster;
 
 import io.tidemill.exchange.Channel;
+import io.tidemill.net.DataPlane;
 
 /** The data plane as a member's executions use it: remote ends of channels, by execution. */
 interface Exchange extends AutoCloseable {
@@ -16,6 +17,9 @@ interface Exchange extends AutoCloseable {
 
     /** Forgets an execution's channels; later frames of it are refused. */
     void release(long executionId);
+
+    /** The data plane's accounting: per channel credits and queue, per connection traffic. */
+    DataPlane.Stats stats();
 
     @Override
     void close();

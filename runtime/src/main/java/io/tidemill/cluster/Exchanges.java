@@ -2,6 +2,7 @@ package io.tidemill.cluster;
 
 import io.tidemill.cluster.rest.RestApi;
 import io.tidemill.exchange.Channel;
+import io.tidemill.net.DataPlane;
 import io.vertx.core.Vertx;
 
 /** Starts the node's network servers: the data plane and the REST API. */
@@ -12,30 +13,50 @@ final class Exchanges {
         void executionFailed(long executionId, String reason, String lostPeer);
     }
 
+    /**
+     * Starts the data plane on the node's bind address and data port, known to the others by the
+     * advertised host; a failure it reports names the lost peer as {@code host:port}, as in the
+     * deployment's data addresses.
+     */
     static Exchange start(Vertx vertx, NodeConfig config, FailureListener listener) {
+        DataPlane plane = DataPlane.start(vertx, config.bindAddress(), config.advertisedHost(), config.dataPort(),
+                new DataPlane.Config(config.clusterName(), config.secret()),
+                (execution, reason, lostPeer) -> listener.executionFailed(execution, reason,
+                        lostPeer == null ? null : lostPeer.toString()));
         return new Exchange() {
             @Override
             public int port() {
-                return config.dataPort();
+                return plane.port();
             }
 
             @Override
             public void inbound(long executionId, int edge, int producer, int consumer, String producerAddress,
                                 Channel channel, ClassLoader loader) {
-                throw new UnsupportedOperationException("no data plane yet");
+                plane.registerInbound(new DataPlane.ChannelKey(executionId, edge, producer, consumer),
+                        DataPlane.Peer.parse(producerAddress), channel, loader);
             }
 
             @Override
             public void outbound(long executionId, int edge, int producer, int consumer, String consumerAddress,
                                  Channel channel) {
-                throw new UnsupportedOperationException("no data plane yet");
+                plane.registerOutbound(new DataPlane.ChannelKey(executionId, edge, producer, consumer),
+                        DataPlane.Peer.parse(consumerAddress), channel);
             }
 
             @Override
-            public void release(long executionId) {}
+            public void release(long executionId) {
+                plane.release(executionId);
+            }
 
             @Override
-            public void close() {}
+            public DataPlane.Stats stats() {
+                return plane.stats();
+            }
+
+            @Override
+            public void close() {
+                plane.close();
+            }
         };
     }
 

@@ -22,6 +22,7 @@ import io.tidemill.cluster.api.MemberView;
 import io.tidemill.cluster.api.Overview;
 import io.tidemill.cluster.api.SavepointStatus;
 import io.tidemill.cluster.api.SubmitRequest;
+import io.tidemill.net.DataPlane;
 import io.tidemill.scheduler.CooperativeScheduler;
 import io.tidemill.task.TaskBuilder;
 import io.vertx.core.Vertx;
@@ -356,6 +357,11 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
 
     public int dataPort() {
         return exchange.port();
+    }
+
+    /** The data plane's accounting on this node (for metrics and tests). */
+    public DataPlane.Stats dataPlaneStats() {
+        return exchange.stats();
     }
 
     public int hazelcastPort() {

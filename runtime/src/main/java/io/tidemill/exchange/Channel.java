@@ -61,6 +61,25 @@ public final class Channel {
         priority.set(new PriorityBarrier(checkpointId, pushed));
     }
 
+    /**
+     * Hands over a whole item as another channel's producer made it (a {@link Batch}, a {@code Watermark},
+     * a {@link Barrier} or a {@link Control}), counted like any other: the bridge of a remote channel
+     * pushes each received item here, one in for one out, so {@link #taken} counts match the remote
+     * producer's and its priority barriers' sequences stay valid. The item goes to the overflow if the
+     * queue is full; a sender that respects credits never lets that happen.
+     */
+    public void pushItem(Object item) {
+        push(item);
+    }
+
+    /**
+     * Sets an unaligned barrier that another channel's producer made, keeping its {@code sequence}: it
+     * counts that producer's items, which this channel receives one for one through {@link #pushItem}.
+     */
+    public void putPriorityBarrier(PriorityBarrier barrier) {
+        priority.set(barrier);
+    }
+
     private void push(Object item) {
         pushed++;
         if (overflow.isEmpty() && queue.offer(item)) {

@@ -1,0 +1,83 @@
+package io.tidemill.net;
+
+import io.tidemill.net.DataPlane.ChannelKey;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+
+/** A peer speaking raw TCP to a data plane, to send it whatever a test wants. */
+final class RawPeer implements AutoCloseable {
+    private final Socket socket;
+    private final InputStream in;
+    private final FrameOutput out = new FrameOutput(1024);
+
+    RawPeer(DataPlane.Peer to) throws IOException {
+        socket = new Socket(to.host(), to.port());
+        socket.setSoTimeout(20);
+        in = socket.getInputStream();
+    }
+
+    RawPeer hello(String cluster, String secret, DataPlane.Peer as) throws IOException {
+        Frames.writeHello(out, cluster, secret, as.host(), as.port());
+        return send();
+    }
+
+    /** A DATA frame of one batch of {@code values} (timestamps 0, 1, ...). */
+    RawPeer data(ChannelKey key, Object... values) throws IOException {
+        int start = Frames.beginFrame(out, Frames.DATA, key);
+        out.writeByte(Frames.BATCH);
+        out.writeInt(values.length);
+        for (int i = 0; i < values.length; i++) {
+            out.writeLong(i);
+            io.tidemill.checkpoint.codec.ValueCodec.write(values[i], out);
+        }
+        Frames.endFrame(out, start);
+        return send();
+    }
+
+    /** A frame of {@code type} for {@code key} whose body is {@code body}. */
+    RawPeer frame(byte type, ChannelKey key, byte... body) throws IOException {
+        int start = Frames.beginFrame(out, type, key);
+        out.write(body);
+        Frames.endFrame(out, start);
+        return send();
+    }
+
+    RawPeer bytes(byte... bytes) throws IOException {
+        out.write(bytes);
+        return send();
+    }
+
+    RawPeer lengthPrefix(int length) throws IOException {
+        out.writeInt(length);
+        return send();
+    }
+
+    private RawPeer send() throws IOException {
+        socket.getOutputStream().write(out.take().getBytes());
+        socket.getOutputStream().flush();
+        return this;
+    }
+
+    /** Reads (and drops) what the data plane sent; true once it closed the connection. */
+    boolean closedByDataPlane() {
+        byte[] sink = new byte[8192];
+        try {
+            while (true) {
+                if (in.read(sink) < 0) {
+                    return true;
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // reset
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
