@@ -137,7 +137,7 @@ final class JobMaster {
         for (Member m : hz.getCluster().getMembers()) {
             String uuid = m.getUuid().toString();
             if (members.contains(uuid)) {
-                out.put(uuid, m.getAddress().getHost() + ":" + m.getAttribute(TidemillNode.DATA_PORT));
+                out.put(uuid, m.getAttribute(TidemillNode.DATA_HOST) + ":" + m.getAttribute(TidemillNode.DATA_PORT));
             }
         }
         return out;

@@ -55,6 +55,7 @@ import org.slf4j.LoggerFactory;
 public final class TidemillNode implements ClusterService, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TidemillNode.class);
     static final String DATA_PORT = "tidemill.data-port";
+    static final String DATA_HOST = "tidemill.data-host";
     static final String HTTP_PORT = "tidemill.http-port";
     static final String HTTP_HOST = "tidemill.http-host";
     static final String VERSION = "0.1.0";
@@ -163,6 +164,8 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
                     ? List.of(c.bindAddress() + ":" + c.hazelcastPort()) : c.members());
         }
         hc.getMemberAttributeConfig().setAttribute(DATA_PORT, String.valueOf(dataPort));
+        // the data plane knows a node by this host:port on every node (its handshake says it)
+        hc.getMemberAttributeConfig().setAttribute(DATA_HOST, c.advertisedHost());
         hc.getMemberAttributeConfig().setAttribute(HTTP_PORT, String.valueOf(httpPort));
         hc.getMemberAttributeConfig().setAttribute(HTTP_HOST, c.httpHost().equals("0.0.0.0")
                 ? c.advertisedHost() : c.httpHost());

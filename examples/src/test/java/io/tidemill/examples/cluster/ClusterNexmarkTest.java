@@ -60,11 +60,17 @@ class ClusterNexmarkTest {
     void runOn(ClusterKit kit, String query, long events, int parallelism) throws Exception {
         Path out = dir.resolve(query + "-cluster-" + parallelism);
         List<String> want = expected(dir.resolve(query + "-local-" + parallelism), query, events, parallelism);
-        String id = kit.nodes.get(kit.nodes.size() - 1).submit(new SubmitRequest(NexmarkJob.class.getName(),
+        String id = kit.master().submit(new SubmitRequest(NexmarkJob.class.getName(),
                 List.of("--query", query, "--events", String.valueOf(events), "--output", out.toString()),
                 parallelism, null, 0, null, 0, 0L, null));
         awaitStatus(kit.master(), id, "FINISHED");
         List<String> got = rows(out);
+        for (TidemillNode n : kit.nodes) {
+            if (kit.nodes.size() > 1) { // every node took records from the network: the job was spread over all
+                long received = n.dataPlaneStats().connections().stream().mapToLong(c -> c.recordsReceived()).sum();
+                org.junit.jupiter.api.Assertions.assertTrue(received > 0, "node " + n.memberId() + " got no records");
+            }
+        }
         assertEquals(want.size(), got.size(), query + ": row count");
         assertEquals(want, got, query + ": rows");
     }
