@@ -280,6 +280,9 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
     @Override
     public List<MemberView> members() {
         List<MemberView> out = new ArrayList<>();
+        if (hz == null) {
+            return out; // still starting
+        }
         boolean first = true;
         for (Member m : hz.getCluster().getMembers()) {
             out.add(new MemberView(m.getUuid().toString(), m.getAddress().getHost(), m.getAddress().getPort(),

@@ -52,11 +52,11 @@ class ClusterProcessKillTest {
             await().atMost(Duration.ofSeconds(90)).until(() -> nodes.stream().allMatch(n -> {
                 JsonNode m = Rest.tryGet(n.url() + "/members");
                 JsonNode ready = Rest.tryGet(n.url() + "/ready");
-                return m != null && m.size() == 3 && ready != null;
+                return m != null && m.get("members").size() == 3 && ready != null;
             }));
             JsonNode membersView = Rest.get(nodes.get(0).url() + "/members");
             int masterHzPort = 0;
-            for (JsonNode m : membersView) {
+            for (JsonNode m : membersView.get("members")) {
                 if (m.get("master").asBoolean()) {
                     masterHzPort = m.get("hazelcastPort").asInt();
                 }
@@ -102,6 +102,13 @@ class ClusterProcessKillTest {
             });
             JsonNode details = Rest.get(survivor.url() + job);
             assertTrue(details.get("restarts").asInt() >= 1, "the job restarted: " + details);
+        } catch (Exception | Error e) {
+            for (NodeProcess n : nodes) { // what the nodes said, for the failure report
+                List<String> lines = Files.exists(n.log) ? Files.readAllLines(n.log) : List.of();
+                System.out.println("---- " + n.log.getFileName() + " (last 40 lines)");
+                lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(System.out::println);
+            }
+            throw e;
         } finally {
             for (NodeProcess n : nodes) {
                 n.close();
