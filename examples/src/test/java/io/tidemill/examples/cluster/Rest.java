@@ -17,7 +17,11 @@ final class Rest {
     private Rest() {}
 
     static JsonNode get(String url) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+        return get(url, Duration.ofSeconds(10));
+    }
+
+    static JsonNode get(String url, Duration timeout) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IOException("GET " + url + ": " + r.statusCode() + " " + r.body());
@@ -38,8 +42,12 @@ final class Rest {
 
     /** The value at {@code url}, or null if the node does not answer (yet, or any more). */
     static JsonNode tryGet(String url) {
+        return tryGet(url, Duration.ofSeconds(10));
+    }
+
+    static JsonNode tryGet(String url, Duration timeout) {
         try {
-            return get(url);
+            return get(url, timeout);
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {

@@ -32,7 +32,7 @@ final class MasterForwarding implements Handler<RoutingContext> {
             "Accept");
     /** Headers of the master's answer that mean something to the caller. */
     private static final List<String> RELAYED = List.of("Content-Type", "Allow", "WWW-Authenticate");
-    private static final long IDLE_TIMEOUT_MILLIS = 60_000;
+    private static final long IDLE_TIMEOUT_MILLIS = 10_000;
 
     private final ClusterService service;
     private final HttpClient client;
