@@ -33,6 +33,9 @@ final class ControlPlane implements AutoCloseable {
     private final ExecutorService handlerThread;
     private final ITopic<String> inbox;
     private final UUID registration;
+    /** Messages received, by kind: how much the control plane costs (DESIGN.md's scaling figures). */
+    private final java.util.concurrent.ConcurrentHashMap<ControlMessage.Kind, java.util.concurrent.atomic.LongAdder>
+            received = new java.util.concurrent.ConcurrentHashMap<>();
 
     ControlPlane(HazelcastInstance hz, ExecutorService handlerThread, Consumer<ControlMessage> handler) {
         this.hz = hz;
@@ -47,6 +50,7 @@ final class ControlPlane implements AutoCloseable {
                 LOG.warn("dropping a malformed control message: {}", e.getMessage());
                 return;
             }
+            received.computeIfAbsent(msg.kind(), k -> new java.util.concurrent.atomic.LongAdder()).increment();
             try {
                 handlerThread.execute(() -> {
                     try {
@@ -64,6 +68,13 @@ final class ControlPlane implements AutoCloseable {
 
     private static String topicOf(String member) {
         return "tidemill-control-" + member;
+    }
+
+    /** Control messages this node received so far, by kind. */
+    java.util.Map<String, Long> receivedCounts() {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        received.forEach((k, v) -> out.put(k.name(), v.sum()));
+        return out;
     }
 
     String self() {

@@ -353,6 +353,11 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
 
     // ---- for tests and the CLI ----
 
+    /** Control messages this node received, by kind (for the scaling figures in DESIGN.md). */
+    public Map<String, Long> controlMessagesReceived() {
+        return control.receivedCounts();
+    }
+
     public String memberId() {
         return control.self();
     }

@@ -57,12 +57,16 @@ class ClusterNexmarkTest {
         return status;
     }
 
+    private long checkpointInterval;
+    private String lastJob;
+
     void runOn(ClusterKit kit, String query, long events, int parallelism) throws Exception {
         Path out = dir.resolve(query + "-cluster-" + parallelism);
         List<String> want = expected(dir.resolve(query + "-local-" + parallelism), query, events, parallelism);
         String id = kit.master().submit(new SubmitRequest(NexmarkJob.class.getName(),
                 List.of("--query", query, "--events", String.valueOf(events), "--output", out.toString()),
-                parallelism, null, 0, null, 0, 0L, null));
+                parallelism, null, checkpointInterval, null, 0, 0L, null));
+        lastJob = id;
         awaitStatus(kit.master(), id, "FINISHED");
         List<String> got = rows(out);
         for (TidemillNode n : kit.nodes) {
@@ -94,7 +98,15 @@ class ClusterNexmarkTest {
     @Test
     void sixNodesRunQ5AtParallelism12LikeTheEmbeddedCluster() throws Exception {
         try (ClusterKit kit = ClusterKit.start(6, 1)) {
+            checkpointInterval = 200;
             runOn(kit, "q5", 300_000, 12);
+            // what one job costs the cluster, per node (DESIGN.md, "Beyond one machine")
+            for (TidemillNode n : kit.nodes) {
+                System.out.printf("node %s%s: %d data connections, control messages received %s%n",
+                        n.memberId().substring(0, 8), n.isMaster() ? " (master)" : "",
+                        n.dataPlaneStats().connections().size(), n.controlMessagesReceived());
+            }
+            System.out.println("checkpoints: " + kit.master().checkpoints(lastJob));
         }
     }
 }
