@@ -39,6 +39,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +77,7 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
     private final int httpPort;
     private volatile boolean closed;
 
-    private TidemillNode(NodeConfig config) throws Exception {
+    private TidemillNode(NodeConfig config, Function<Config, HazelcastInstance> newMember) throws Exception {
         this.config = config;
         this.vertx = Vertx.vertx();
         this.io = Executors.newCachedThreadPool(daemon("tidemill-io"));
@@ -93,7 +94,7 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
         Object[] restRef = new Object[2];
         this.rest = Exchanges.startRest(vertx, config, this, restRef);
         this.httpPort = restRef[0] == null ? config.httpPort() : (Integer) restRef[0];
-        this.hz = Hazelcast.newHazelcastInstance(hazelcastConfig(config, exchange.port(), httpPort));
+        this.hz = newMember.apply(hazelcastConfig(config, exchange.port(), httpPort));
         this.control = new ControlPlane(hz, controlThread, this::onControl);
         this.member = new MemberRuntime(control, scheduler, exchange, io, this::storeOf, hz.getMap("tidemill-jars"),
                 TaskBuilder.Config.DEFAULT);
@@ -125,7 +126,17 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
 
     /** Starts a node and joins (or forms) its cluster. */
     public static TidemillNode start(NodeConfig config) throws Exception {
-        return new TidemillNode(config);
+        return new TidemillNode(config, Hazelcast::newHazelcastInstance);
+    }
+
+    /**
+     * For tests only: starts a node whose Hazelcast member {@code member} creates from the node's
+     * Hazelcast config, e.g. with Hazelcast's firewalling network context to partition a cluster in
+     * one JVM. A node in production starts with {@link #start(NodeConfig)}.
+     */
+    public static TidemillNode startForTest(NodeConfig config, Function<Config, HazelcastInstance> member)
+            throws Exception {
+        return new TidemillNode(config, member);
     }
 
     private static ThreadFactory daemon(String name) {
@@ -377,6 +388,11 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
 
     public int hazelcastPort() {
         return hz.getCluster().getLocalMember().getAddress().getPort();
+    }
+
+    /** Executions with tasks still running on this node (tests: split-brain, fencing). */
+    public int runningExecutions() {
+        return member.runningExecutions();
     }
 
     /** Records the current execution of a job consumed so far, summed over members (master only). */
