@@ -184,10 +184,19 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
         SplitBrainProtectionConfig quorum = new SplitBrainProtectionConfig("tidemill-quorum", true,
                 c.effectiveQuorum());
         hc.addSplitBrainProtectionConfig(quorum);
-        hc.addMapConfig(new MapConfig("tidemill-jobs").setBackupCount(1).setSplitBrainProtectionName("tidemill-quorum"));
+        // The split-brain protection only knows the membership, which lags a partition by the failure
+        // timeout. Within that time a write whose primary copy is on the minority side would succeed
+        // once its backup acknowledgement timed out, and a cut-off master would record a checkpoint
+        // as committed (and its sinks commit) that the majority never sees. Failing such writes, and
+        // keeping enough backups that a successful write reached a quorum of members, closes that:
+        // a recorded commit is on a quorum, so every majority side holds it.
+        hc.setProperty("hazelcast.operation.fail.on.indeterminate.state", "true");
+        int quorumBackups = Math.min(6, Math.max(1, c.effectiveQuorum() - 1));
+        hc.addMapConfig(new MapConfig("tidemill-jobs").setBackupCount(quorumBackups)
+                .setSplitBrainProtectionName("tidemill-quorum"));
         hc.addMapConfig(new MapConfig("tidemill-savepoints").setBackupCount(1));
         hc.addMapConfig(new MapConfig("tidemill-jars").setBackupCount(1));
-        hc.addMapConfig(new MapConfig("tidemill-snapshots-*").setBackupCount(1)
+        hc.addMapConfig(new MapConfig("tidemill-snapshots-*").setBackupCount(quorumBackups)
                 .setSplitBrainProtectionName("tidemill-quorum"));
         return hc;
     }
