@@ -1,5 +1,7 @@
 package io.tidemill.cluster;
 
+import com.hazelcast.core.IndeterminateOperationStateException;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
 import io.tidemill.checkpoint.CheckpointConfig;
 import io.tidemill.checkpoint.CheckpointCoordinator;
 import io.tidemill.checkpoint.CheckpointFailuresException;
@@ -131,8 +133,18 @@ final class MasterJob {
             plan = loaded.plan();
             JobLoader.closeQuietly(loaded.closer());
         } catch (Exception | Error e) {
-            LOG.warn("job {}: cannot start: {}", id, MemberExecution.describe(e));
             synchronized (this) {
+                if (lacksQuorum(e)) {
+                    // this side of a split cannot read the job's snapshots: not a failure of the job
+                    if (!waitingForQuorum) {
+                        LOG.warn("job {}: cannot start without a quorum: {}", id, MemberExecution.describe(e));
+                    }
+                    waitingForQuorum = true;
+                    setStatus(JobStatus.RESTARTING);
+                    restartTimer = master.timer().schedule(this::launch, 1, TimeUnit.SECONDS);
+                    return;
+                }
+                LOG.warn("job {}: cannot start: {}", id, MemberExecution.describe(e));
                 end(JobStatus.FAILED, MemberExecution.describe(e));
             }
             return;
@@ -173,6 +185,15 @@ final class MasterJob {
                         .withDeploy(d));
             }
         }
+    }
+
+    private static boolean lacksQuorum(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SplitBrainProtectionException || c instanceof IndeterminateOperationStateException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A majority of the most members the job ran on, at least the node's configured quorum. */
@@ -571,6 +592,8 @@ final class MasterJob {
                 }
             }
             synchronized (MasterJob.this) {
+                long committedBefore = rec.lastCommitted;
+                String committedKeyBefore = rec.lastCommittedKey;
                 if (done != null && done.prefix().startsWith("chk-")) {
                     rec.lastCommitted = checkpointId;
                     rec.lastCommittedKey = id + "/" + done.prefix();
@@ -588,6 +611,9 @@ final class MasterJob {
                 try {
                     master.saveOrThrow(rec);
                 } catch (RuntimeException ex) {
+                    // not committed: a later save of the record must not claim it
+                    rec.lastCommitted = committedBefore;
+                    rec.lastCommittedKey = committedKeyBefore;
                     failExecution(e, "cannot record checkpoint " + checkpointId + " as committed: " + ex.getMessage(),
                             true);
                     return;
