@@ -225,6 +225,7 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
         if (closed) {
             return;
         }
+        control.listen(); // a merge after a split gives this member a new uuid
         var members = hz.getCluster().getMembers();
         member.membersChanged(members.size());
         boolean oldest = members.iterator().next().localMember();
