@@ -6,9 +6,11 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.spi.merge.DiscardMergePolicy;
 import io.tidemill.checkpoint.store.FileSnapshotStore;
 import io.tidemill.checkpoint.store.HazelcastSnapshotStore;
 import io.tidemill.checkpoint.store.SnapshotStore;
@@ -192,12 +194,17 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
         // a recorded commit is on a quorum, so every majority side holds it.
         hc.setProperty("hazelcast.operation.fail.on.indeterminate.state", "true");
         int quorumBackups = Math.min(6, Math.max(1, c.effectiveQuorum() - 1));
+        // After a split heals, the smaller side merges into the larger; what it holds of these maps is
+        // dropped, not merged: without a quorum it wrote nothing that counts, and its stale job
+        // records and half-written snapshots must not reappear beside the majority's.
+        MergePolicyConfig keepLarger = new MergePolicyConfig(DiscardMergePolicy.class.getName(),
+                MergePolicyConfig.DEFAULT_BATCH_SIZE);
         hc.addMapConfig(new MapConfig("tidemill-jobs").setBackupCount(quorumBackups)
-                .setSplitBrainProtectionName("tidemill-quorum"));
+                .setSplitBrainProtectionName("tidemill-quorum").setMergePolicyConfig(keepLarger));
         hc.addMapConfig(new MapConfig("tidemill-savepoints").setBackupCount(1));
         hc.addMapConfig(new MapConfig("tidemill-jars").setBackupCount(1));
         hc.addMapConfig(new MapConfig("tidemill-snapshots-*").setBackupCount(quorumBackups)
-                .setSplitBrainProtectionName("tidemill-quorum"));
+                .setSplitBrainProtectionName("tidemill-quorum").setMergePolicyConfig(keepLarger));
         return hc;
     }
 
