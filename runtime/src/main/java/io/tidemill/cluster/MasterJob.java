@@ -152,6 +152,10 @@ final class MasterJob {
         List<String> live = master.liveMembers();
         int quorum = quorum();
         synchronized (this) {
+            if (!master.isOldestMember()) {
+                LOG.info("job {}: not launched, this node is no longer the oldest member", id);
+                return;
+            }
             if (live.size() < quorum) {
                 if (!waitingForQuorum) {
                     LOG.warn("job {}: {} live members, fewer than its quorum of {}: waiting for members", id,
