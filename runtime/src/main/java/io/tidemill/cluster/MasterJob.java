@@ -246,6 +246,9 @@ final class MasterJob {
                 LoadedCheckpoint.load(store, prefix);
                 return rec.lastCommittedKey;
             } catch (Exception e) {
+                if (lacksQuorum(e)) {
+                    throw e; // not a broken checkpoint: this side of a split may not read the store
+                }
                 LOG.warn("job {}: checkpoint {} cannot be restored ({}); trying the store's latest", id,
                         rec.lastCommittedKey, e.getMessage());
             }
