@@ -614,9 +614,17 @@ final class MasterJob {
                     }
                 }
                 // The commit point: the job map refuses writes without a quorum of members, so a
-                // minority side never tells its sinks to commit.
+                // minority side never tells its sinks to commit. Hazelcast updates that protection a
+                // moment after its member list, and a member that just found itself alone writes
+                // without backups: so the member list is checked after the write as well (it shrinks
+                // first, and a write made while it was larger reached a backup on the other side).
                 try {
                     master.saveOrThrow(rec);
+                    int members = master.liveMembersSet().size();
+                    if (members < quorum()) {
+                        throw new IllegalStateException(members + " members, fewer than the job's quorum of "
+                                + quorum());
+                    }
                 } catch (RuntimeException ex) {
                     // not committed: a later save of the record must not claim it
                     rec.lastCommitted = committedBefore;
