@@ -29,20 +29,40 @@ final class ControlPlane implements AutoCloseable {
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final HazelcastInstance hz;
-    private final String self;
     private final ExecutorService handlerThread;
-    private final ITopic<String> inbox;
-    private final UUID registration;
+    private final Consumer<ControlMessage> handler;
+    /** This member's uuid: Hazelcast gives a member a new one when it merges after a split. */
+    private volatile String self;
+    private ITopic<String> inbox;
+    private UUID registration;
     /** Messages received, by kind: how much the control plane costs (DESIGN.md's scaling figures). */
     private final java.util.concurrent.ConcurrentHashMap<ControlMessage.Kind, java.util.concurrent.atomic.LongAdder>
             received = new java.util.concurrent.ConcurrentHashMap<>();
 
     ControlPlane(HazelcastInstance hz, ExecutorService handlerThread, Consumer<ControlMessage> handler) {
         this.hz = hz;
-        this.self = hz.getCluster().getLocalMember().getUuid().toString();
         this.handlerThread = handlerThread;
-        this.inbox = hz.getTopic(topicOf(self));
-        this.registration = inbox.addMessageListener(m -> {
+        this.handler = handler;
+        listen();
+    }
+
+    /**
+     * Listens on the topic of this member's current uuid. After a split-brain merge the member has
+     * a new uuid, which the master sends to; without this it would never hear from it again.
+     */
+    synchronized void listen() {
+        String uuid = hz.getCluster().getLocalMember().getUuid().toString();
+        if (uuid.equals(self)) {
+            return;
+        }
+        if (inbox != null) {
+            LOG.info("this member's uuid changed from {} to {} (merged after a split): listening on its new topic",
+                    self, uuid);
+            removeListener();
+        }
+        self = uuid;
+        inbox = hz.getTopic(topicOf(uuid));
+        registration = inbox.addMessageListener(m -> {
             ControlMessage msg;
             try {
                 msg = JSON.readValue(m.getMessageObject(), ControlMessage.class);
@@ -97,7 +117,11 @@ final class ControlPlane implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        removeListener();
+    }
+
+    private void removeListener() {
         try {
             inbox.removeMessageListener(registration);
         } catch (RuntimeException e) {

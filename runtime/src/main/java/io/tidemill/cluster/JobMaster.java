@@ -187,6 +187,16 @@ final class JobMaster {
         return active;
     }
 
+    /**
+     * Whether this node is the oldest member right now. {@link #isActive} follows membership events
+     * a moment later: after a split-brain merge the former minority's master is still active until
+     * its membership event is handled, and must not deploy in between.
+     */
+    boolean isOldestMember() {
+        var members = hz.getCluster().getMembers().iterator();
+        return members.hasNext() && members.next().localMember();
+    }
+
     /** This node became the oldest member: take over every job that has not ended. */
     synchronized void activate() {
         if (active) {

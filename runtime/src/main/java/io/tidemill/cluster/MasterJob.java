@@ -1,5 +1,7 @@
 package io.tidemill.cluster;
 
+import com.hazelcast.core.IndeterminateOperationStateException;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
 import io.tidemill.checkpoint.CheckpointConfig;
 import io.tidemill.checkpoint.CheckpointCoordinator;
 import io.tidemill.checkpoint.CheckpointFailuresException;
@@ -131,8 +133,18 @@ final class MasterJob {
             plan = loaded.plan();
             JobLoader.closeQuietly(loaded.closer());
         } catch (Exception | Error e) {
-            LOG.warn("job {}: cannot start: {}", id, MemberExecution.describe(e));
             synchronized (this) {
+                if (lacksQuorum(e)) {
+                    // this side of a split cannot read the job's snapshots: not a failure of the job
+                    if (!waitingForQuorum) {
+                        LOG.warn("job {}: cannot start without a quorum: {}", id, MemberExecution.describe(e));
+                    }
+                    waitingForQuorum = true;
+                    setStatus(JobStatus.RESTARTING);
+                    restartTimer = master.timer().schedule(this::launch, 1, TimeUnit.SECONDS);
+                    return;
+                }
+                LOG.warn("job {}: cannot start: {}", id, MemberExecution.describe(e));
                 end(JobStatus.FAILED, MemberExecution.describe(e));
             }
             return;
@@ -140,6 +152,10 @@ final class MasterJob {
         List<String> live = master.liveMembers();
         int quorum = quorum();
         synchronized (this) {
+            if (!master.isOldestMember()) {
+                LOG.info("job {}: not launched, this node is no longer the oldest member", id);
+                return;
+            }
             if (live.size() < quorum) {
                 if (!waitingForQuorum) {
                     LOG.warn("job {}: {} live members, fewer than its quorum of {}: waiting for members", id,
@@ -173,6 +189,15 @@ final class MasterJob {
                         .withDeploy(d));
             }
         }
+    }
+
+    private static boolean lacksQuorum(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SplitBrainProtectionException || c instanceof IndeterminateOperationStateException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A majority of the most members the job ran on, at least the node's configured quorum. */
@@ -221,6 +246,9 @@ final class MasterJob {
                 LoadedCheckpoint.load(store, prefix);
                 return rec.lastCommittedKey;
             } catch (Exception e) {
+                if (lacksQuorum(e)) {
+                    throw e; // not a broken checkpoint: this side of a split may not read the store
+                }
                 LOG.warn("job {}: checkpoint {} cannot be restored ({}); trying the store's latest", id,
                         rec.lastCommittedKey, e.getMessage());
             }
@@ -571,6 +599,8 @@ final class MasterJob {
                 }
             }
             synchronized (MasterJob.this) {
+                long committedBefore = rec.lastCommitted;
+                String committedKeyBefore = rec.lastCommittedKey;
                 if (done != null && done.prefix().startsWith("chk-")) {
                     rec.lastCommitted = checkpointId;
                     rec.lastCommittedKey = id + "/" + done.prefix();
@@ -584,10 +614,21 @@ final class MasterJob {
                     }
                 }
                 // The commit point: the job map refuses writes without a quorum of members, so a
-                // minority side never tells its sinks to commit.
+                // minority side never tells its sinks to commit. Hazelcast updates that protection a
+                // moment after its member list, and a member that just found itself alone writes
+                // without backups: so the member list is checked after the write as well (it shrinks
+                // first, and a write made while it was larger reached a backup on the other side).
                 try {
                     master.saveOrThrow(rec);
+                    int members = master.liveMembersSet().size();
+                    if (members < quorum()) {
+                        throw new IllegalStateException(members + " members, fewer than the job's quorum of "
+                                + quorum());
+                    }
                 } catch (RuntimeException ex) {
+                    // not committed: a later save of the record must not claim it
+                    rec.lastCommitted = committedBefore;
+                    rec.lastCommittedKey = committedKeyBefore;
                     failExecution(e, "cannot record checkpoint " + checkpointId + " as committed: " + ex.getMessage(),
                             true);
                     return;

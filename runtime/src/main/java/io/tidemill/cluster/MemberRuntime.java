@@ -212,12 +212,18 @@ final class MemberRuntime {
         }
     }
 
-    /** The cluster shrank: executions that need more members than are left stop (split-brain safety). */
+    /**
+     * The cluster shrank: executions that need more members than are left stop (split-brain safety).
+     * The stop is reported as a failure: a plain cancel would end with a clean FINISHED, which a
+     * master on this (minority) side takes for the end of the job.
+     */
     void membersChanged(int members) {
         for (MemberExecution e : executions.values()) {
             if (members < e.quorum) {
                 LOG.warn("job {}: {} members left, fewer than the quorum of {}: cancelling execution {} here",
                         e.jobId, members, e.quorum, e.id);
+                e.fail(new IllegalStateException("member " + control.self() + " sees " + members
+                        + " members, fewer than the job's quorum of " + e.quorum), null);
                 e.cancel();
             }
         }

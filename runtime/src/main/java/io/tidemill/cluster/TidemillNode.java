@@ -6,9 +6,11 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.spi.merge.DiscardMergePolicy;
 import io.tidemill.checkpoint.store.FileSnapshotStore;
 import io.tidemill.checkpoint.store.HazelcastSnapshotStore;
 import io.tidemill.checkpoint.store.SnapshotStore;
@@ -39,6 +41,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +79,7 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
     private final int httpPort;
     private volatile boolean closed;
 
-    private TidemillNode(NodeConfig config) throws Exception {
+    private TidemillNode(NodeConfig config, Function<Config, HazelcastInstance> newMember) throws Exception {
         this.config = config;
         this.vertx = Vertx.vertx();
         this.io = Executors.newCachedThreadPool(daemon("tidemill-io"));
@@ -93,7 +96,7 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
         Object[] restRef = new Object[2];
         this.rest = Exchanges.startRest(vertx, config, this, restRef);
         this.httpPort = restRef[0] == null ? config.httpPort() : (Integer) restRef[0];
-        this.hz = Hazelcast.newHazelcastInstance(hazelcastConfig(config, exchange.port(), httpPort));
+        this.hz = newMember.apply(hazelcastConfig(config, exchange.port(), httpPort));
         this.control = new ControlPlane(hz, controlThread, this::onControl);
         this.member = new MemberRuntime(control, scheduler, exchange, io, this::storeOf, hz.getMap("tidemill-jars"),
                 TaskBuilder.Config.DEFAULT);
@@ -125,7 +128,17 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
 
     /** Starts a node and joins (or forms) its cluster. */
     public static TidemillNode start(NodeConfig config) throws Exception {
-        return new TidemillNode(config);
+        return new TidemillNode(config, Hazelcast::newHazelcastInstance);
+    }
+
+    /**
+     * For tests only: starts a node whose Hazelcast member {@code member} creates from the node's
+     * Hazelcast config, e.g. with Hazelcast's firewalling network context to partition a cluster in
+     * one JVM. A node in production starts with {@link #start(NodeConfig)}.
+     */
+    public static TidemillNode startForTest(NodeConfig config, Function<Config, HazelcastInstance> member)
+            throws Exception {
+        return new TidemillNode(config, member);
     }
 
     private static ThreadFactory daemon(String name) {
@@ -173,11 +186,25 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
         SplitBrainProtectionConfig quorum = new SplitBrainProtectionConfig("tidemill-quorum", true,
                 c.effectiveQuorum());
         hc.addSplitBrainProtectionConfig(quorum);
-        hc.addMapConfig(new MapConfig("tidemill-jobs").setBackupCount(1).setSplitBrainProtectionName("tidemill-quorum"));
+        // The split-brain protection only knows the membership, which lags a partition by the failure
+        // timeout. Within that time a write whose primary copy is on the minority side would succeed
+        // once its backup acknowledgement timed out, and a cut-off master would record a checkpoint
+        // as committed (and its sinks commit) that the majority never sees. Failing such writes, and
+        // keeping enough backups that a successful write reached a quorum of members, closes that:
+        // a recorded commit is on a quorum, so every majority side holds it.
+        hc.setProperty("hazelcast.operation.fail.on.indeterminate.state", "true");
+        int quorumBackups = Math.min(6, Math.max(1, c.effectiveQuorum() - 1));
+        // After a split heals, the smaller side merges into the larger; what it holds of these maps is
+        // dropped, not merged: without a quorum it wrote nothing that counts, and its stale job
+        // records and half-written snapshots must not reappear beside the majority's.
+        MergePolicyConfig keepLarger = new MergePolicyConfig(DiscardMergePolicy.class.getName(),
+                MergePolicyConfig.DEFAULT_BATCH_SIZE);
+        hc.addMapConfig(new MapConfig("tidemill-jobs").setBackupCount(quorumBackups)
+                .setSplitBrainProtectionName("tidemill-quorum").setMergePolicyConfig(keepLarger));
         hc.addMapConfig(new MapConfig("tidemill-savepoints").setBackupCount(1));
         hc.addMapConfig(new MapConfig("tidemill-jars").setBackupCount(1));
-        hc.addMapConfig(new MapConfig("tidemill-snapshots-*").setBackupCount(1)
-                .setSplitBrainProtectionName("tidemill-quorum"));
+        hc.addMapConfig(new MapConfig("tidemill-snapshots-*").setBackupCount(quorumBackups)
+                .setSplitBrainProtectionName("tidemill-quorum").setMergePolicyConfig(keepLarger));
         return hc;
     }
 
@@ -205,6 +232,7 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
         if (closed) {
             return;
         }
+        control.listen(); // a merge after a split gives this member a new uuid
         var members = hz.getCluster().getMembers();
         member.membersChanged(members.size());
         boolean oldest = members.iterator().next().localMember();
@@ -377,6 +405,11 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
 
     public int hazelcastPort() {
         return hz.getCluster().getLocalMember().getAddress().getPort();
+    }
+
+    /** Executions with tasks still running on this node (tests: split-brain, fencing). */
+    public int runningExecutions() {
+        return member.runningExecutions();
     }
 
     /** Records the current execution of a job consumed so far, summed over members (master only). */

@@ -28,6 +28,16 @@ final class ClusterKit implements AutoCloseable {
 
     /** Starts {@code n} nodes that form one cluster, each with {@code threads} workers. */
     static ClusterKit start(int n, int threads) {
+        return start(n, threads, TidemillNode::start);
+    }
+
+    /** How a test starts one node (e.g. with a Hazelcast member it can firewall). */
+    interface NodeStarter {
+        TidemillNode start(NodeConfig config) throws Exception;
+    }
+
+    /** Starts {@code n} nodes with {@code starter}, which form one cluster, each with {@code threads} workers. */
+    static ClusterKit start(int n, int threads, NodeStarter starter) {
         ClusterKit kit = new ClusterKit();
         List<Integer> ports = new ArrayList<>();
         List<String> members = new ArrayList<>();
@@ -38,13 +48,13 @@ final class ClusterKit implements AutoCloseable {
         }
         try {
             // the first forms the cluster, the others join it together
-            kit.nodes.add(TidemillNode.start(config(kit.name, ports.get(0), members, threads)));
+            kit.nodes.add(starter.start(config(kit.name, ports.get(0), members, threads)));
             List<CompletableFuture<TidemillNode>> rest = new ArrayList<>();
             for (int i = 1; i < n; i++) {
                 int port = ports.get(i);
                 rest.add(CompletableFuture.supplyAsync(() -> {
                     try {
-                        return TidemillNode.start(config(kit.name, port, members, threads));
+                        return starter.start(config(kit.name, port, members, threads));
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
