@@ -92,6 +92,11 @@ final class JobMaster {
         return control.self();
     }
 
+    /** The snapshot store of job {@code jobId}. */
+    SnapshotStore store(String jobId) {
+        return stores.apply(jobId);
+    }
+
     IMap<String, byte[]> jars() {
         return jars;
     }

@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
 final class MasterJob {
     private static final Logger LOG = LoggerFactory.getLogger(MasterJob.class);
     private static final long FINISH_WAIT_MILLIS = 5_000;
+    private static final long DEPLOY_WAIT_MILLIS = 30_000;
 
     final String id;
     private final JobMaster master;
@@ -115,6 +116,7 @@ final class MasterJob {
 
     private void launchNow() {
         String restoreKey;
+        long restoredId = 0;
         ExecutionPlan plan;
         JobLoader.Loaded loaded;
         synchronized (this) {
@@ -129,6 +131,11 @@ final class MasterJob {
         }
         try {
             restoreKey = restorePoint();
+            if (restoreKey != null) {
+                // checkpoint ids go on above the restored one: sinks name their transactions by them
+                String[] at = restoreKey.split("/", 2);
+                restoredId = LoadedCheckpoint.load(master.store(at[0]), at[1]).metadata().checkpointId();
+            }
             loaded = JobLoader.load(rec.spec, master.jars());
             plan = loaded.plan();
             JobLoader.closeQuietly(loaded.closer());
@@ -179,7 +186,7 @@ final class MasterJob {
             setStatus(rec.status == null || JobStatus.valueOf(rec.status) == JobStatus.CREATED
                     ? JobStatus.CREATED : JobStatus.RESTARTING);
             // also without periodic checkpoints: savepoints, stop and rescale need a coordinator
-            e.coordinator = coordinator(e, restoreKey);
+            e.coordinator = coordinator(e, restoredId);
             Deploy d = new Deploy(rec.spec, placement, master.dataAddresses(e.members),
                     PlanFingerprint.describe(plan), restoreKey, quorum(), null);
             LOG.info("job {}: deploying execution {} on {} members{}", id, e.executionId, e.members.size(),
@@ -188,6 +195,7 @@ final class MasterJob {
                 master.control().send(m, ControlMessage.of(Kind.DEPLOY, master.self(), id, e.executionId)
                         .withDeploy(d));
             }
+            master.timer().schedule(() -> deployTimedOut(e), DEPLOY_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -205,8 +213,8 @@ final class MasterJob {
         return Math.max(master.configuredQuorum(), rec.maxMembers / 2 + 1);
     }
 
-    private CheckpointCoordinator coordinator(Exec e, String restoreKey) {
-        long firstId = rec.nextCheckpointId;
+    private CheckpointCoordinator coordinator(Exec e, long restoredId) {
+        long firstId = Math.max(rec.nextCheckpointId, restoredId + 1);
         try {
             firstId = Math.max(firstId, LoadedCheckpoint.highestIdInStore(store) + 1);
         } catch (Exception ex) {
@@ -237,8 +245,10 @@ final class MasterJob {
      * else the newest completed in the store, else the savepoint the job was submitted with.
      */
     private String restorePoint() throws Exception {
-        if (rescaleFrom != null) {
-            return rescaleFrom;
+        if (rescaleFrom != null) { // once: later restarts take the newest commit (the savepoint, or later)
+            String r = rescaleFrom;
+            rescaleFrom = null;
+            return r;
         }
         if (rec.lastCommittedKey != null) {
             String prefix = rec.lastCommittedKey.substring(rec.lastCommittedKey.indexOf('/') + 1);
@@ -401,6 +411,18 @@ final class MasterJob {
             e.finishTimeout = master.timer().schedule(() -> finishTimedOut(e), FINISH_WAIT_MILLIS,
                     TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** Members that never answered a deployment (gone, or hung) fail it; the next one goes without them. */
+    private synchronized void deployTimedOut(Exec e) {
+        if (current != e || e.started || e.cancelled) {
+            return;
+        }
+        Set<String> silent = new HashSet<>(e.members);
+        silent.removeAll(e.deployed);
+        silent.forEach(master::suspect);
+        failExecution(e, "members " + silent + " did not deploy execution " + e.executionId + " within "
+                + DEPLOY_WAIT_MILLIS + " ms", true);
     }
 
     private synchronized void finishTimedOut(Exec e) {
@@ -601,7 +623,7 @@ final class MasterJob {
             synchronized (MasterJob.this) {
                 long committedBefore = rec.lastCommitted;
                 String committedKeyBefore = rec.lastCommittedKey;
-                if (done != null && done.prefix().startsWith("chk-")) {
+                if (done != null) { // savepoints too: the sinks commit them as they do checkpoints
                     rec.lastCommitted = checkpointId;
                     rec.lastCommittedKey = id + "/" + done.prefix();
                 }
