@@ -31,15 +31,21 @@ class ClusterProcessKillTest {
 
     @Test
     void killingAWorkerLosesAndDuplicatesNothing() throws Exception {
-        run(false);
+        run(false, false);
     }
 
     @Test
     void killingTheMasterLosesAndDuplicatesNothing() throws Exception {
-        run(true);
+        run(true, false);
     }
 
-    private void run(boolean killMaster) throws Exception {
+    /** SIGTERM: the node leaves gracefully, its subtasks restart on the others. */
+    @Test
+    void aWorkerLeavingOnSigtermLosesAndDuplicatesNothing() throws Exception {
+        run(false, true);
+    }
+
+    private void run(boolean killMaster, boolean gracefully) throws Exception {
         String cluster = "kill-" + UUID.randomUUID();
         List<Integer> ports = List.of(ClusterKit.freePort(), ClusterKit.freePort(), ClusterKit.freePort());
         List<String> members = ports.stream().map(p -> "127.0.0.1:" + p).toList();
@@ -78,7 +84,11 @@ class ClusterProcessKillTest {
             });
             long executionBefore = Rest.get(survivor.url() + job).get("executionId").asLong();
             long killedAt = System.nanoTime();
-            victim.kill();
+            if (gracefully) {
+                victim.terminate();
+            } else {
+                victim.kill();
+            }
             if ("true".equals(System.getenv("TIDEMILL_TEST_PRINT_LOGS"))) {
                 System.out.printf("kill took %d ms%n", (System.nanoTime() - killedAt) / 1_000_000);
             }
@@ -112,8 +122,9 @@ class ClusterProcessKillTest {
                 }
                 return false;
             });
-            System.out.printf("recovery after kill -9 of the %s: new execution after %d ms, running after %d ms, "
-                    + "first record read after the restore after %d ms%n", killMaster ? "master" : "worker",
+            System.out.printf("recovery after %s of the %s: new execution after %d ms, running after %d ms, "
+                    + "first record read after the restore after %d ms%n", gracefully ? "SIGTERM" : "kill -9",
+                    killMaster ? "master" : "worker",
                     seen[0] / 1_000_000, seen[1] / 1_000_000, seen[2] / 1_000_000);
             await().atMost(Duration.ofSeconds(120)).until(() -> {
                 JsonNode d = Rest.tryGet(survivor.url() + job);

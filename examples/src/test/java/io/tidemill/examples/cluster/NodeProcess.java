@@ -67,6 +67,14 @@ final class NodeProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** SIGTERM, by pid: the node leaves the cluster gracefully; waits until it ended. */
+    void terminate() throws InterruptedException {
+        ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroy);
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("node " + process.pid() + " did not leave within 30 s of SIGTERM");
+        }
+    }
+
     /** SIGKILL, by pid, as a crash: no goodbye to the cluster. */
     void kill() throws InterruptedException {
         ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
