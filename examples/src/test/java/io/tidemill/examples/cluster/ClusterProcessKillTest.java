@@ -82,6 +82,16 @@ class ClusterProcessKillTest {
                 JsonNode c = Rest.tryGet(survivor.url() + job + "/checkpoints");
                 return c != null && c.get("completed").asInt() >= 2;
             });
+            // a savepoint taken before the kill can still be queried by its id afterwards (also after a
+            // master failover: savepoint requests live in a Hazelcast map)
+            String trigger = Rest.post(survivor.url() + job + "/savepoints", java.util.Map.of()).get("request-id")
+                    .asText();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                JsonNode sp = Rest.tryGet(survivor.url() + job + "/savepoints/" + trigger);
+                return sp != null && sp.get("status").asText().equals("COMPLETED");
+            });
+            String savepointLocation = Rest.get(survivor.url() + job + "/savepoints/" + trigger).get("location")
+                    .asText();
             long executionBefore = Rest.get(survivor.url() + job).get("executionId").asLong();
             long killedAt = System.nanoTime();
             if (gracefully) {
@@ -135,6 +145,9 @@ class ClusterProcessKillTest {
                 throw new AssertionError("printing the logs as asked");
             }
             JsonNode details = Rest.get(survivor.url() + job);
+            JsonNode savepoint = Rest.get(survivor.url() + job + "/savepoints/" + trigger);
+            assertEquals("COMPLETED", savepoint.get("status").asText(), savepoint.toString());
+            assertEquals(savepointLocation, savepoint.get("location").asText());
             assertTrue(details.get("restarts").asInt() >= 1, "the job restarted: " + details);
         } catch (Exception | Error e) {
             for (NodeProcess n : nodes) { // what the nodes said, for the failure report
