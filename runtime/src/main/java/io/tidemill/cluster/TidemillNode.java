@@ -26,6 +26,7 @@ import io.tidemill.cluster.api.SavepointStatus;
 import io.tidemill.cluster.api.SubmitRequest;
 import io.tidemill.net.DataPlane;
 import io.tidemill.scheduler.CooperativeScheduler;
+import io.tidemill.scheduler.DaemonThreads;
 import io.tidemill.task.TaskBuilder;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -38,9 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,9 +81,9 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
     private TidemillNode(NodeConfig config, Function<Config, HazelcastInstance> newMember) throws Exception {
         this.config = config;
         this.vertx = Vertx.vertx();
-        this.io = Executors.newCachedThreadPool(daemon("tidemill-io"));
-        this.controlThread = Executors.newSingleThreadExecutor(daemon("tidemill-control"));
-        this.timer = Executors.newScheduledThreadPool(1, daemon("tidemill-timer"));
+        this.io = Executors.newCachedThreadPool(DaemonThreads.named("tidemill-io"));
+        this.controlThread = Executors.newSingleThreadExecutor(DaemonThreads.named("tidemill-control"));
+        this.timer = Executors.newScheduledThreadPool(1, DaemonThreads.named("tidemill-timer"));
         this.scheduler = new CooperativeScheduler(config.workerThreads(), "tidemill-worker");
         MemberRuntime[] memberRef = new MemberRuntime[1];
         this.exchange = Exchanges.start(vertx, config, (execution, reason, peer) -> {
@@ -141,14 +140,6 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
         return new TidemillNode(config, member);
     }
 
-    private static ThreadFactory daemon(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
 
     static Config hazelcastConfig(NodeConfig c, int dataPort, int httpPort) {
         Config hc = new Config();

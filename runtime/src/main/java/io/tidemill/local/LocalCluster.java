@@ -6,6 +6,7 @@ import io.tidemill.operator.OperatorException;
 import io.tidemill.plan.ExecutionPlan;
 import io.tidemill.plan.Planner;
 import io.tidemill.scheduler.CooperativeScheduler;
+import io.tidemill.scheduler.DaemonThreads;
 import io.tidemill.task.TaskBuilder;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -13,9 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,27 +36,19 @@ public final class LocalCluster implements AutoCloseable {
     private final List<Job> jobs = new CopyOnWriteArrayList<>();
     /** Drives checkpoint coordinators and restart delays. */
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-            daemon("tidemill-coordinator"));
+            DaemonThreads.named("tidemill-coordinator"));
     /**
      * Snapshot store I/O: blocking I/O never runs on the cooperative workers nor on the timer. Each
      * job takes at most two of its threads at a time ({@link IoLane}), so a job with a hanging store
      * holds two threads and delays no other job.
      */
-    private final ExecutorService io = Executors.newCachedThreadPool(daemon("tidemill-snapshot-io"));
+    private final ExecutorService io = Executors.newCachedThreadPool(DaemonThreads.named("tidemill-snapshot-io"));
 
     private LocalCluster(int threads, TaskBuilder.Config config) {
         this.scheduler = new CooperativeScheduler(threads, "tidemill");
         this.config = config;
     }
 
-    private static ThreadFactory daemon(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
 
     /** A cluster with one worker thread per core. */
     public static LocalCluster start() {
