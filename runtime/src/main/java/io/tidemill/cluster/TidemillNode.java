@@ -17,6 +17,7 @@ import io.tidemill.checkpoint.store.SnapshotStore;
 import io.tidemill.cluster.api.ApiException;
 import io.tidemill.cluster.api.CheckpointStats;
 import io.tidemill.cluster.api.ClusterService;
+import io.tidemill.cluster.api.ExchangeStats;
 import io.tidemill.cluster.api.JobDetails;
 import io.tidemill.cluster.api.JobStatus;
 import io.tidemill.cluster.api.JobSummary;
@@ -310,6 +311,19 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
             first = false;
         }
         return out;
+    }
+
+    @Override
+    public ExchangeStats exchange() {
+        if (hz == null || exchange == null) {
+            return new ExchangeStats("", List.of()); // still starting
+        }
+        List<ExchangeStats.Connection> connections = new ArrayList<>();
+        for (DataPlane.ConnectionStats c : exchange.stats().connections()) {
+            connections.add(new ExchangeStats.Connection(c.peer().toString(), c.recordsSent(), c.bytesSent(),
+                    c.recordsReceived(), c.bytesReceived()));
+        }
+        return new ExchangeStats(hz.getCluster().getLocalMember().getUuid().toString(), connections);
     }
 
     @Override

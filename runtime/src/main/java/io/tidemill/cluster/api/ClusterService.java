@@ -27,6 +27,9 @@ public interface ClusterService {
 
     List<MemberView> members();
 
+    /** This node's data connections and their counters (answered by the node asked, never forwarded). */
+    ExchangeStats exchange();
+
     /** Starts a job; returns its id. */
     String submit(SubmitRequest request) throws ApiException;
 

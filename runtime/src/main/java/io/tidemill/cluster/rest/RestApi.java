@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Requests about jobs are answered by the job master: on any other node {@link MasterForwarding}
- * relays them. {@code /overview}, {@code /members}, {@code /health} and {@code /ready} are answered
- * by the node asked. {@link ClusterService} calls run on worker threads, never on the event loop,
+ * relays them. {@code /overview}, {@code /members}, {@code /exchange} (this node's data connections),
+ * {@code /health} and {@code /ready} are answered by the node asked. {@link ClusterService} calls run on worker threads, never on the event loop,
  * except {@link ClusterService#isMaster()} and {@link ClusterService#masterUrl()}, which must not
  * block. Every answer is JSON; every error is {@code {"error": "..."}} with the status of
  * {@link ApiException#status()} (or 400 for a bad body, 404 for an unknown path, 405 with an
@@ -148,6 +148,7 @@ public final class RestApi implements AutoCloseable {
         endpoint(HttpMethod.GET, "/overview", Scope.LOCAL, ctx -> answer(ctx, 200, service::overview));
         endpoint(HttpMethod.GET, "/members", Scope.LOCAL,
                 ctx -> answer(ctx, 200, () -> Map.of("members", service.members())));
+        endpoint(HttpMethod.GET, "/exchange", Scope.LOCAL, ctx -> answer(ctx, 200, service::exchange));
 
         endpoint(HttpMethod.GET, "/jobs", Scope.MASTER,
                 ctx -> answer(ctx, 200, () -> Map.of("jobs", service.jobs())));

@@ -3,6 +3,7 @@ package io.tidemill.cluster.rest;
 import io.tidemill.cluster.api.ApiException;
 import io.tidemill.cluster.api.CheckpointStats;
 import io.tidemill.cluster.api.ClusterService;
+import io.tidemill.cluster.api.ExchangeStats;
 import io.tidemill.cluster.api.JobDetails;
 import io.tidemill.cluster.api.JobStatus;
 import io.tidemill.cluster.api.JobSummary;
@@ -71,6 +72,12 @@ public final class InMemoryClusterService implements ClusterService {
     public List<MemberView> members() {
         return List.of(new MemberView("m-1", "10.0.0.1", 5701, 6701, 8081, true, master),
                 new MemberView("m-2", "10.0.0.2", 5701, 6701, 8081, false, !master));
+    }
+
+    @Override
+    public ExchangeStats exchange() {
+        return new ExchangeStats(name, List.of(new ExchangeStats.Connection("10.0.0.2:6701", 1_000, 64_000, 500,
+                32_000)));
     }
 
     @Override

@@ -180,6 +180,21 @@ class RestApiTest {
         }
     }
 
+    @Test
+    void exchange_isAnsweredByTheNodeAsked_withItsConnectionsAndTheirCounters() throws Exception {
+        Answer a = get(follower, "/exchange");
+        assertEquals(200, a.status());
+        assertEquals("follower", a.body().get("member").asText());
+        JsonNode connections = a.body().get("connections");
+        assertEquals(1, connections.size());
+        JsonNode c = connections.get(0);
+        assertEquals("10.0.0.2:6701", c.get("peer").asText());
+        assertEquals(1_000, c.get("recordsSent").asLong());
+        assertEquals(64_000, c.get("bytesSent").asLong());
+        assertEquals(500, c.get("recordsReceived").asLong());
+        assertEquals(32_000, c.get("bytesReceived").asLong());
+    }
+
     // --- jobs ----------------------------------------------------------------------------------
 
     @Test
