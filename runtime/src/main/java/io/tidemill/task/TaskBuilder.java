@@ -78,6 +78,9 @@ public final class TaskBuilder {
         void outbound(int edge, int producer, int consumer, Channel channel);
     }
 
+    /** How many times more items a channel between nodes holds than a local one. */
+    static final int REMOTE_CAPACITY_FACTOR = 8;
+
     private Placement placement = Placement.ALL;
     private RemoteChannels remote;
 
@@ -281,7 +284,12 @@ public final class TaskBuilder {
                         if (!producerHere && !consumerHere) {
                             continue;
                         }
-                        c[p][q] = new Channel(config.queueCapacity(), config.batchSize());
+                        // A channel to or from another node holds more: the network moves it in ticks of
+                        // the data plane (about 1 ms) and items are often small (a few records, or a
+                        // watermark), so 16 in flight would cap a channel at some 16 items per tick.
+                        int capacity = producerHere && consumerHere ? config.queueCapacity()
+                                : config.queueCapacity() * REMOTE_CAPACITY_FACTOR;
+                        c[p][q] = new Channel(capacity, config.batchSize());
                         if (!producerHere) {
                             remote.inbound(ei, p, q, c[p][q]);
                         } else if (!consumerHere) {

@@ -286,13 +286,40 @@ public final class ValueCodec {
         }
     }
 
+    /**
+     * Classes this thread resolved lately, for the class loader they were resolved in: decoding a
+     * stream of records (snapshots, the network) names the same few classes again and again, and
+     * {@code Class.forName} per record is slow. Per thread, so no locking; cleared when the thread
+     * decodes for another class loader (another job), and bounded, so it keeps no job's classes long.
+     */
+    private static final class Resolved {
+        ClassLoader loader;
+        final Map<String, Class<?>> byName = new HashMap<>();
+    }
+
+    private static final ThreadLocal<Resolved> RESOLVED = ThreadLocal.withInitial(Resolved::new);
+
     private static Class<?> load(String name) {
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        if (cl == null) {
+            cl = ValueCodec.class.getClassLoader();
+        }
+        Resolved r = RESOLVED.get();
+        if (r.loader != cl || r.byName.size() > 64) {
+            r.loader = cl;
+            r.byName.clear();
+        }
+        Class<?> c = r.byName.get(name);
+        if (c != null) {
+            return c;
+        }
         try {
-            ClassLoader cl = Thread.currentThread().getContextClassLoader();
-            return Class.forName(name, false, cl != null ? cl : ValueCodec.class.getClassLoader());
+            c = Class.forName(name, false, cl);
         } catch (ClassNotFoundException e) {
             throw new StateTypeChangedException("state type " + name + " in the snapshot is not on the classpath");
         }
+        r.byName.put(name, c);
+        return c;
     }
 
     private static RecordShape shapeOf(Class<?> c) {
