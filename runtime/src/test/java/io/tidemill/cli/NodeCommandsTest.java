@@ -11,7 +11,6 @@ import io.tidemill.cluster.TidemillNode;
 import io.tidemill.connector.file.JsonLinesFileSink;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,10 +51,7 @@ class NodeCommandsTest {
 
     @BeforeEach
     void start() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = io.tidemill.cluster.FreePorts.pick();
         node = TidemillNode.start(NodeConfig.forTest("rest-" + UUID.randomUUID(), port,
                 List.of("127.0.0.1:" + port)).withWorkerThreads(2));
         await().atMost(Duration.ofSeconds(30)).until(() -> node.ready() && node.isMaster());

@@ -11,9 +11,6 @@ import io.tidemill.api.sink.SinkWriter;
 import io.tidemill.cluster.api.JobDetails;
 import io.tidemill.cluster.api.SubmitRequest;
 import io.tidemill.net.DataPlane;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,10 +111,6 @@ class TwoNodeExchangeTest {
     }
 
     private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return io.tidemill.cluster.FreePorts.pick();
     }
 }

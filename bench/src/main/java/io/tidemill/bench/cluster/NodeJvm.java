@@ -2,8 +2,6 @@ package io.tidemill.bench.cluster;
 
 import io.tidemill.cli.Tidemill;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,11 +52,7 @@ final class NodeJvm {
     }
 
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return io.tidemill.cluster.FreePorts.pick();
     }
 
     String url() {

@@ -4,9 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.tidemill.cluster.NodeConfig;
 import io.tidemill.cluster.TidemillNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,11 +16,7 @@ final class ClusterKit implements AutoCloseable {
     final List<TidemillNode> nodes = new ArrayList<>();
 
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return io.tidemill.cluster.FreePorts.pick();
     }
 
     /** Starts {@code n} nodes that form one cluster, each with {@code threads} workers. */
