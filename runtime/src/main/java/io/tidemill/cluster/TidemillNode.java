@@ -473,16 +473,4 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
             Thread.currentThread().interrupt();
         }
     }
-
-    /** Kills the node without a goodbye, as a crash would (tests: failover). */
-    public void crash() {
-        closed = true;
-        hz.getLifecycleService().terminate();
-        exchange.close();
-        member.shutdown(1);
-        timer.shutdownNow();
-        controlThread.shutdownNow();
-        closeScheduler();
-        vertx.close();
-    }
 }
