@@ -19,7 +19,8 @@ import java.nio.charset.StandardCharsets;
  * DATA     := header item+            (each item uses one credit)
  * PRIORITY := header checkpointId:long sequence:long   (needs no credit)
  * CREDIT   := header credits:int (&gt; 0)
- * item     := BATCH count:int (timestamp:long value)*count   (value: {@link ValueCodec})
+ * item     := BATCH count:int (timestamp:long value)*count   (value: {@link ValueCodec}, with the
+ *             channel direction's record shape dictionary, {@link ValueCodec.Shapes})
  *           | WATERMARK timestamp:long | BARRIER checkpointId:long | IDLE | END_OF_INPUT
  * string   := length:int utf8-bytes   (at most {@link #MAX_HELLO_STRING} bytes in a HELLO)
  * </pre>
@@ -28,7 +29,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class Frames {
     static final int MAGIC = 0x54444d4c; // "TDML"
-    static final short VERSION = 1;
+    static final short VERSION = 2; // 2: record shape dictionaries per channel (ValueCodec.Shapes)
 
     static final byte HELLO = 1;
     static final byte DATA = 2;
@@ -100,13 +101,13 @@ final class Frames {
     }
 
     /** Writes one channel item; returns the records it carries (0 for a control item). */
-    static int writeItem(FrameOutput out, Object item) throws IOException {
+    static int writeItem(FrameOutput out, Object item, ValueCodec.Shapes shapes) throws IOException {
         if (item instanceof Batch b) {
             out.writeByte(BATCH);
             out.writeInt(b.size);
             for (int i = 0; i < b.size; i++) {
                 out.writeLong(b.timestamps[i]);
-                ValueCodec.write(b.values[i], out);
+                ValueCodec.write(b.values[i], out, shapes);
             }
             return b.size;
         } else if (item instanceof Watermark w) {
@@ -130,7 +131,7 @@ final class Frames {
      * Reads one channel item. Values are decoded through the thread context class loader, which the
      * caller sets to the execution's.
      */
-    static Object readItem(FrameInput in) throws IOException {
+    static Object readItem(FrameInput in, ValueCodec.Shapes shapes) throws IOException {
         byte tag = in.readByte();
         switch (tag) {
             case BATCH: {
@@ -142,7 +143,7 @@ final class Frames {
                 Batch b = new Batch(Math.max(1, n));
                 for (int i = 0; i < n; i++) {
                     long timestamp = in.readLong();
-                    b.add(ValueCodec.read(in), timestamp);
+                    b.add(ValueCodec.read(in, shapes), timestamp);
                 }
                 return b;
             }

@@ -1,5 +1,6 @@
 package io.tidemill.net;
 
+import io.tidemill.checkpoint.codec.ValueCodec;
 import io.tidemill.exchange.Channel;
 
 /**
@@ -20,6 +21,12 @@ final class InboundBridge {
     final DataPlane.ChannelKey key;
     final Channel channel;
     final ClassLoader loader;
+    /**
+     * The record shapes the sender defined on this channel (event loop only). Per channel, not per
+     * connection: frames of unregistered channels are dropped undecoded, and this channel's items
+     * are decoded in the order they were encoded, so it follows the sender's dictionary exactly.
+     */
+    final ValueCodec.Shapes shapes = new ValueCodec.Shapes();
     private final int threshold;
     /** Credits granted and not yet used by an item. Written by the event loop only. */
     volatile int outstanding;

@@ -1,5 +1,6 @@
 package io.tidemill.net;
 
+import io.tidemill.checkpoint.codec.ValueCodec;
 import io.tidemill.exchange.Channel;
 import io.tidemill.exchange.PriorityBarrier;
 
@@ -21,6 +22,11 @@ import io.tidemill.exchange.PriorityBarrier;
 final class OutboundBridge {
     final DataPlane.ChannelKey key;
     final Channel channel;
+    /**
+     * The record shapes defined on this channel so far (event loop only): a record's class and
+     * component names are sent once per channel, then referred to by id (see {@link InboundBridge#shapes}).
+     */
+    final ValueCodec.Shapes shapes = new ValueCodec.Shapes();
     /** Credits received and not yet used. Written by the event loop only. */
     volatile long credits;
     /** Items sent. Written by the event loop only. */

@@ -210,6 +210,7 @@ final class PeerLink {
             writePriorityBarrier(out, b);
         }
         int start = -1;
+        int shapesMark = 0;
         long records = 0;
         try {
             while (true) {
@@ -239,8 +240,9 @@ final class PeerLink {
                 }
                 if (start < 0) {
                     start = Frames.beginFrame(out, Frames.DATA, b.key);
+                    shapesMark = b.shapes.mark();
                 }
-                records += Frames.writeItem(out, item);
+                records += Frames.writeItem(out, item, b.shapes);
                 if (item == Control.END_OF_INPUT) {
                     b.ended();
                 }
@@ -257,6 +259,8 @@ final class PeerLink {
         } catch (IOException | RuntimeException e) {
             if (start >= 0) {
                 out.truncate(start);
+                // The record shapes that frame defined are not sent: the receiver must not expect them.
+                b.shapes.rollback(shapesMark);
             }
             plane.failExecution(b.key.executionId(), "cannot send on channel " + b.key + " to node " + peer
                     + ": " + e.getMessage(), null);
@@ -295,7 +299,7 @@ final class PeerLink {
                 if (!b.useCredit()) {
                     throw new IOException("an item without credit on channel " + key);
                 }
-                Object item = Frames.readItem(frame);
+                Object item = Frames.readItem(frame, b.shapes);
                 if (item instanceof Batch batch) {
                     records += batch.size;
                 }

@@ -55,6 +55,10 @@ public final class ValueCodec {
     private static final byte BYTE = 16;
     private static final byte CHAR = 17;
     private static final byte CUSTOM = 18;
+    /** Network only ({@link Shapes}): a record whose shape gets an id: id, class, components, values. */
+    private static final byte RECORD_DEF = 19;
+    /** Network only ({@link Shapes}): a record of a shape defined before on the stream: id, values. */
+    private static final byte RECORD_REF = 20;
 
     private static final Map<Class<?>, Codec<?>> CUSTOM_BY_CLASS = new ConcurrentHashMap<>();
     private static final Map<String, Codec<?>> CUSTOM_BY_NAME = new ConcurrentHashMap<>();
@@ -68,8 +72,60 @@ public final class ValueCodec {
         CUSTOM_BY_NAME.put(type.getName(), codec);
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
+    /**
+     * A dictionary of record shapes for one ordered stream of values (one direction of one network
+     * channel), so that a record's class and component names go over it once instead of with every
+     * record. The writer gives a record class an id the first time it writes one ({@code RECORD_DEF}:
+     * the id, class and component names, validated by the reader as a plain record's are) and writes
+     * only the id afterwards ({@code RECORD_REF}); the reader learns the ids in the same order. Both
+     * ends must therefore see exactly the same values in the same order: one instance per direction
+     * per stream, never shared, and a stream that loses or skips a value cannot continue. Bounded at
+     * {@link #MAX} shapes; beyond that, records are written in the plain encoding. Not thread safe.
+     * Snapshots never use one: their format does not change.
+     */
+    public static final class Shapes {
+        /** The most shapes one dictionary holds. */
+        public static final int MAX = 4096;
+        /** Writing side: the id of each record class defined so far. */
+        private final Map<Class<?>, Integer> ids = new HashMap<>();
+        /** Reading side: the shape of each id, in the order defined. */
+        private final List<RecordShape> shapes = new ArrayList<>();
+
+        /** Writing side: the classes of {@link #ids}, by id. */
+        private final List<Class<?>> defined = new ArrayList<>();
+
+        /** The shapes defined (written or read) so far. */
+        public int size() {
+            return Math.max(ids.size(), shapes.size());
+        }
+
+        /** Writing side: a point to {@link #rollback} to if what is written after it is not sent. */
+        public int mark() {
+            return defined.size();
+        }
+
+        /**
+         * Writing side: forgets the definitions written since {@code mark}, because the bytes holding
+         * them were discarded (the reader never sees them, so it must see them again).
+         */
+        public void rollback(int mark) {
+            while (defined.size() > mark) {
+                ids.remove(defined.remove(defined.size() - 1));
+            }
+        }
+    }
+
     public static void write(Object v, DataOutput out) throws IOException {
+        write(v, out, null);
+    }
+
+    /**
+     * Writes {@code v}, defining and referring to record shapes through {@code shapes} (for the
+     * network; null: the snapshot encoding). The reader must use {@link #read(DataInput, Shapes)}
+     * with its own dictionary of the same stream.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static void write(Object v, DataOutput out, Shapes shapes) throws IOException {
         if (v == null) {
             out.writeByte(NULL);
         } else if (v instanceof Long l) {
@@ -113,26 +169,26 @@ public final class ValueCodec {
             out.writeByte(OBJECT_ARRAY);
             out.writeInt(a.length);
             for (Object x : a) {
-                write(x, out);
+                write(x, out, shapes);
             }
         } else if (v instanceof List<?> list) {
             out.writeByte(LIST);
             out.writeInt(list.size());
             for (Object x : list) {
-                write(x, out);
+                write(x, out, shapes);
             }
         } else if (v instanceof Set<?> set) {
             out.writeByte(SET);
             out.writeInt(set.size());
             for (Object x : set) {
-                write(x, out);
+                write(x, out, shapes);
             }
         } else if (v instanceof Map<?, ?> map) {
             out.writeByte(MAP);
             out.writeInt(map.size());
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                write(e.getKey(), out);
-                write(e.getValue(), out);
+                write(e.getKey(), out, shapes);
+                write(e.getValue(), out, shapes);
             }
         } else if (v instanceof Enum<?> e) {
             out.writeByte(ENUM);
@@ -140,16 +196,34 @@ public final class ValueCodec {
             writeString(e.name(), out);
         } else if (v instanceof Record r) {
             RecordShape shape = shapeOf(r.getClass());
-            out.writeByte(RECORD);
-            writeString(r.getClass().getName(), out);
-            out.writeByte(shape.components.length);
-            for (int i = 0; i < shape.components.length; i++) {
-                writeString(shape.components[i].getName(), out);
-                try {
-                    write(shape.components[i].getAccessor().invoke(r), out);
-                } catch (ReflectiveOperationException e) {
-                    throw new IOException("cannot read component " + shape.components[i].getName() + " of "
-                            + r.getClass().getName(), e);
+            Integer id = shapes == null ? null : shapes.ids.get(r.getClass());
+            if (id != null) {
+                out.writeByte(RECORD_REF);
+                out.writeShort(id);
+                for (int i = 0; i < shape.components.length; i++) {
+                    write(component(r, shape, i), out, shapes);
+                }
+            } else if (shapes != null && shapes.ids.size() < Shapes.MAX) {
+                id = shapes.ids.size();
+                shapes.ids.put(r.getClass(), id);
+                shapes.defined.add(r.getClass());
+                out.writeByte(RECORD_DEF);
+                out.writeShort(id);
+                writeString(r.getClass().getName(), out);
+                out.writeByte(shape.components.length);
+                for (int i = 0; i < shape.components.length; i++) {
+                    writeString(shape.components[i].getName(), out);
+                }
+                for (int i = 0; i < shape.components.length; i++) {
+                    write(component(r, shape, i), out, shapes);
+                }
+            } else {
+                out.writeByte(RECORD);
+                writeString(r.getClass().getName(), out);
+                out.writeByte(shape.components.length);
+                for (int i = 0; i < shape.components.length; i++) {
+                    writeString(shape.components[i].getName(), out);
+                    write(component(r, shape, i), out, shapes);
                 }
             }
         } else {
@@ -165,8 +239,26 @@ public final class ValueCodec {
         }
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Object component(Record r, RecordShape shape, int i) throws IOException {
+        try {
+            return shape.components[i].getAccessor().invoke(r);
+        } catch (ReflectiveOperationException e) {
+            throw new IOException("cannot read component " + shape.components[i].getName() + " of "
+                    + r.getClass().getName(), e);
+        }
+    }
+
     public static Object read(DataInput in) throws IOException {
+        return read(in, null);
+    }
+
+    /**
+     * Reads a value written by {@link #write(Object, DataOutput, Shapes)}, learning and resolving
+     * record shapes through {@code shapes} (null: the snapshot encoding, where a shape definition or
+     * reference is malformed). A reference to an id not defined before fails with an IOException.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static Object read(DataInput in, Shapes shapes) throws IOException {
         byte tag = in.readByte();
         switch (tag) {
             case NULL:
@@ -206,7 +298,7 @@ public final class ValueCodec {
                 int n = checkedLength(in);
                 List<Object> a = new ArrayList<>(initialCapacity(n));
                 for (int i = 0; i < n; i++) {
-                    a.add(read(in));
+                    a.add(read(in, shapes));
                 }
                 return a.toArray();
             }
@@ -214,7 +306,7 @@ public final class ValueCodec {
                 int n = checkedLength(in);
                 List<Object> list = new ArrayList<>(initialCapacity(n));
                 for (int i = 0; i < n; i++) {
-                    list.add(read(in));
+                    list.add(read(in, shapes));
                 }
                 return list;
             }
@@ -222,7 +314,7 @@ public final class ValueCodec {
                 int n = checkedLength(in);
                 Set<Object> set = new HashSet<>();
                 for (int i = 0; i < n; i++) {
-                    set.add(read(in));
+                    set.add(read(in, shapes));
                 }
                 return set;
             }
@@ -230,8 +322,8 @@ public final class ValueCodec {
                 int n = checkedLength(in);
                 Map<Object, Object> map = new LinkedHashMap<>();
                 for (int i = 0; i < n; i++) {
-                    Object k = read(in);
-                    map.put(k, read(in));
+                    Object k = read(in, shapes);
+                    map.put(k, read(in, shapes));
                 }
                 return new HashMap<>(map);
             }
@@ -243,7 +335,31 @@ public final class ValueCodec {
                 return Enum.valueOf((Class) c, readString(in));
             }
             case RECORD:
-                return readRecord(in);
+                return readRecord(in, shapes);
+            case RECORD_DEF: {
+                if (shapes == null) {
+                    throw new CorruptSnapshotException("a record shape definition outside a shape dictionary");
+                }
+                int id = in.readUnsignedShort();
+                if (id != shapes.shapes.size() || id >= Shapes.MAX) {
+                    throw new IOException("record shape definition " + id + " out of order: expected "
+                            + shapes.shapes.size() + " (at most " + Shapes.MAX + ")");
+                }
+                RecordShape shape = readShape(in);
+                shapes.shapes.add(shape);
+                return readComponents(in, shape, shapes);
+            }
+            case RECORD_REF: {
+                if (shapes == null) {
+                    throw new CorruptSnapshotException("a record shape reference outside a shape dictionary");
+                }
+                int id = in.readUnsignedShort();
+                if (id >= shapes.shapes.size()) {
+                    throw new IOException("reference to record shape " + id + ", of which only "
+                            + shapes.shapes.size() + " are defined");
+                }
+                return readComponents(in, shapes.shapes.get(id), shapes);
+            }
             case CUSTOM: {
                 String name = readString(in);
                 Codec codec = CUSTOM_BY_NAME.get(name);
@@ -258,31 +374,67 @@ public final class ValueCodec {
         }
     }
 
-    private static Object readRecord(DataInput in) throws IOException {
+    private static Object readRecord(DataInput in, Shapes shapes) throws IOException {
         String name = readString(in);
+        RecordShape shape = recordShape(name);
+        int n = checkComponentCount(in, name, shape);
+        Object[] args = new Object[n];
+        for (int i = 0; i < n; i++) {
+            checkComponent(readString(in), i, name, shape);
+            args[i] = read(in, shapes);
+        }
+        return construct(shape, args);
+    }
+
+    /** Reads and validates a shape definition's class and component names (as {@link #readRecord} does). */
+    private static RecordShape readShape(DataInput in) throws IOException {
+        String name = readString(in);
+        RecordShape shape = recordShape(name);
+        int n = checkComponentCount(in, name, shape);
+        for (int i = 0; i < n; i++) {
+            checkComponent(readString(in), i, name, shape);
+        }
+        return shape;
+    }
+
+    private static Object readComponents(DataInput in, RecordShape shape, Shapes shapes) throws IOException {
+        Object[] args = new Object[shape.components.length];
+        for (int i = 0; i < args.length; i++) {
+            args[i] = read(in, shapes);
+        }
+        return construct(shape, args);
+    }
+
+    private static RecordShape recordShape(String name) {
         Class<?> c = load(name);
         if (!c.isRecord()) {
             throw new StateTypeChangedException("state type " + name + " was a record and no longer is");
         }
-        RecordShape shape = shapeOf(c);
+        return shapeOf(c);
+    }
+
+    private static int checkComponentCount(DataInput in, String name, RecordShape shape) throws IOException {
         int n = in.readUnsignedByte();
         if (n != shape.components.length) {
             throw new StateTypeChangedException("state type " + name + " changed: the snapshot has " + n
                     + " components, the class has " + shape.components.length);
         }
-        Object[] args = new Object[n];
-        for (int i = 0; i < n; i++) {
-            String component = readString(in);
-            if (!component.equals(shape.components[i].getName())) {
-                throw new StateTypeChangedException("state type " + name + " changed: component " + i + " was '"
-                        + component + "', is now '" + shape.components[i].getName() + "'");
-            }
-            args[i] = read(in);
+        return n;
+    }
+
+    private static void checkComponent(String component, int i, String name, RecordShape shape) {
+        if (!component.equals(shape.components[i].getName())) {
+            throw new StateTypeChangedException("state type " + name + " changed: component " + i + " was '"
+                    + component + "', is now '" + shape.components[i].getName() + "'");
         }
+    }
+
+    private static Object construct(RecordShape shape, Object[] args) {
         try {
             return shape.constructor.newInstance(args);
         } catch (ReflectiveOperationException | IllegalArgumentException e) {
-            throw new StateTypeChangedException("cannot rebuild " + name + " from the snapshot: " + e);
+            throw new StateTypeChangedException("cannot rebuild " + shape.constructor.getDeclaringClass().getName()
+                    + " from the snapshot: " + e);
         }
     }
 
