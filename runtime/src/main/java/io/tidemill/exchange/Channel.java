@@ -20,6 +20,8 @@ public final class Channel {
     private long taken;
     /** An unaligned barrier that overtakes the queue. */
     private final AtomicReference<PriorityBarrier> priority = new AtomicReference<>();
+    /** Told after each hand-over (the data plane's sender of a channel to another node), or null. */
+    private volatile Runnable pushListener;
 
     public Channel(int queueCapacity, int batchSize) {
         this.queue = new SpscQueue<>(queueCapacity);
@@ -59,6 +61,23 @@ public final class Channel {
     public void addPriorityBarrier(long checkpointId) {
         flush();
         priority.set(new PriorityBarrier(checkpointId, pushed));
+        notifyPush();
+    }
+
+    /**
+     * Calls {@code listener} on the producer's thread after every item (or priority barrier) it hands
+     * over: the data plane's sender wakes up instead of finding it at its next tick. It must be cheap
+     * and must not block.
+     */
+    public void onPush(Runnable listener) {
+        this.pushListener = listener;
+    }
+
+    private void notifyPush() {
+        Runnable l = pushListener;
+        if (l != null) {
+            l.run();
+        }
     }
 
     /**
@@ -83,6 +102,7 @@ public final class Channel {
     private void push(Object item) {
         pushed++;
         if (overflow.isEmpty() && queue.offer(item)) {
+            notifyPush();
             return;
         }
         overflow.add(item);
@@ -90,13 +110,21 @@ public final class Channel {
 
     /** Moves overflow into the queue; true when nothing is left waiting. */
     public boolean drain() {
-        while (!overflow.isEmpty()) {
-            if (!queue.offer(overflow.peek())) {
-                return false;
+        boolean moved = false;
+        try {
+            while (!overflow.isEmpty()) {
+                if (!queue.offer(overflow.peek())) {
+                    return false;
+                }
+                overflow.poll();
+                moved = true;
             }
-            overflow.poll();
+            return true;
+        } finally {
+            if (moved) {
+                notifyPush();
+            }
         }
-        return true;
     }
 
     public boolean isBlocked() {

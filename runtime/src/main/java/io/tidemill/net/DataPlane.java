@@ -273,7 +273,19 @@ public final class DataPlane implements AutoCloseable {
         OutboundBridge bridge = new OutboundBridge(key, channel);
         return onEventLoop(() -> {
             if (admit(key, consumerNode)) {
-                link(consumerNode).addOutbound(bridge);
+                PeerLink link = link(consumerNode);
+                link.addOutbound(bridge);
+                // The producer wakes the sender when it queues an item (coalesced: one pending wake-up
+                // on the event loop at a time); the periodic check still covers anything missed.
+                java.util.concurrent.atomic.AtomicBoolean pending = new java.util.concurrent.atomic.AtomicBoolean();
+                channel.onPush(() -> {
+                    if (pending.compareAndSet(false, true)) {
+                        context.runOnContext(v -> {
+                            pending.set(false);
+                            link.wake();
+                        });
+                    }
+                });
                 updateCheckTimer();
             }
         });

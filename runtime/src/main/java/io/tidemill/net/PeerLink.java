@@ -187,6 +187,15 @@ final class PeerLink {
         }
     }
 
+    /** A producer queued an item: send what credits allow now, not at the next tick. */
+    void wake() {
+        Connection c = connection;
+        if (c != null) {
+            pumpAll();
+            c.flush();
+        }
+    }
+
     void pumpAll() {
         for (OutboundBridge b : outbound.values()) {
             if (!pump(b)) {
