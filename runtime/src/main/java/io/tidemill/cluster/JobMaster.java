@@ -543,7 +543,7 @@ final class JobMaster {
         }
     }
 
-    /** Ends every job driven here: on shutdown of the last member. */
+    /** The jobs this master drives, by id (the last node stops them with savepoints when it leaves). */
     Map<String, MasterJob> activeJobs() {
         return jobs;
     }

@@ -130,12 +130,10 @@ final class MasterJob {
             }
         }
         try {
-            restoreKey = restorePoint();
-            if (restoreKey != null) {
-                // checkpoint ids go on above the restored one: sinks name their transactions by them
-                String[] at = restoreKey.split("/", 2);
-                restoredId = LoadedCheckpoint.load(master.store(at[0]), at[1]).metadata().checkpointId();
-            }
+            Restore restore = restorePoint();
+            restoreKey = restore == null ? null : restore.key();
+            // checkpoint ids go on above the restored one: sinks name their transactions by them
+            restoredId = restore == null ? 0 : restore.checkpointId();
             loaded = JobLoader.load(rec.spec, master.jars());
             plan = loaded.plan();
             JobLoader.closeQuietly(loaded.closer());
@@ -244,17 +242,22 @@ final class MasterJob {
      * Where the next execution resumes: the newest checkpoint recorded as committed that still loads,
      * else the newest completed in the store, else the savepoint the job was submitted with.
      */
-    private String restorePoint() throws Exception {
-        if (rescaleFrom != null) { // once: later restarts take the newest commit (the savepoint, or later)
-            String r = rescaleFrom;
+    /** Where an execution resumes ({@code <job id>/<prefix>}) and the id of that snapshot. */
+    private record Restore(String key, long checkpointId) {
+        static Restore of(String storeJob, LoadedCheckpoint c) {
+            return new Restore(storeJob + "/" + c.prefix(), c.metadata().checkpointId());
+        }
+    }
+
+    private Restore restorePoint() throws Exception {
+        String key = rescaleFrom;
+        if (key != null) { // once: later restarts take the newest commit (the savepoint, or later)
             rescaleFrom = null;
-            return r;
+            return load(key);
         }
         if (rec.lastCommittedKey != null) {
-            String prefix = rec.lastCommittedKey.substring(rec.lastCommittedKey.indexOf('/') + 1);
             try {
-                LoadedCheckpoint.load(store, prefix);
-                return rec.lastCommittedKey;
+                return load(rec.lastCommittedKey);
             } catch (Exception e) {
                 if (lacksQuorum(e)) {
                     throw e; // not a broken checkpoint: this side of a split may not read the store
@@ -265,9 +268,15 @@ final class MasterJob {
         }
         LoadedCheckpoint latest = LoadedCheckpoint.latest(store);
         if (latest != null) {
-            return id + "/" + latest.prefix();
+            return Restore.of(id, latest);
         }
-        return rec.spec.savepoint();
+        return rec.spec.savepoint() == null ? null : load(rec.spec.savepoint());
+    }
+
+    /** Loads (and so verifies) the snapshot at {@code <job id>/<prefix>}. */
+    private Restore load(String key) throws Exception {
+        String[] at = key.split("/", 2);
+        return Restore.of(at[0], LoadedCheckpoint.load(master.store(at[0]), at[1]));
     }
 
     // ---- messages from members ----

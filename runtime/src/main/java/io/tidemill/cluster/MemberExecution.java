@@ -39,7 +39,7 @@ final class MemberExecution implements JobControl, CheckpointAcks {
     private final Map<Long, String> prefixes = new ConcurrentHashMap<>();
     private final LongAdder recordsIn = new LongAdder();
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
-    private volatile AtomicLongArray watermarks = new AtomicLongArray(0);
+    private final AtomicLongArray watermarks;
     private volatile boolean cancelled;
     private volatile boolean started;
     volatile List<Tasklet> tasks = List.of();
@@ -55,11 +55,10 @@ final class MemberExecution implements JobControl, CheckpointAcks {
         this.control = control;
         this.upload = upload;
         this.onEnd = onEnd;
-        AtomicLongArray w = new AtomicLongArray(totalTasks);
+        this.watermarks = new AtomicLongArray(totalTasks);
         for (int i = 0; i < totalTasks; i++) {
-            w.set(i, Long.MIN_VALUE);
+            watermarks.set(i, Long.MIN_VALUE);
         }
-        this.watermarks = w;
     }
 
     /** Completes when every local task ended and the master was told. */

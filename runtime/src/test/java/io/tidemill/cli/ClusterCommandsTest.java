@@ -7,10 +7,7 @@ import io.tidemill.cluster.api.SubmitRequest;
 import io.tidemill.cluster.rest.InMemoryClusterService;
 import io.tidemill.cluster.rest.RestApi;
 import io.vertx.core.Vertx;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,10 +37,7 @@ class ClusterCommandsTest {
     InMemoryClusterService service;
     RestApi api;
     String url;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldOut;
-    private PrintStream oldErr;
+    private CapturedCli cli;
 
     @BeforeAll
     static void startVertx() {
@@ -60,31 +54,25 @@ class ClusterCommandsTest {
         service = new InMemoryClusterService("node");
         api = RestApi.start(vertx, "127.0.0.1", 0, service, TOKEN);
         url = "http://127.0.0.1:" + api.port();
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        cli = new CapturedCli();
     }
 
     @AfterEach
     void stop() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
+        cli.close();
         api.close();
     }
 
     int run(String... args) {
-        out.reset();
-        err.reset();
-        return Tidemill.run(List.of(args));
+        return cli.run(args);
     }
 
     String out() {
-        return out.toString(StandardCharsets.UTF_8);
+        return cli.out();
     }
 
     String err() {
-        return err.toString(StandardCharsets.UTF_8);
+        return cli.err();
     }
 
     /** Submits a job through the CLI and returns its id. */

@@ -9,9 +9,6 @@ import io.tidemill.api.StreamJob;
 import io.tidemill.cluster.NodeConfig;
 import io.tidemill.cluster.TidemillNode;
 import io.tidemill.connector.file.JsonLinesFileSink;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -44,10 +41,7 @@ class NodeCommandsTest {
 
     TidemillNode node;
     String url;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldOut;
-    private PrintStream oldErr;
+    private CapturedCli cli;
 
     @BeforeEach
     void start() throws Exception {
@@ -56,38 +50,36 @@ class NodeCommandsTest {
                 List.of("127.0.0.1:" + port)).withWorkerThreads(2));
         await().atMost(Duration.ofSeconds(30)).until(() -> node.ready() && node.isMaster());
         url = "http://127.0.0.1:" + node.httpPort();
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        cli = new CapturedCli();
     }
 
     @AfterEach
     void stop() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
+        cli.close();
         node.close();
     }
 
     int run(String... args) {
-        out.reset();
-        err.reset();
-        return Tidemill.run(List.of(args));
+        return cli.run(args);
     }
 
     String out() {
-        return out.toString(StandardCharsets.UTF_8);
+        return cli.out();
+    }
+
+    String err() {
+        return cli.err();
     }
 
     @Test
     void aJobSubmittedThroughTheCli_runsToTheEnd_andIsListed() {
-        assertEquals(0, run("members", "--cluster", url), err.toString());
+        assertEquals(0, run("members", "--cluster", url), err());
         assertTrue(out().contains("master (this node)"), out());
         assertEquals(0, run("list", "--cluster", url));
         assertEquals("no jobs\n", out());
 
         assertEquals(0, run("submit", "--cluster", url, "--parallelism", "1", DoublingJob.class.getName(),
-                dir.resolve("out").toString()), err.toString());
+                dir.resolve("out").toString()), err());
         Matcher m = Pattern.compile("job (\\S+) submitted").matcher(out());
         assertTrue(m.find(), out());
         String id = m.group(1);
@@ -101,9 +93,9 @@ class NodeCommandsTest {
     @Test
     void theNodesRefusals_arePrintedWithTheirStatus() {
         assertEquals(1, run("submit", "--cluster", url, "--parallelism", "1", "no.such.Job"));
-        assertTrue(err.toString().startsWith("tidemill submit: 400 job class no.such.Job is not on the node's "
-                + "classpath"), err.toString());
+        assertTrue(err().startsWith("tidemill submit: 400 job class no.such.Job is not on the node's "
+                + "classpath"), err());
         assertEquals(1, run("status", "nope", "--cluster", url));
-        assertEquals("tidemill status: 404 no job 'nope'\n", err.toString());
+        assertEquals("tidemill status: 404 no job 'nope'\n", err());
     }
 }
