@@ -31,7 +31,8 @@ class InputIdentityTest {
     void givenAKilledCheckpointedRun_whenRerunOverAnotherInput_thenItIsRefusedAndTheOutputIsUntouched()
             throws Exception {
         Path events = dir.resolve("events.jsonl");
-        NexmarkFileWriter.generate(150_000, 3000, 7, events);
+        // ~30 s at 20,000 events/s: q5's first windows fire (and commit output) after ~7 s, well before the end
+        NexmarkFileWriter.generate(600_000, 3000, 7, events);
         Path out = dir.resolve("out");
         Path state = dir.resolve("state");
         List<String> args = List.of("nexmark", "--query", "q5", "--input", events.toString(), "--output",
@@ -41,12 +42,12 @@ class InputIdentityTest {
         slow.addAll(List.of("--rate", "20000"));
         try (TidemillProcess run = TidemillProcess.start(slow, dir.resolve("first.log"))) {
             Process p = run.process();
-            await().atMost(Duration.ofSeconds(30)).until(() -> !files(out).isEmpty() || !p.isAlive());
+            await().atMost(Duration.ofSeconds(60)).until(() -> !files(out).isEmpty() || !p.isAlive());
             assertTrue(p.isAlive(), Files.readString(dir.resolve("first.log")));
             run.kill(); // SIGKILL
             assertTrue(!p.isAlive());
         }
-        NexmarkFileWriter.generate(150_000, 3000, 8, events); // another seed: other events, same file name
+        NexmarkFileWriter.generate(600_000, 3000, 8, events); // another seed: other events, same file name
         Map<String, String> before = files(out);
 
         ByteArrayOutputStream err = new ByteArrayOutputStream();
