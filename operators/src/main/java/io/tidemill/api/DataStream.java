@@ -8,6 +8,7 @@ import io.tidemill.api.sink.PrintSink;
 import io.tidemill.api.sink.Sink;
 import io.tidemill.graph.Node;
 import io.tidemill.graph.Partitioning;
+import io.tidemill.graph.WatermarkUse;
 import io.tidemill.operator.OperatorFactory;
 import io.tidemill.operator.SinkOperator;
 import io.tidemill.operator.StatelessOperators;
@@ -39,15 +40,20 @@ public class DataStream<T> {
     }
 
     public <R> DataStream<R> map(MapFunction<T, R> fn) {
-        return transform("map", StatelessOperators.map(fn));
+        return forwardingWatermarks(transform("map", StatelessOperators.map(fn)));
     }
 
     public DataStream<T> filter(FilterFunction<T> fn) {
-        return transform("filter", StatelessOperators.filter(fn));
+        return forwardingWatermarks(transform("filter", StatelessOperators.filter(fn)));
     }
 
     public <R> DataStream<R> flatMap(FlatMapFunction<T, R> fn) {
-        return transform("flatMap", StatelessOperators.flatMap(fn));
+        return forwardingWatermarks(transform("flatMap", StatelessOperators.flatMap(fn)));
+    }
+
+    private static <R> DataStream<R> forwardingWatermarks(DataStream<R> s) {
+        s.node.useWatermarks(WatermarkUse.FORWARD);
+        return s;
     }
 
     /** Re-assigns timestamps and watermarks from here on (upstream watermarks are replaced). */

@@ -5,6 +5,7 @@ import io.tidemill.api.function.LongAggregateFunction;
 import io.tidemill.api.function.KeySelector;
 import io.tidemill.api.function.ProcessWindowFunction;
 import io.tidemill.checkpoint.codec.StateCopier;
+import io.tidemill.graph.WatermarkUse;
 import io.tidemill.window.LocalWindowOperator;
 import io.tidemill.window.SlidingWindows;
 import io.tidemill.window.TumblingWindows;
@@ -42,6 +43,8 @@ final class TwoPhaseWindows {
         DataStream<WindowPartial<K, ACC>> partials = input.transform(name + ".local",
                 () -> new LocalWindowOperator<>(localKey, panes, agg, keepLate));
         problems.forEach(partials.node::addProblem);
+        // Sends a pane's partials when the watermark reaches the pane's last timestamp; judges nothing late.
+        partials.node.useWatermarks(WatermarkUse.panes(panes.paneSize(), panes.paneOffset()));
         WindowedStream<MK, WindowPartial<K, ACC>> merged = partials.keyBy(mergeKey).window(assigner);
         if (allowedLateness > 0) {
             merged.allowedLateness(Duration.ofMillis(allowedLateness));

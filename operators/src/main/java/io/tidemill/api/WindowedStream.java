@@ -4,6 +4,7 @@ import io.tidemill.api.function.AggregateFunction;
 import io.tidemill.api.function.ProcessWindowFunction;
 import io.tidemill.api.function.ReduceFunction;
 import io.tidemill.api.function.RichFunction;
+import io.tidemill.graph.WatermarkUse;
 import io.tidemill.window.AlignedWindowOperator;
 import io.tidemill.window.LateRecords;
 import io.tidemill.window.SlidingWindows;
@@ -146,6 +147,10 @@ public final class WindowedStream<K, T> {
         problems.forEach(out.node::addProblem);
         if (assigner.isEventTime()) {
             out.node.requireEventTime("window");
+        }
+        if (AlignedWindowOperator.applies(assigner, t, lateness)) {
+            // Fires windows and judges records late only at window ends, which are pane ends.
+            out.node.useWatermarks(WatermarkUse.panes(assigner.paneSize(), assigner.paneOffset()));
         }
         return out;
     }

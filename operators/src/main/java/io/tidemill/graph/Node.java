@@ -36,6 +36,8 @@ public final class Node {
     private String eventTimeUse;
     /** True for an operator that assigns timestamps and watermarks itself. */
     private boolean assignsTimestamps;
+    /** What this operator decides from its watermarks; sources may leave out the rest. */
+    private WatermarkUse watermarkUse = WatermarkUse.EXACT;
 
     private Node(int id, Kind kind, String name, List<Input> inputs, OperatorFactory<?, ?> factory, Source<?> source,
                  WatermarkStrategy<?> watermarkStrategy, OutputTag<?> tag, Partitioning partitioning) {
@@ -168,6 +170,15 @@ public final class Node {
 
     public boolean assignsTimestamps() {
         return assignsTimestamps;
+    }
+
+    /** Declares what this operator decides from the watermarks it receives (EXACT unless declared). */
+    public void useWatermarks(WatermarkUse use) {
+        this.watermarkUse = java.util.Objects.requireNonNull(use);
+    }
+
+    public WatermarkUse watermarkUse() {
+        return watermarkUse;
     }
 
     /** Reasons this node is invalid, reported when the pipeline is built. */

@@ -1,8 +1,14 @@
 package io.tidemill.plan;
 
 import io.tidemill.graph.Node;
+import io.tidemill.graph.WatermarkUse;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The physical plan: chains of operators (vertices) and the edges between them.
@@ -27,6 +33,39 @@ public record ExecutionPlan(String jobName, List<Vertex> vertices, List<Physical
     /** True if the edge is inside a chain. */
     public boolean isChained(PhysicalEdge e) {
         return vertexOf.get(e.from()) == vertexOf.get(e.to());
+    }
+
+    /**
+     * The watermark grids of every operator downstream of {@code source} (see {@link WatermarkUse}), or
+     * an empty list if one of them may act on any watermark: then the source sends every watermark.
+     */
+    public List<WatermarkUse> watermarkGrids(Node source) {
+        List<WatermarkUse> grids = new ArrayList<>();
+        Set<Node> seen = new HashSet<>();
+        Deque<Node> todo = new ArrayDeque<>(List.of(source));
+        while (!todo.isEmpty()) {
+            Node n = todo.poll();
+            for (PhysicalEdge e : edges) {
+                if (e.from() != n || !seen.add(e.to())) {
+                    continue;
+                }
+                Node to = e.to();
+                WatermarkUse use = to.kind() == Node.Kind.SINK ? WatermarkUse.FORWARD : to.watermarkUse();
+                switch (use.kind()) {
+                    case EXACT -> {
+                        return List.of();
+                    }
+                    case GRID -> {
+                        if (!grids.contains(use)) {
+                            grids.add(use);
+                        }
+                    }
+                    case FORWARD -> { }
+                }
+                todo.add(to);
+            }
+        }
+        return grids;
     }
 
     /** A readable description of the plan, one vertex per line. */

@@ -7,6 +7,7 @@ import io.tidemill.checkpoint.OperatorSnapshot;
 import io.tidemill.api.source.SplitReader;
 import io.tidemill.operator.OperatorException;
 import io.tidemill.operator.SinkOperator;
+import io.tidemill.graph.WatermarkUse;
 import io.tidemill.watermark.TimestampAssigner;
 import io.tidemill.watermark.WatermarkGenerator;
 import io.tidemill.watermark.WatermarkStrategy;
@@ -48,6 +49,8 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
     private final String sourceName;
     private Split<T> current;
     private long emittedWatermark = Long.MIN_VALUE;
+    /** The grids of the operators downstream, which the watermark is rounded down to; empty: none. */
+    private List<WatermarkUse> watermarkGrids = List.of();
     private boolean idle;
     private long count;
     /** The source's dead-letter sink of this subtask, or null; its state is saved as {@code deadLetterId}. */
@@ -192,6 +195,14 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
         return progress;
     }
 
+    /**
+     * Sends only the watermarks the operators downstream act on: {@code grids} are theirs (see
+     * {@link WatermarkUse}), empty if one of them may act on any watermark.
+     */
+    void throttleWatermarks(List<WatermarkUse> grids) {
+        this.watermarkGrids = List.copyOf(grids);
+    }
+
     private void emitWatermark() {
         long now = idleMillis > 0 ? System.currentTimeMillis() : 0;
         long min = Long.MAX_VALUE;
@@ -205,6 +216,7 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
             anyActive = true;
             min = Math.min(min, s.generator.currentWatermark());
         }
+        min = WatermarkUse.floor(min, watermarkGrids);
         if (!anyActive) {
             if (!idle) {
                 idle = true;

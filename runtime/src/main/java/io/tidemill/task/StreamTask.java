@@ -16,7 +16,7 @@ import io.tidemill.watermark.Watermark;
  */
 public final class StreamTask extends TaskCore {
     /** Input items handled per call, so that tasks sharing a worker take turns. */
-    private static final int ITEMS_PER_CALL = 8;
+    private static final int ITEMS_PER_CALL = 64;
 
     private final InputGate gate;
     private final WatermarkValve valve;

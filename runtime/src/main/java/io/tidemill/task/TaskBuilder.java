@@ -41,7 +41,7 @@ import java.util.function.BooleanSupplier;
 public final class TaskBuilder {
     /** Sizes of the data plane; defaults suit most jobs. */
     public record Config(int batchSize, int queueCapacity) {
-        public static final Config DEFAULT = new Config(256, 16);
+        public static final Config DEFAULT = new Config(256, 32);
 
         public Config {
             if (batchSize <= 0 || queueCapacity <= 0) {
@@ -286,7 +286,7 @@ public final class TaskBuilder {
                         }
                         // A channel to or from another node holds more: the network moves it in ticks of
                         // the data plane (about 1 ms) and items are often small (a few records, or a
-                        // watermark), so 16 in flight would cap a channel at some 16 items per tick.
+                        // watermark), so the local capacity in flight would cap a channel at that many items per tick.
                         int capacity = producerHere && consumerHere ? config.queueCapacity()
                                 : config.queueCapacity() * REMOTE_CAPACITY_FACTOR;
                         c[p][q] = new Channel(capacity, config.batchSize());
@@ -431,6 +431,7 @@ public final class TaskBuilder {
                     config.batchSize(), job, taskName, operatorId(src), src.name(), subtask, par,
                     deadLetters(src, subtask, par), deadLetterId(src));
             task.setUnaligned(mode == CheckpointConfig.Mode.UNALIGNED);
+            task.throttleWatermarks(plan.watermarkGrids(src));
             task.replayFirst(inFlightOf(chain, inputsOf(null, mainOf), subtask, par));
             return task;
         }

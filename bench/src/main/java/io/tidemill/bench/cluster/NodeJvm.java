@@ -41,6 +41,9 @@ final class NodeJvm {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(JVM_FLAGS);
+        // Engine settings given to the bench (-Dtidemill.*) apply to its nodes too.
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("tidemill.")).sorted()
+                .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Tidemill.class.getName());
