@@ -23,7 +23,7 @@ import org.apache.kafka.common.test.TestKitNodes;
  * A real KRaft Kafka broker (one combined controller and broker) in the test JVM, with what the
  * tests need around it: topics, plain writes, and a {@code read_committed} read of a whole topic.
  */
-final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable {
     private final KafkaClusterTestKit cluster;
     private final Admin admin;
 
@@ -32,12 +32,12 @@ final class KafkaBroker implements AutoCloseable {
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()));
     }
 
-    static KafkaBroker start() throws Exception {
+    public static KafkaBroker start() throws Exception {
         return start(Map.of());
     }
 
     /** Starts a broker listening on the given extra broker properties (for example a fixed port). */
-    static KafkaBroker start(Map<String, String> brokerProperties) throws Exception {
+    public static KafkaBroker start(Map<String, String> brokerProperties) throws Exception {
         TestKitNodes nodes = new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
                 .setNumControllerNodes(1).setPerServerProperties(brokerProperties.isEmpty() ? Map.of()
                         : Map.of(0, brokerProperties)).build();
@@ -55,24 +55,24 @@ final class KafkaBroker implements AutoCloseable {
         return new KafkaBroker(cluster);
     }
 
-    String bootstrap() {
+    public String bootstrap() {
         return cluster.bootstrapServers();
     }
 
-    KafkaClusterTestKit cluster() {
+    public KafkaClusterTestKit cluster() {
         return cluster;
     }
 
-    Admin admin() {
+    public Admin admin() {
         return admin;
     }
 
-    void createTopic(String topic, int partitions) throws Exception {
+    public void createTopic(String topic, int partitions) throws Exception {
         admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
     }
 
     /** Writes {@code values} to one partition with the given timestamps (plain, not transactional). */
-    void write(String topic, int partition, List<String> values, List<Long> timestamps) {
+    public void write(String topic, int partition, List<String> values, List<Long> timestamps) {
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(producerConfig())) {
             for (int i = 0; i < values.size(); i++) {
                 p.send(new ProducerRecord<>(topic, partition, timestamps.get(i), null,
@@ -82,7 +82,7 @@ final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    Properties producerConfig() {
+    public Properties producerConfig() {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -91,7 +91,7 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     /** Every committed value of a topic, read with {@code read_committed} up to the current end. */
-    List<String> readCommitted(String topic) {
+    public List<String> readCommitted(String topic) {
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

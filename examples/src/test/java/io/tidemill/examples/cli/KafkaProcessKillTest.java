@@ -1,0 +1,77 @@
+package io.tidemill.examples.cli;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tidemill.cli.Tidemill;
+import io.tidemill.connector.kafka.KafkaBroker;
+import io.tidemill.connector.nexmark.NexmarkFileWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exactly-once end to end over Kafka: {@code nexmark} from a topic to a topic, as a child JVM, killed
+ * with SIGKILL at random moments after a checkpoint completed and rerun with the same arguments until it
+ * finishes; a {@code read_committed} read of the output topic holds exactly the rows of an uninterrupted
+ * run over the same events from a file. The broker runs in the test JVM, so only Tidemill dies.
+ */
+class KafkaProcessKillTest {
+    private static final int KILLS = 3;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(240)
+    void givenAKafkaToKafkaRunIsKilledRepeatedly_whenRerunUntilItFinishes_thenReadCommittedSeesEachRowOnce()
+            throws Exception {
+        try (KafkaBroker broker = KafkaBroker.start()) {
+            String kafka = "kafka://" + broker.bootstrap() + "/";
+            Path events = dir.resolve("events.jsonl");
+            NexmarkFileWriter.generate(150_000, 3000, 7, events);
+            assertEquals(0, Tidemill.run(List.of("nexmark", "generate", "--events", "150000", "--disorder", "3000",
+                    "--seed", "7", "--output", kafka + "events", "--partitions", "4")));
+            Path expectedFile = dir.resolve("expected.jsonl");
+            assertEquals(0, Tidemill.run(List.of("nexmark", "--query", "q5", "--input", events.toString(),
+                    "--output", expectedFile.toString(), "--parallelism", "2")));
+
+            Path state = dir.resolve("state");
+            List<String> args = List.of("nexmark", "--query", "q5", "--input", kafka + "events", "--output",
+                    kafka + "out", "--state-dir", state.toString(), "--checkpoint-interval", "100ms",
+                    "--parallelism", "2", "--rate", "25000");
+            for (int kill = 0; kill < KILLS; kill++) {
+                long before = TidemillProcess.latestCheckpoint(state);
+                long wanted = before + 1 + ThreadLocalRandom.current().nextInt(3);
+                Path log = dir.resolve("run-" + kill + ".log");
+                try (TidemillProcess run = TidemillProcess.start(args, log)) {
+                    Process p = run.process();
+                    await().atMost(Duration.ofSeconds(60))
+                            .until(() -> TidemillProcess.latestCheckpoint(state) >= wanted || !p.isAlive());
+                    assertTrue(p.isAlive(), "the run ended before it could be killed: " + Files.readString(log));
+                    run.kill();
+                }
+            }
+            Path last = dir.resolve("last.log");
+            try (TidemillProcess run = TidemillProcess.start(args, last)) {
+                assertTrue(run.process().waitFor(90, TimeUnit.SECONDS), "the last run did not finish");
+                assertEquals(0, run.process().exitValue(), Files.readString(last));
+            }
+
+            List<String> expected = new ArrayList<>(Files.readAllLines(expectedFile));
+            expected.sort(null);
+            assertTrue(expected.size() > 10, "the query produced rows: " + expected.size());
+            List<String> committed = broker.readCommitted("out");
+            committed.sort(null);
+            assertEquals(expected, committed);
+        }
+    }
+}
