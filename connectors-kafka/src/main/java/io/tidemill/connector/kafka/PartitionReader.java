@@ -49,6 +49,8 @@ final class PartitionReader<T> implements SplitReader<T> {
     private final boolean commitToGroup;
     private volatile Throwable failure;
     private volatile boolean closed;
+    /** The fetch thread's consumer, for {@link #close} to wake it; only the fetch thread calls anything else. */
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
     private Chunk chunk;
     private int next;
     private long offset;
@@ -68,6 +70,10 @@ final class PartitionReader<T> implements SplitReader<T> {
     /** The fetch thread: positions the consumer, then polls until closed or the stop offset. */
     private void fetch(Properties props, long startAt) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            this.consumer = consumer;
+            if (closed) {
+                return;
+            }
             consumer.assign(List.of(partition));
             if (startAt >= 0) {
                 consumer.seek(partition, startAt);
@@ -78,22 +84,34 @@ final class PartitionReader<T> implements SplitReader<T> {
             while (!closed) {
                 commitIfAsked(consumer);
                 if (position >= split.stopOffset()) {
-                    chunks.put(new Chunk(List.of(), position, true));
+                    handOver(new Chunk(List.of(), position, true));
                     return;
                 }
                 List<ConsumerRecord<byte[], byte[]>> records = consumer.poll(POLL).records(partition);
                 long after = consumer.position(partition);
                 if (!records.isEmpty() || after != position) {
-                    chunks.put(new Chunk(records, after, false));
+                    handOver(new Chunk(records, after, false));
                     position = after;
                 }
             }
-        } catch (WakeupException | InterruptException | InterruptedException e) {
+        } catch (WakeupException | InterruptException e) {
             if (!closed) {
                 failure = e;
             }
         } catch (Throwable t) {
             failure = t;
+        }
+    }
+
+    /** Waits for room in the queue (a slow job pauses the polling), until closed. */
+    private void handOver(Chunk c) {
+        try {
+            while (!closed && !chunks.offer(c, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                // the queue is full: the reader has not taken the previous chunks yet
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
         }
     }
 
@@ -177,6 +195,9 @@ final class PartitionReader<T> implements SplitReader<T> {
     @Override
     public void close() {
         closed = true;
-        fetcher.interrupt();
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
     }
 }
