@@ -113,6 +113,17 @@ public final class KafkaBroker implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Stops the broker (the controller keeps running) and starts it again on the same port, as a
+     * broker restarted by its operator: clients lose their connections and reconnect.
+     */
+    public void restart() {
+        kafka.server.BrokerServer b = cluster.brokers().values().iterator().next();
+        b.shutdown();
+        b.awaitShutdown();
+        b.startup();
+    }
+
     @Override
     public void close() throws Exception {
         admin.close();
