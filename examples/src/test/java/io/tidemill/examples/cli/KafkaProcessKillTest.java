@@ -22,10 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
  * Exactly-once end to end over Kafka: {@code nexmark} from a topic to a topic, as a child JVM, killed
  * with SIGKILL at random moments after a checkpoint completed and rerun with the same arguments until it
  * finishes; a {@code read_committed} read of the output topic holds exactly the rows of an uninterrupted
- * run over the same events from a file. The broker runs in the test JVM, so only Tidemill dies.
+ * run over the same events from a file, and the dead-letter topic exactly the malformed records. The
+ * last run is at parallelism 1: the sink's recovery takes over both old subtasks' transactional ids.
+ * The broker runs in the test JVM, so only Tidemill dies.
  */
 class KafkaProcessKillTest {
     private static final int KILLS = 3;
+    private static final int BAD_RECORDS = 40;
 
     @TempDir
     Path dir;
@@ -40,6 +43,9 @@ class KafkaProcessKillTest {
             NexmarkFileWriter.generate(150_000, 3000, 7, events);
             assertEquals(0, Tidemill.run(List.of("nexmark", "generate", "--events", "150000", "--disorder", "3000",
                     "--seed", "7", "--output", kafka + "events", "--partitions", "4")));
+            for (int i = 0; i < BAD_RECORDS; i++) {
+                broker.write("events", i % 4, List.of("{\"type\":\"bid\",\"broken\":" + i), List.of(1000L));
+            }
             Path expectedFile = dir.resolve("expected.jsonl");
             assertEquals(0, Tidemill.run(List.of("nexmark", "--query", "q5", "--input", events.toString(),
                     "--output", expectedFile.toString(), "--parallelism", "2")));
@@ -61,7 +67,9 @@ class KafkaProcessKillTest {
                 }
             }
             Path last = dir.resolve("last.log");
-            try (TidemillProcess run = TidemillProcess.start(args, last)) {
+            List<String> rescaled = new ArrayList<>(args);
+            rescaled.set(rescaled.indexOf("--parallelism") + 1, "1");
+            try (TidemillProcess run = TidemillProcess.start(rescaled, last)) {
                 assertTrue(run.process().waitFor(90, TimeUnit.SECONDS), "the last run did not finish");
                 assertEquals(0, run.process().exitValue(), Files.readString(last));
             }
@@ -72,6 +80,10 @@ class KafkaProcessKillTest {
             List<String> committed = broker.readCommitted("out");
             committed.sort(null);
             assertEquals(expected, committed);
+            List<String> deadLetters = broker.readCommitted("out.dead-letter");
+            assertEquals(BAD_RECORDS, deadLetters.size(), String.join("\n", deadLetters));
+            assertEquals(BAD_RECORDS, deadLetters.stream().distinct().count());
+            assertTrue(deadLetters.get(0).contains("\"file\":\"events-"), deadLetters.get(0));
         }
     }
 }
