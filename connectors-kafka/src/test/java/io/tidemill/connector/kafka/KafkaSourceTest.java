@@ -34,6 +34,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The Kafka source against a real broker in this JVM: per-partition watermarks and idleness, a
@@ -147,6 +149,48 @@ class KafkaSourceTest {
             // completed checkpoints commit the offsets to the group, for monitoring
             await().atMost(Duration.ofSeconds(20)).until(() -> groupOffsets("rescale-group").equals(
                     Map.of(0, 8L, 1, 8L, 2, 8L, 3, 8L)));
+            job.cancel();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"earliest, '1000,2000,3000,4000,5000'", "timestamp, '3000,4000,5000'", "committed, '4000,5000'",
+            "latest, ''"})
+    void givenAStartingPoint_thenReadingStartsThere(String start, String expectedBeforeMore) throws Exception {
+        String topic = "start-" + start;
+        broker.createTopic(topic, 1);
+        writeAtTimes(topic, 0, 1000, 2000, 3000, 4000, 5000);
+        String group = topic + "-group";
+        broker.admin().alterConsumerGroupOffsets(group, Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(3)))
+                .all().get();
+        StartOffsets from = switch (start) {
+            case "earliest" -> StartOffsets.earliest();
+            case "timestamp" -> StartOffsets.timestamp(2500);
+            case "committed" -> StartOffsets.committed();
+            default -> StartOffsets.latest();
+        };
+        KafkaSource<Long> source = KafkaSource.builder(broker.bootstrap(), topic, NUMBERS).startFrom(from)
+                .groupId(group).discoveryInterval(Duration.ZERO).build();
+        CollectSink<Long> values = new CollectSink<>();
+        Pipeline p = Pipeline.create().setName(topic).setParallelism(1);
+        p.fromSource(source, WatermarkStrategy.<Long>noWatermarks(), "kafka").sinkTo(values, "out");
+        JobOptions checkpointed = JobOptions.checkpointed(CheckpointConfig.every(Duration.ofMillis(100)),
+                new FileSnapshotStore(dir.resolve("state")));
+        try (LocalCluster cluster = LocalCluster.start(1)) {
+            JobHandle job = cluster.submit(p, checkpointed);
+            // The starting point is resolved when the job starts; a completed checkpoint says the tasks run.
+            // What is written after that is read in every case.
+            await().atMost(Duration.ofSeconds(20)).until(() -> !job.completedCheckpoints().isEmpty());
+            List<Long> expected = new ArrayList<>();
+            for (String v : expectedBeforeMore.split(",")) {
+                if (!v.isBlank()) {
+                    expected.add(Long.parseLong(v.trim()));
+                }
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> values.values().equals(expected));
+            writeAtTimes(topic, 0, 6000);
+            expected.add(6000L);
+            await().atMost(Duration.ofSeconds(20)).until(() -> values.values().equals(expected));
             job.cancel();
         }
     }
