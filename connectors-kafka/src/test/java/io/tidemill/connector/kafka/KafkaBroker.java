@@ -92,12 +92,21 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Every committed value of a topic, read with {@code read_committed} up to the current end. */
     public List<String> readCommitted(String topic) {
+        List<String> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : readRecords(topic)) {
+            out.add(new String(r.value(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    /** Every committed record of a topic (key, value, partition), read up to the current end. */
+    public List<ConsumerRecord<byte[], byte[]>> readRecords(String topic) {
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        List<String> out = new ArrayList<>();
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c)) {
             List<TopicPartition> parts = new ArrayList<>();
             consumer.partitionsFor(topic).forEach(pi -> parts.add(new TopicPartition(topic, pi.partition())));
@@ -105,9 +114,7 @@ public final class KafkaBroker implements AutoCloseable {
             consumer.seekToBeginning(parts);
             Map<TopicPartition, Long> end = consumer.endOffsets(parts);
             while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(java.time.Duration.ofMillis(200))) {
-                    out.add(new String(r.value(), java.nio.charset.StandardCharsets.UTF_8));
-                }
+                consumer.poll(java.time.Duration.ofMillis(200)).forEach(out::add);
             }
         }
         return out;

@@ -4,17 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tidemill.api.Pipeline;
 import io.tidemill.local.LocalCluster;
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,12 +49,13 @@ class KafkaSinkTest {
 
         Map<String, Integer> partitionOfKey = new HashMap<>();
         List<String> values = new ArrayList<>();
-        for (ConsumerRecord<String, String> r : readAll("sales")) {
-            Integer before = partitionOfKey.putIfAbsent(r.key(), r.partition());
-            assertEquals(before == null ? r.partition() : before, r.partition(), "key " + r.key());
-            values.add(r.value());
-            assertEquals("\"" + r.key() + "\"", r.value().substring(r.value().indexOf(':') + 1,
-                    r.value().indexOf(',')));
+        for (ConsumerRecord<byte[], byte[]> r : broker.readRecords("sales")) {
+            String key = new String(r.key(), StandardCharsets.UTF_8);
+            String value = new String(r.value(), StandardCharsets.UTF_8);
+            Integer before = partitionOfKey.putIfAbsent(key, r.partition());
+            assertEquals(before == null ? r.partition() : before, r.partition(), "key " + key);
+            values.add(value);
+            assertEquals("\"" + key + "\"", value.substring(value.indexOf(':') + 1, value.indexOf(',')));
         }
         assertEquals(7, partitionOfKey.size());
         List<String> expected = new ArrayList<>();
@@ -67,24 +63,5 @@ class KafkaSinkTest {
         expected.sort(null);
         values.sort(null);
         assertEquals(expected, values);
-    }
-
-    private static List<ConsumerRecord<String, String>> readAll(String topic) {
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        List<ConsumerRecord<String, String>> out = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c)) {
-            List<TopicPartition> parts = new ArrayList<>();
-            consumer.partitionsFor(topic).forEach(pi -> parts.add(new TopicPartition(topic, pi.partition())));
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
     }
 }
