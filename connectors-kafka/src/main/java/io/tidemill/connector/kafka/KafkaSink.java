@@ -37,30 +37,20 @@ public final class KafkaSink<T> implements Sink<T> {
     /** What a restart may do to the output. */
     public enum Guarantee { AT_LEAST_ONCE, EXACTLY_ONCE }
 
-    private final String bootstrapServers;
-    private final String topic;
-    private final Guarantee guarantee;
-    private final String transactionalIdPrefix;
-    private final Duration transactionTimeout;
+    private final KafkaSinkConfig config;
     private final Supplier<? extends KafkaRecordSerializer<T>> serializers;
-    private final Map<String, String> properties;
 
-    private KafkaSink(Builder<T> b) {
-        this.bootstrapServers = b.bootstrapServers;
-        this.topic = b.topic;
-        this.guarantee = b.guarantee;
-        this.transactionalIdPrefix = b.transactionalIdPrefix;
-        this.transactionTimeout = b.transactionTimeout;
-        this.serializers = b.serializers;
-        this.properties = Map.copyOf(b.properties);
+    private KafkaSink(KafkaSinkConfig config, Supplier<? extends KafkaRecordSerializer<T>> serializers) {
+        this.config = config;
+        this.serializers = serializers;
     }
 
     public static <T> Builder<T> builder(String bootstrapServers, String topic) {
         return new Builder<>(bootstrapServers, topic);
     }
 
-    public String topic() {
-        return topic;
+    public KafkaSinkConfig config() {
+        return config;
     }
 
     @Override
@@ -71,25 +61,25 @@ public final class KafkaSink<T> implements Sink<T> {
     @Override
     public SinkWriter<T> createWriter(int subtask, int parallelism) {
         KafkaRecordSerializer<T> serializer = serializers.get();
-        if (guarantee == Guarantee.AT_LEAST_ONCE) {
-            return new FlushingWriter<>(topic, serializer, producerProperties(null));
+        if (config.guarantee() == Guarantee.AT_LEAST_ONCE) {
+            return new FlushingWriter<>(config.topic(), serializer, producerProperties(null));
         }
-        return new TransactionalWriter<>(topic, transactionalIdPrefix, subtask, parallelism, serializer,
-                this::producerProperties);
+        return new TransactionalWriter<>(config.topic(), config.transactionalIdPrefix(), subtask, parallelism,
+                serializer, this::producerProperties);
     }
 
     /** Producer settings; with a transactional id for exactly-once. */
     Properties producerProperties(String transactionalId) {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(1 << 17));
         if (transactionalId != null) {
             p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-            p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(transactionTimeout.toMillis()));
+            p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(config.transactionTimeout().toMillis()));
         }
-        p.putAll(properties);
+        p.putAll(config.properties());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return p;
@@ -112,9 +102,6 @@ public final class KafkaSink<T> implements Sink<T> {
 
         /** Exactly once through Kafka transactions; {@code transactionalIdPrefix} must be unique to the job. */
         public Builder<T> exactlyOnce(String transactionalIdPrefix) {
-            if (transactionalIdPrefix == null || transactionalIdPrefix.isBlank()) {
-                throw new IllegalArgumentException("exactly-once needs a transactional id prefix unique to the job");
-            }
             this.guarantee = Guarantee.EXACTLY_ONCE;
             this.transactionalIdPrefix = transactionalIdPrefix;
             return this;
@@ -154,7 +141,8 @@ public final class KafkaSink<T> implements Sink<T> {
         }
 
         public KafkaSink<T> build() {
-            return new KafkaSink<>(this);
+            return new KafkaSink<>(new KafkaSinkConfig(bootstrapServers, topic, guarantee, transactionalIdPrefix,
+                    transactionTimeout, properties), serializers);
         }
     }
 }

@@ -181,7 +181,10 @@ public final class NexmarkCommand implements Command {
         if (kafkaOut != null) {
             // The transactional ids name the query and the topic: stable across reruns of this command.
             String prefix = "tidemill-nexmark-" + query + "-" + kafkaOut.topic();
-            sink = kafkaSink(kafkaOut, exactlyOnce, prefix);
+            Sink<Object> kafka = kafkaSink(kafkaOut, exactlyOnce, prefix);
+            // Exactly once, the writer's transactions must reach the sink operator unwrapped; rows are not counted then.
+            counter = new RowCounter<>(kafka, 0);
+            sink = exactlyOnce ? kafka : counter;
             kafkaDeadLetters = kafkaSink(new KafkaUri(kafkaOut.bootstrapServers(), kafkaOut.topic() + ".dead-letter"),
                     exactlyOnce, prefix + "-dead-letter");
         }
@@ -264,9 +267,11 @@ public final class NexmarkCommand implements Command {
         }
         String checkpoints = !jobOptions.checkpoints().enabled() ? "" : String.format(
                 "  checkpoints %d completed, %d failed", result.checkpointsCompleted(), result.checkpointsFailed());
-        System.err.printf("done: %s  events %,d  seconds %.2f  events/s %,.0f  rows %,d  dead letters %,d  "
+        String rows = kafkaOut != null && exactlyOnce ? "in " + kafkaOut.topic() : String.format("%,d",
+                counter.count.sum());
+        System.err.printf("done: %s  events %,d  seconds %.2f  events/s %,.0f  rows %s  dead letters %,d  "
                         + "late %,d%s%s%n", query, result.recordsIn(), secs, result.recordsIn() / Math.max(secs, 1e-9),
-                counter.count.sum(), deadLetters == null ? 0 : deadLetters.count(), result.lateRecordsDropped(),
+                rows, deadLetters == null ? 0 : deadLetters.count(), result.lateRecordsDropped(),
                 checkpoints, output == null ? (kafkaOut == null ? "" : "  output " + kafkaOut) : "  output " + output);
         return 0;
     }
