@@ -8,6 +8,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -23,48 +27,44 @@ final class PartitionDiscovery implements SplitDiscovery {
 
     private final String topic;
     private final Duration interval;
+    /** Touched by the lookup thread only. */
     private final Set<String> known;
-    private final Supplier<Admin> admins;
     private final ConcurrentLinkedQueue<SourceSplit> found = new ConcurrentLinkedQueue<>();
-    private final Thread thread;
-    private volatile boolean closed;
+    private final ScheduledExecutorService lookups;
+    private final Admin admin;
 
     PartitionDiscovery(String topic, Duration interval, List<String> knownSplitIds, Supplier<Admin> admins) {
         this.topic = topic;
         this.interval = interval;
         this.known = new HashSet<>(knownSplitIds);
-        this.admins = admins;
-        this.thread = new Thread(this::run, "tidemill-kafka-discovery-" + topic);
-        thread.setDaemon(true);
-        thread.start();
+        this.admin = admins.get();
+        this.lookups = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tidemill-kafka-discovery-" + topic);
+            t.setDaemon(true);
+            return t;
+        });
+        lookups.scheduleWithFixedDelay(this::lookUp, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void run() {
-        try (Admin admin = admins.get()) {
-            while (!closed) {
-                Thread.sleep(interval.toMillis()); // a periodic lookup on our own thread, not a wait for work
-                try {
-                    TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-                    List<Integer> partitions = new ArrayList<>();
-                    d.partitions().forEach(p -> partitions.add(p.partition()));
-                    partitions.sort(null);
-                    for (int p : partitions) {
-                        KafkaPartitionSplit s = new KafkaPartitionSplit(topic, p, KafkaPartitionSplit.EARLIEST,
-                                KafkaPartitionSplit.UNBOUNDED);
-                        if (known.add(s.splitId())) {
-                            LOG.info("new partition {} of topic {}", p, topic);
-                            found.add(s);
-                        }
-                    }
-                } catch (java.util.concurrent.ExecutionException e) {
-                    LOG.warn("looking up the partitions of {} failed, trying again in {}: {}", topic, interval,
-                            e.getCause().toString());
+    private void lookUp() {
+        try {
+            TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+            List<Integer> partitions = new ArrayList<>();
+            d.partitions().forEach(p -> partitions.add(p.partition()));
+            partitions.sort(null);
+            for (int p : partitions) {
+                KafkaPartitionSplit s = new KafkaPartitionSplit(topic, p, KafkaPartitionSplit.EARLIEST,
+                        KafkaPartitionSplit.UNBOUNDED);
+                if (known.add(s.splitId())) {
+                    LOG.info("new partition {} of topic {}", p, topic);
+                    found.add(s);
                 }
             }
+        } catch (ExecutionException | RuntimeException e) {
+            LOG.warn("looking up the partitions of {} failed, trying again in {}: {}", topic, interval,
+                    e instanceof ExecutionException ? e.getCause().toString() : e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.warn("partition discovery of {} stopped: {}", topic, e.toString());
         }
     }
 
@@ -80,9 +80,12 @@ final class PartitionDiscovery implements SplitDiscovery {
         return splits;
     }
 
+    /** Stops the lookups; the admin client is closed on the lookup thread, which may block. */
     @Override
-    public void close() {
-        closed = true;
-        thread.interrupt();
+    public synchronized void close() {
+        if (!lookups.isShutdown()) {
+            lookups.execute(() -> admin.close(Duration.ofSeconds(5)));
+            lookups.shutdown();
+        }
     }
 }
