@@ -2,9 +2,7 @@ package io.tidemill.connector.kafka;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tidemill.api.JobResult;
 import io.tidemill.api.Pipeline;
 import io.tidemill.api.source.RateLimitedSource;
 import io.tidemill.checkpoint.CheckpointConfig;
@@ -59,13 +57,15 @@ class KafkaBrokerRestartTest {
             JobOptions options = JobOptions.checkpointed(CheckpointConfig.every(Duration.ofMillis(200)),
                     new FileSnapshotStore(dir.resolve("state")))
                     .withRestart(RestartStrategy.exponentialBackoff(20, Duration.ofMillis(200), Duration.ofSeconds(2)));
+            int restarts;
             try (LocalCluster cluster = LocalCluster.start(2)) {
                 JobHandle job = cluster.submit(p, options);
                 await().atMost(Duration.ofSeconds(30)).until(() -> job.completedCheckpoints().size() >= 2
                         && job.recordsIn() > RECORDS / 5);
                 broker.restart();
-                JobResult result = job.result().get(90, TimeUnit.SECONDS);
-                assertTrue(result.checkpointsCompleted() > 2);
+                // the job either rides the restart out or fails and restarts from its latest checkpoint
+                job.result().get(90, TimeUnit.SECONDS);
+                restarts = job.restarts();
             }
             List<Long> out = new ArrayList<>();
             broker.readCommitted("out").forEach(v -> out.add(Long.parseLong(v)));
@@ -74,7 +74,7 @@ class KafkaBrokerRestartTest {
             for (long i = 0; i < RECORDS; i++) {
                 expected.add(i);
             }
-            assertEquals(expected.size(), out.size());
+            assertEquals(expected.size(), out.size(), "records in the output topic, after " + restarts + " restarts");
             assertEquals(expected, out);
         }
     }
