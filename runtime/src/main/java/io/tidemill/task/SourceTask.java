@@ -1,6 +1,8 @@
 package io.tidemill.task;
 
 import io.tidemill.api.source.DeadLetter;
+import io.tidemill.api.source.Source;
+import io.tidemill.api.source.SplitDiscovery;
 import io.tidemill.api.source.SourceOutput;
 import io.tidemill.api.source.SourceSplit;
 import io.tidemill.checkpoint.OperatorSnapshot;
@@ -14,6 +16,7 @@ import io.tidemill.watermark.WatermarkStrategy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Reads the splits assigned to one source subtask, stamps records, and derives the watermark.
@@ -32,6 +35,11 @@ import java.util.Map;
  * (a transactional writer pre-commits then), so the dead letters of the input before the recorded
  * offsets are exactly those of the checkpoint. The writer finishes before END_OF_INPUT goes
  * downstream: a dead-letter file that cannot be completed fails the job before its output commits.
+ *
+ * <p>A source whose input grows (Kafka partitions added) has a {@link SplitDiscovery}: a split it
+ * finds is taken by the one subtask its id hashes to, read from offset 0, and is part of the next
+ * snapshot. Such a task never ends for want of splits. When a checkpoint completes, each reader
+ * hears the offset that checkpoint recorded for it (Kafka commits it to the consumer group).
  */
 public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
     /** A split of this subtask, and where to resume it ({@code ended}: nothing left to read). */
@@ -56,11 +64,24 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
     /** The source's dead-letter sink of this subtask, or null; its state is saved as {@code deadLetterId}. */
     private final SinkOperator<DeadLetter> deadLetters;
     private final String deadLetterId;
+    private final Source<T> source;
+    private final WatermarkStrategy<T> strategy;
+    /** New splits of a growing source, or null. */
+    private final SplitDiscovery discovery;
+    /** Offsets each recorded checkpoint not yet completed saw, by checkpoint id. */
+    private final TreeMap<Long, List<RecordedOffset<T>>> recorded = new TreeMap<>();
+
+    /** The offset a checkpoint recorded for one reader. */
+    private record RecordedOffset<T>(SplitReader<T> reader, long offset) {}
 
     SourceTask(OperatorChain chain, List<AssignedSplit<T>> assigned, WatermarkStrategy<T> strategy, int batchSize,
                JobControl job, String name, String sourceId, String sourceName, int subtask, int parallelism,
-               SinkOperator<DeadLetter> deadLetters, String deadLetterId) {
+               SinkOperator<DeadLetter> deadLetters, String deadLetterId, Source<T> source,
+               SplitDiscovery discovery) {
         super(chain, job, name);
+        this.source = source;
+        this.strategy = strategy;
+        this.discovery = discovery;
         this.deadLetters = deadLetters;
         this.deadLetterId = deadLetterId;
         this.sourceId = sourceId;
@@ -118,9 +139,13 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
     void snapshotOwnState(long checkpointId, Map<String, OperatorSnapshot> into) throws Exception {
         OperatorSnapshot s = new OperatorSnapshot(checkpointId);
         List<SplitStates.SplitState> states = new ArrayList<>(splits.size() + finished.size());
+        List<RecordedOffset<T>> offsets = new ArrayList<>(splits.size());
         for (Split<T> sp : splits) {
-            states.add(new SplitStates.SplitState(sp.split, sp.reader.offset(), false));
+            long offset = sp.reader.offset();
+            states.add(new SplitStates.SplitState(sp.split, offset, false));
+            offsets.add(new RecordedOffset<>(sp.reader, offset));
         }
+        recorded.put(checkpointId, offsets);
         for (SourceSplit sp : finished) {
             states.add(new SplitStates.SplitState(sp, 0, true));
         }
@@ -135,6 +160,13 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
 
     @Override
     void notifyOwnCheckpointComplete(long checkpointId) throws Exception {
+        Map.Entry<Long, List<RecordedOffset<T>>> latest = recorded.floorEntry(checkpointId);
+        if (latest != null) {
+            for (RecordedOffset<T> r : latest.getValue()) {
+                r.reader().notifyCheckpointComplete(r.offset());
+            }
+            recorded.headMap(checkpointId, true).clear();
+        }
         if (deadLetters != null) {
             deadLetters.notifyCheckpointComplete(checkpointId);
         }
@@ -150,6 +182,9 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
             lastInjected = barrier;
             takeSnapshot(barrier, 0);
             progress = true;
+        }
+        if (discovery != null) {
+            progress |= takeNewSplits();
         }
         long before = count;
         for (int i = 0; i < splits.size(); i++) {
@@ -184,7 +219,7 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
             recordsIn += count - before;
             chain.finishBatch();
         }
-        if (splits.isEmpty()) {
+        if (splits.isEmpty() && discovery == null) {
             finishDeadLetters();
             job.sourceEnded();
             chain.input().emitWatermark(Long.MAX_VALUE);
@@ -201,6 +236,25 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
      */
     void throttleWatermarks(List<WatermarkUse> grids) {
         this.watermarkGrids = List.copyOf(grids);
+    }
+
+    /** Starts reading the new splits that hash to this subtask. */
+    private boolean takeNewSplits() throws Exception {
+        List<SourceSplit> found;
+        try {
+            found = discovery.poll();
+        } catch (Exception e) {
+            throw new OperatorException(sourceName + " (split discovery)", subtask, parallelism, e);
+        }
+        boolean taken = false;
+        long now = System.currentTimeMillis();
+        for (SourceSplit split : found) {
+            if (Math.floorMod(split.splitId().hashCode(), parallelism) == subtask) {
+                splits.add(new Split<>(split, source.createReader(split, 0), strategy.createGenerator(), now));
+                taken = true;
+            }
+        }
+        return taken;
     }
 
     private void emitWatermark() {
@@ -262,6 +316,13 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
             }
         }
         splits.clear();
+        if (discovery != null) {
+            try {
+                discovery.close();
+            } catch (Exception e) {
+                first = first == null ? e : first;
+            }
+        }
         return first;
     }
 

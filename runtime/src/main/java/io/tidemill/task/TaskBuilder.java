@@ -429,7 +429,8 @@ public final class TaskBuilder {
             OperatorChain oc = new OperatorChain(ops, names, ids(chain, first), allRouters, mainOf[0], subtask, par);
             SourceTask task = new SourceTask(oc, assigned, (WatermarkStrategy) src.watermarkStrategy(),
                     config.batchSize(), job, taskName, operatorId(src), src.name(), subtask, par,
-                    deadLetters(src, subtask, par), deadLetterId(src));
+                    deadLetters(src, subtask, par), deadLetterId(src), source,
+                    source.discoverSplits(splits.stream().map(SplitState::split).toList()));
             task.setUnaligned(mode == CheckpointConfig.Mode.UNALIGNED);
             task.throttleWatermarks(plan.watermarkGrids(src));
             task.replayFirst(inFlightOf(chain, inputsOf(null, mainOf), subtask, par));

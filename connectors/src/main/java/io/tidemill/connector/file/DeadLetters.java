@@ -51,6 +51,15 @@ public final class DeadLetters implements Sink<DeadLetter> {
         return new DeadLetters(JsonLinesFileSink.toFile(file), file);
     }
 
+    /**
+     * Dead letters to any sink (a Kafka topic, say); a transactional sink keeps them exactly once. The
+     * count is of this run's writers (after a restore: from the restored checkpoint on); {@link #path()}
+     * is null.
+     */
+    public static DeadLetters counting(Sink<DeadLetter> sink) {
+        return new DeadLetters(sink, null);
+    }
+
     /** The usual dead-letter file of an output: {@code <output>.dead-letter.jsonl}. */
     public static DeadLetters beside(Path output) {
         return toFile(output.resolveSibling(output.getFileName() + ".dead-letter.jsonl"));
@@ -147,7 +156,9 @@ public final class DeadLetters implements Sink<DeadLetter> {
         public void recover(long restoredCheckpointId, List<X> transactions, int subtask, int parallelism)
                 throws Exception {
             writer.recover(restoredCheckpointId, transactions, subtask, parallelism);
-            count.set(ExactlyOnceFileSink.committedLines(path, subtask, parallelism));
+            if (path != null) {
+                count.set(ExactlyOnceFileSink.committedLines(path, subtask, parallelism));
+            }
         }
     }
 }

@@ -25,7 +25,7 @@ import java.util.Set;
  * could rename or hide fields) and it has no bean getter ({@code getX()}, {@code isX()}) that
  * databind would add as a property. Everything else goes to databind as a whole.
  */
-final class JsonRowWriter {
+public final class JsonRowWriter {
     private static final ClassValue<RecordFormat> FORMATS = new ClassValue<>() {
         @Override
         protected RecordFormat computeValue(Class<?> type) {
@@ -35,11 +35,11 @@ final class JsonRowWriter {
 
     private final ObjectWriter databind;
 
-    JsonRowWriter(ObjectMapper mapper) {
+    public JsonRowWriter(ObjectMapper mapper) {
         this.databind = mapper.writer();
     }
 
-    void write(Object value, JsonGenerator gen) throws IOException {
+    public void write(Object value, JsonGenerator gen) throws IOException {
         RecordFormat format = value == null ? null : FORMATS.get(value.getClass());
         if (format == null) {
             databind.writeValue(gen, value);

@@ -17,6 +17,11 @@ public final class NexmarkSources {
         return new JsonLinesFileSource<>(input, Decoder::new, deadLetters);
     }
 
+    /** Decoders of Nexmark JSON lines, one per reader (for other sources of the same lines: Kafka). */
+    public static java.util.function.Supplier<LineDecoder<NexmarkEvent>> decoders() {
+        return Decoder::new;
+    }
+
     /**
      * Generated events {@code 0 .. events-1} ({@code events < 0}: unbounded), at most {@code rate}
      * events per second ({@code 0}: as fast as possible). The same seed gives the same events at any

@@ -16,6 +16,9 @@ import io.tidemill.checkpoint.LoadedCheckpoint;
 import io.tidemill.checkpoint.store.FileSnapshotStore;
 import io.tidemill.connector.file.ExactlyOnceFileSink;
 import io.tidemill.connector.file.JsonLinesFileSink;
+import io.tidemill.connector.kafka.KafkaSink;
+import io.tidemill.connector.kafka.KafkaUri;
+import io.tidemill.connector.kafka.NexmarkKafka;
 import io.tidemill.connector.nexmark.NexmarkFileWriter;
 import io.tidemill.examples.nexmark.NexmarkQueries;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -44,7 +47,7 @@ public final class NexmarkCommand implements Command {
     private static final Set<String> RUN_OPTIONS = Set.of("query", "input", "output", "parallelism", "events",
             "rate", "seed", "threads", "show", "checkpoint-interval", "state-dir", "restore-from", "checkpoint-mode",
             "metrics", "tolerable-checkpoint-failures");
-    private static final Set<String> GENERATE_OPTIONS = Set.of("events", "disorder", "seed", "output");
+    private static final Set<String> GENERATE_OPTIONS = Set.of("events", "disorder", "seed", "output", "partitions");
 
     @Override
     public String name() {
@@ -63,13 +66,19 @@ public final class NexmarkCommand implements Command {
                   tidemill nexmark --query Q --input FILE --output FILE [--parallelism N]
                   tidemill nexmark --query Q --generator --events N [--rate R] [--parallelism N] [--output FILE]
                   tidemill nexmark generate --events N [--disorder MS] [--seed S] --output FILE
+                  tidemill nexmark generate --events N --output kafka://HOST:PORT/TOPIC [--partitions P]
+                  tidemill nexmark --query Q --input kafka://HOST:PORT/TOPIC --output kafka://HOST:PORT/OUT
                   tidemill nexmark --query Q --input FILE --output DIR --state-dir DIR --checkpoint-interval 1s
 
                   --query        one of q0 q1 q2 q3 q4 q5 q7 q8 q11
-                  --input        a JSON-lines file of events, or a directory of them
+                  --input        a JSON-lines file of events, or a directory of them, or a Kafka topic
+                                 kafka://host:port/topic (read up to its end when the run first starts)
                   --output       where result rows go, as JSON lines (malformed input lines go to
                                  OUTPUT.dead-letter.jsonl); without it in generator mode, the first rows
-                                 are printed
+                                 are printed; or a Kafka topic kafka://host:port/topic (exactly once with
+                                 --state-dir, through Kafka transactions; dead letters then go to the
+                                 topic TOPIC.dead-letter)
+                  --partitions   partitions of a Kafka topic that generate creates (default 4)
                   --generator    generate events instead of reading a file
                   --events       number of events to generate
                   --rate         events per second (0: as fast as possible, the default)
@@ -114,6 +123,15 @@ public final class NexmarkCommand implements Command {
                     + "less than 5000 ms), got " + disorder);
         }
         long seed = o.longValue("seed", 42, Long.MIN_VALUE);
+        if (KafkaUri.isKafka(o.required("output"))) {
+            KafkaUri topic = KafkaUri.parse(o.required("output"));
+            long start = System.nanoTime();
+            long written = NexmarkKafka.generate(events, disorder, seed, topic,
+                    (int) o.longValue("partitions", 4, 1));
+            System.err.printf("generated %,d events into %s in %.1f s%n", written, topic,
+                    (System.nanoTime() - start) / 1e9);
+            return 0;
+        }
         Path out = Path.of(o.required("output"));
         long start = System.nanoTime();
         long written = NexmarkFileWriter.generate(events, disorder, seed, out);
@@ -127,12 +145,13 @@ public final class NexmarkCommand implements Command {
      * either refuses to start instead of interleaving its writes with this one's.
      */
     private int runQuery(Options o) throws Exception {
-        if (o.has("input") && !Files.exists(Path.of(o.string("input", null)))) {
+        if (o.has("input") && !KafkaUri.isKafka(o.string("input", null))
+                && !Files.exists(Path.of(o.string("input", null)))) {
             throw new NoSuchFileException(o.string("input", null)); // before a lock file is made beside the output
         }
         try (LockFile state = o.has("state-dir") ? LockFile.acquire(Path.of(o.string("state-dir", null))
                 .resolve(".lock"), "state directory " + o.string("state-dir", null)) : null;
-             LockFile output = o.has("output") ? LockFile.acquire(LockFile.beside(Path.of(o.string("output", null))),
+             LockFile output = o.has("output") && !KafkaUri.isKafka(o.string("output", null)) ? LockFile.acquire(LockFile.beside(Path.of(o.string("output", null))),
                      "output " + o.string("output", null)) : null) {
             return runLocked(o);
         }
@@ -148,15 +167,27 @@ public final class NexmarkCommand implements Command {
         int parallelism = (int) o.longValue("parallelism", cores, 1);
         int threads = (int) o.longValue("threads", cores, 1);
         DeadLetters deadLetters = null;
-        Path output = o.has("output") ? Path.of(o.string("output", null)) : null;
+        KafkaUri kafkaOut = KafkaUri.isKafka(o.string("output", null)) ? KafkaUri.parse(o.string("output", null)) : null;
+        Path output = o.has("output") && kafkaOut == null ? Path.of(o.string("output", null)) : null;
         int show = (int) o.longValue("show", 10, 0);
         JobOptions jobOptions = jobOptions(o);
         boolean exactlyOnce = jobOptions.store() != null;
-        if (exactlyOnce && output == null) {
+        if (exactlyOnce && output == null && kafkaOut == null) {
             throw new UsageException("--state-dir needs --output (a directory for the committed part files)");
         }
         RowCounter<Object> counter = new RowCounter<>(output == null ? null : JsonLinesFileSink.toFile(output), show);
         Sink<Object> sink = exactlyOnce ? new ExactlyOnceFileSink<>(output) : counter;
+        Sink<io.tidemill.api.source.DeadLetter> kafkaDeadLetters = null;
+        if (kafkaOut != null) {
+            // The transactional ids name the query and the topic: stable across reruns of this command.
+            String prefix = "tidemill-nexmark-" + query + "-" + kafkaOut.topic();
+            Sink<Object> kafka = kafkaSink(kafkaOut, exactlyOnce, prefix);
+            // Exactly once, the writer's transactions must reach the sink operator unwrapped; rows are not counted then.
+            counter = new RowCounter<>(kafka, 0);
+            sink = exactlyOnce ? kafka : counter;
+            kafkaDeadLetters = kafkaSink(new KafkaUri(kafkaOut.bootstrapServers(), kafkaOut.topic() + ".dead-letter"),
+                    exactlyOnce, prefix + "-dead-letter");
+        }
         long rate = o.longValue("rate", 0, 0);
         Pipeline pipeline;
         if (o.has("generator")) {
@@ -169,14 +200,27 @@ public final class NexmarkCommand implements Command {
             }
             long seed = o.longValue("seed", 42, Long.MIN_VALUE);
             pipeline = NexmarkJob.overGenerator(query, n, rate, seed, sink, parallelism);
-        } else {
-            Path input = Path.of(o.required("input"));
-            if (output == null) {
+        } else if (KafkaUri.isKafka(o.required("input"))) {
+            if (output == null && kafkaOut == null) {
                 throw new UsageException("missing option --output");
             }
-            // Checkpointed, dead letters are committed with the output's checkpoints, as its parts are.
-            deadLetters = exactlyOnce ? DeadLetters.exactlyOnceBeside(output) : DeadLetters.beside(output);
-            pipeline = NexmarkJob.overFile(query, input, deadLetters, sink, parallelism, rate);
+            deadLetters = kafkaDeadLetters != null ? DeadLetters.counting(kafkaDeadLetters)
+                    : exactlyOnce ? DeadLetters.exactlyOnceBeside(output) : DeadLetters.beside(output);
+            pipeline = NexmarkJob.over(query, NexmarkKafka.source(KafkaUri.parse(o.required("input")), deadLetters),
+                    "nexmark-kafka", sink, parallelism, rate);
+        } else {
+            Path input = Path.of(o.required("input"));
+            if (kafkaOut != null) {
+                deadLetters = DeadLetters.counting(kafkaDeadLetters);
+                pipeline = NexmarkJob.overFile(query, input, deadLetters, sink, parallelism, rate);
+            } else {
+                if (output == null) {
+                    throw new UsageException("missing option --output");
+                }
+                // Checkpointed, dead letters are committed with the output's checkpoints, as its parts are.
+                deadLetters = exactlyOnce ? DeadLetters.exactlyOnceBeside(output) : DeadLetters.beside(output);
+                pipeline = NexmarkJob.overFile(query, input, deadLetters, sink, parallelism, rate);
+            }
         }
 
         JobResult result;
@@ -212,7 +256,7 @@ public final class NexmarkCommand implements Command {
                 jobOptions.store().close();
             }
         }
-        if (exactlyOnce) {
+        if (exactlyOnce && output != null) {
             counter.count.reset();
             counter.count.add(countCommittedRows(output));
         }
@@ -223,11 +267,18 @@ public final class NexmarkCommand implements Command {
         }
         String checkpoints = !jobOptions.checkpoints().enabled() ? "" : String.format(
                 "  checkpoints %d completed, %d failed", result.checkpointsCompleted(), result.checkpointsFailed());
-        System.err.printf("done: %s  events %,d  seconds %.2f  events/s %,.0f  rows %,d  dead letters %,d  "
+        String rows = kafkaOut != null && exactlyOnce ? "in " + kafkaOut.topic() : String.format("%,d",
+                counter.count.sum());
+        System.err.printf("done: %s  events %,d  seconds %.2f  events/s %,.0f  rows %s  dead letters %,d  "
                         + "late %,d%s%s%n", query, result.recordsIn(), secs, result.recordsIn() / Math.max(secs, 1e-9),
-                counter.count.sum(), deadLetters == null ? 0 : deadLetters.count(), result.lateRecordsDropped(),
-                checkpoints, output == null ? "" : "  output " + output);
+                rows, deadLetters == null ? 0 : deadLetters.count(), result.lateRecordsDropped(),
+                checkpoints, output == null ? (kafkaOut == null ? "" : "  output " + kafkaOut) : "  output " + output);
         return 0;
+    }
+
+    private static <T> Sink<T> kafkaSink(KafkaUri topic, boolean exactlyOnce, String transactionalIdPrefix) {
+        KafkaSink.Builder<T> b = KafkaSink.builder(topic.bootstrapServers(), topic.topic());
+        return exactlyOnce ? b.exactlyOnce(transactionalIdPrefix).build() : b.build();
     }
 
     /** What a run that did not finish leaves behind, for the line saying so. */

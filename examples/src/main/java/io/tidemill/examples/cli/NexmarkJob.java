@@ -32,6 +32,15 @@ public final class NexmarkJob {
         return withQuery(query, events, sink);
     }
 
+    /** The query over the events of any source (a Kafka topic, say). */
+    public static Pipeline over(String query, Source<NexmarkEvent> source, String sourceName, Sink<Object> sink,
+                                int parallelism, long rate) {
+        Pipeline p = Pipeline.create().setName("nexmark-" + query).setParallelism(parallelism);
+        DataStream<NexmarkEvent> events = p.fromSource(rate > 0 ? new RateLimitedSource<>(source, rate) : source,
+                NexmarkQueries.watermarkStrategy(), sourceName);
+        return withQuery(query, events, sink);
+    }
+
     /** The query over {@code events} generated events at {@code rate} per second (0: unlimited). */
     public static Pipeline overGenerator(String query, long events, long rate, long seed, Sink<Object> sink,
                                          int parallelism) {

@@ -46,6 +46,11 @@ public final class RateLimitedSource<T> implements Source<T> {
     }
 
     @Override
+    public SplitDiscovery discoverSplits(List<? extends SourceSplit> known) throws Exception {
+        return source.discoverSplits(known);
+    }
+
+    @Override
     public SplitReader<T> createReader(SourceSplit split, long offset) throws Exception {
         SplitReader<T> reader = source.createReader(split, offset);
         startNanos.compareAndSet(0, System.nanoTime());
@@ -84,6 +89,11 @@ public final class RateLimitedSource<T> implements Source<T> {
             @Override
             public long offset() {
                 return reader.offset();
+            }
+
+            @Override
+            public void notifyCheckpointComplete(long offset) {
+                reader.notifyCheckpointComplete(offset);
             }
 
             @Override

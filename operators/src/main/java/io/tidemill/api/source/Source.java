@@ -21,6 +21,16 @@ public interface Source<T> {
     SplitReader<T> createReader(SourceSplit split, long offset) throws Exception;
 
     /**
+     * For a source whose input grows while the job runs (partitions added to a Kafka topic): a watch
+     * for new splits, made for each source subtask; null (the default) if the splits are fixed.
+     * {@code known} are all the splits the job has (of every subtask). Each new split is read by
+     * exactly one subtask, chosen by its {@link SourceSplit#splitId()}, from offset {@code 0}.
+     */
+    default SplitDiscovery discoverSplits(List<? extends SourceSplit> known) throws Exception {
+        return null;
+    }
+
+    /**
      * Checks that a split restored from a snapshot still reads the input it read when the snapshot was
      * taken, before anything is restored; throws, saying what changed, if not (a file replaced since a
      * killed run, say: resuming at the saved offset in other data would silently mix two inputs).

@@ -20,6 +20,12 @@ public interface SplitReader<T> extends AutoCloseable {
     /** The position after the last emitted record, to resume from after a restore. */
     long offset();
 
+    /**
+     * A checkpoint that recorded {@code offset} for this split has completed. For monitoring only
+     * (Kafka commits it to the consumer group); recovery never reads it back. Must not block.
+     */
+    default void notifyCheckpointComplete(long offset) {}
+
     @Override
     default void close() throws Exception {}
 }
