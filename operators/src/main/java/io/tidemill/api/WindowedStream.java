@@ -65,6 +65,12 @@ public final class WindowedStream<K, T> {
         return this;
     }
 
+    /** Problems found by the stream that built this one (windowAll), reported with the window's. */
+    WindowedStream<K, T> addProblems(List<String> more) {
+        problems.addAll(more);
+        return this;
+    }
+
     /** The merging step of a two-phase window sends the records its late partials carry to {@code tag}. */
     WindowedStream<K, T> sideOutputLateRecordsOfPartials(OutputTag<?> tag) {
         this.lateRecords = LateRecords.ofPartials(tag);
