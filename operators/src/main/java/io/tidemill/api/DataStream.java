@@ -177,6 +177,14 @@ public class DataStream<T> {
         return new JoinedStreams<>(this, other);
     }
 
+    /**
+     * Starts a window co-group with another stream, each key's records of both sides in a window
+     * handed over together: {@code a.coGroup(b).where(..).equalTo(..).window(..).apply(..)}.
+     */
+    public <B> CoGroupedStreams<T, B> coGroup(DataStream<B> other) {
+        return new CoGroupedStreams<>(this, other);
+    }
+
     /** Connects two streams for a keyed co-process function sharing state between them. */
     public <B> ConnectedStreams<T, B> connect(DataStream<B> other) {
         return new ConnectedStreams<>(this, other);
