@@ -102,8 +102,8 @@ public class DataStream<T> {
     }
 
     /**
-     * Groups the whole stream (not keyed) into event-time tumbling or sliding windows, aggregated in
-     * parallel: see {@link AllWindowedStream}.
+     * Groups the whole stream (not keyed) into windows; event-time tumbling or sliding aggregates
+     * run in parallel: see {@link AllWindowedStream}.
      */
     public AllWindowedStream<T> windowAll(io.tidemill.window.WindowAssigner assigner) {
         return new AllWindowedStream<>(this, assigner);

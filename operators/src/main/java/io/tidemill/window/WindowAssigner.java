@@ -22,9 +22,10 @@ public interface WindowAssigner {
 
     /**
      * For a merging assigner: true if two windows of one key merge into the window covering both.
-     * By default windows that overlap or touch merge, as sessions do. The window operator merges a
-     * new window with every window it merges with, again and again as the cover grows, so a key's
-     * windows never merge with each other afterwards.
+     * By default windows that overlap or touch merge, as sessions do; it must be true at least for
+     * windows that overlap (the operator relies on a key's windows never overlapping). The window
+     * operator merges a new window with every window it merges with, again as the cover grows, so
+     * a key's windows never merge with each other afterwards.
      */
     default boolean mergesWith(TimeWindow a, TimeWindow b) {
         return a.intersects(b);

@@ -116,6 +116,8 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
     /** In {@link Trigger#onMerge}: the trigger state of the windows that merged (see {@link Fire#mergeState}). */
     private final List<Map<String, Object>> mergedStates = new ArrayList<>();
     private final EvictorContext evictorContext = new EvictorContext();
+    /** True when the assigner keeps the default merge rule (windows that intersect merge): one pass finds them. */
+    private final boolean mergesByIntersection;
 
     public WindowOperator(KeySelector<IN, K> keySelector, WindowAssigner assigner, Trigger trigger,
                           long allowedLateness, LateRecords<IN> late, AggregateFunction<IN, ACC, R> aggregate,
@@ -138,6 +140,16 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
         this.evictor = (Evictor<IN>) evictor;
         this.contents = evictor == null ? (AggregateFunction) aggregate : (AggregateFunction) new RecordList<IN>();
         this.results = new WindowResults<>(windowFunction, resultIsElements);
+        this.mergesByIntersection = keepsDefaultMergeRule(assigner);
+    }
+
+    private static boolean keepsDefaultMergeRule(WindowAssigner assigner) {
+        try {
+            return assigner.getClass().getMethod("mergesWith", TimeWindow.class, TimeWindow.class)
+                    .getDeclaringClass() == WindowAssigner.class;
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError("WindowAssigner declares mergesWith", e);
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -213,7 +225,6 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
      */
     private void addToMerging(long start, long end) {
         KeyWindows kw = currentWindows;
-        TimeWindow cover = new TimeWindow(start, end);
         TimeWindow last = null;
         Object acc = null;
         long count = 1;
@@ -223,10 +234,14 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
             grew = false;
             for (int i = kw.size - 1; i >= 0; i--) {
                 TimeWindow w = kw.windows[i];
-                if (assigner.mergesWith(cover, w)) {
-                    if (w.start() < cover.start() || w.end() > cover.end()) {
-                        cover = cover.cover(w);
-                        grew = true;
+                if (mergesByIntersection ? w.start() <= end && w.end() >= start
+                        : assigner.mergesWith(new TimeWindow(start, end), w)) {
+                    if (w.start() < start || w.end() > end) {
+                        start = Math.min(start, w.start());
+                        end = Math.max(end, w.end());
+                        // windows that intersect are all found in one pass (a window between two
+                        // that the new one intersects lies inside it); another rule may need more
+                        grew = !mergesByIntersection;
                     }
                     acc = acc == null ? kw.accs[i] : contents.merge(kw.accs[i], acc);
                     count += kw.counts[i];
@@ -240,10 +255,10 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
             }
         }
         boolean merged = last != null;
-        if (!merged && isLate(cover.maxTimestamp())) {
+        if (!merged && isLate(end - 1)) {
             return;
         }
-        TimeWindow window = merged && last.equals(cover) ? last : cover;
+        TimeWindow window = merged && last.start() == start && last.end() == end ? last : new TimeWindow(start, end);
         acc = contents.add(element(), merged ? acc : contents.createAccumulator());
         assignedAny = true;
         kw = windowsOfCurrentKey();
