@@ -140,6 +140,24 @@ class TriggersTest {
     }
 
     @Test
+    void aContinuousProcessingTimeTriggerStopsAtTheWindowsEnd() throws Exception {
+        // Flink's ContinuousProcessingTimeTrigger caps the next firing at the window's last timestamp;
+        // the window is removed then, so it fires there once and no more.
+        try (OperatorHarness<Long, String> h = OperatorHarness.of(counts(TumblingWindows.processingTime(
+                Duration.ofMillis(30)), w -> w.trigger(ContinuousProcessingTimeTrigger.of(TEN))), 0, 1)) {
+            h.setProcessingTime(3);
+            h.processElement(1L, 0);
+            for (long now = 10; now <= 60; now += 10) {
+                h.setProcessingTime(now == 30 ? 29 : now);
+            }
+
+            assertEquals(List.of(new Emitted.Record<>("1@[0,30)=1", 29), new Emitted.Record<>("1@[0,30)=1", 29),
+                    new Emitted.Record<>("1@[0,30)=1", 29)), h.output());
+            assertEquals(Long.MAX_VALUE, h.nextProcessingTime(), "the window is gone with its timers");
+        }
+    }
+
+    @Test
     void earlyFiringsFireByTheClockBeforeTheWindowFiresOnTime() throws Exception {
         try (OperatorHarness<Long, String> h = OperatorHarness.of(counts(TumblingWindows.eventTime(
                 Duration.ofMillis(100)), w -> w.trigger(Trigger.withEarlyFirings(TEN))), 0, 1)) {
