@@ -6,7 +6,7 @@ import java.util.Iterator;
  * Keeps the last {@code maxCount} records of a window, evicting the oldest (those added first), as
  * Flink's {@code CountEvictor}: before the window function, or after it with {@code doEvictAfter}.
  */
-public record CountEvictor<T>(long maxCount, boolean doEvictAfter) implements Evictor<T> {
+public record CountEvictor<T>(long maxCount, boolean doEvictAfter) implements Evictor.BeforeOrAfter<T> {
     public CountEvictor {
         if (maxCount < 0) {
             throw new IllegalArgumentException("count evictor needs a count of at least 0, was " + maxCount);
@@ -22,20 +22,7 @@ public record CountEvictor<T>(long maxCount, boolean doEvictAfter) implements Ev
     }
 
     @Override
-    public void evictBefore(Iterable<TimestampedValue<T>> elements, int size, TimeWindow window, Context ctx) {
-        if (!doEvictAfter) {
-            evict(elements, size);
-        }
-    }
-
-    @Override
-    public void evictAfter(Iterable<TimestampedValue<T>> elements, int size, TimeWindow window, Context ctx) {
-        if (doEvictAfter) {
-            evict(elements, size);
-        }
-    }
-
-    private void evict(Iterable<TimestampedValue<T>> elements, int size) {
+    public void evict(Iterable<TimestampedValue<T>> elements, int size) {
         long evict = size - maxCount;
         Iterator<TimestampedValue<T>> it = elements.iterator();
         for (long i = 0; i < evict && it.hasNext(); i++) {

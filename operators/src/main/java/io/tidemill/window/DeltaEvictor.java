@@ -10,7 +10,7 @@ import java.util.Iterator;
  * .evictor(DeltaEvictor.of(10.0, (Reading a, Reading b) -> Math.abs(a.value() - b.value())))
  * }</pre>
  */
-public record DeltaEvictor<T>(double threshold, DeltaFunction<T> delta, boolean doEvictAfter) implements Evictor<T> {
+public record DeltaEvictor<T>(double threshold, DeltaFunction<T> delta, boolean doEvictAfter) implements Evictor.BeforeOrAfter<T> {
     /** The distance between two records. */
     @FunctionalInterface
     public interface DeltaFunction<T> {
@@ -26,20 +26,7 @@ public record DeltaEvictor<T>(double threshold, DeltaFunction<T> delta, boolean 
     }
 
     @Override
-    public void evictBefore(Iterable<TimestampedValue<T>> elements, int size, TimeWindow window, Context ctx) {
-        if (!doEvictAfter) {
-            evict(elements);
-        }
-    }
-
-    @Override
-    public void evictAfter(Iterable<TimestampedValue<T>> elements, int size, TimeWindow window, Context ctx) {
-        if (doEvictAfter) {
-            evict(elements);
-        }
-    }
-
-    private void evict(Iterable<TimestampedValue<T>> elements) {
+    public void evict(Iterable<TimestampedValue<T>> elements, int size) {
         TimestampedValue<T> last = null;
         for (TimestampedValue<T> e : elements) {
             last = e;

@@ -25,6 +25,30 @@ public interface Evictor<T> {
     /** After the window function: evict from {@code elements} ({@code size} of them). */
     void evictAfter(Iterable<TimestampedValue<T>> elements, int size, TimeWindow window, Context ctx);
 
+    /**
+     * An evictor that evicts once per firing, before the function or, with {@code doEvictAfter},
+     * after it (as the evictors Flink ships).
+     */
+    interface BeforeOrAfter<T> extends Evictor<T> {
+        boolean doEvictAfter();
+
+        void evict(Iterable<TimestampedValue<T>> elements, int size);
+
+        @Override
+        default void evictBefore(Iterable<TimestampedValue<T>> elements, int size, TimeWindow window, Context ctx) {
+            if (!doEvictAfter()) {
+                evict(elements, size);
+            }
+        }
+
+        @Override
+        default void evictAfter(Iterable<TimestampedValue<T>> elements, int size, TimeWindow window, Context ctx) {
+            if (doEvictAfter()) {
+                evict(elements, size);
+            }
+        }
+    }
+
     /** What an evictor can see. */
     interface Context {
         long currentWatermark();

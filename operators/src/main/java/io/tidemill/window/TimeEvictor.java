@@ -9,7 +9,7 @@ import java.util.Iterator;
  * {@code max timestamp - windowSize}; before the window function, or after it with
  * {@code doEvictAfter}.
  */
-public record TimeEvictor<T>(long windowSize, boolean doEvictAfter) implements Evictor<T> {
+public record TimeEvictor<T>(long windowSize, boolean doEvictAfter) implements Evictor.BeforeOrAfter<T> {
     public TimeEvictor {
         if (windowSize < 0) {
             throw new IllegalArgumentException("time evictor needs a size of at least 0, was " + windowSize + " ms");
@@ -25,20 +25,7 @@ public record TimeEvictor<T>(long windowSize, boolean doEvictAfter) implements E
     }
 
     @Override
-    public void evictBefore(Iterable<TimestampedValue<T>> elements, int size, TimeWindow window, Context ctx) {
-        if (!doEvictAfter) {
-            evict(elements);
-        }
-    }
-
-    @Override
-    public void evictAfter(Iterable<TimestampedValue<T>> elements, int size, TimeWindow window, Context ctx) {
-        if (doEvictAfter) {
-            evict(elements);
-        }
-    }
-
-    private void evict(Iterable<TimestampedValue<T>> elements) {
+    public void evict(Iterable<TimestampedValue<T>> elements, int size) {
         long max = Long.MIN_VALUE;
         for (TimestampedValue<T> e : elements) {
             max = Math.max(max, e.timestamp());
