@@ -27,6 +27,11 @@ public record PurgingTrigger(Trigger nested) implements Trigger {
     }
 
     @Override
+    public Result onElement(Object record, long timestamp, TimeWindow window, Context ctx) {
+        return purging(nested.onElement(record, timestamp, window, ctx));
+    }
+
+    @Override
     public Result onEventTime(long time, TimeWindow window, Context ctx) {
         return purging(nested.onEventTime(time, window, ctx));
     }

@@ -83,7 +83,17 @@ public interface Trigger {
         <S> void mergeState(State<S> state);
     }
 
+    /** Called for each record added to the window (after it was added). */
     Result onElement(long timestamp, TimeWindow window, Context ctx);
+
+    /**
+     * As {@link #onElement(long, TimeWindow, Context)}, with the record itself (Flink's
+     * {@code onElement(element, timestamp, window, ctx)}): the window operator calls this one, which
+     * by default ignores the record. Override it for a trigger that looks at records.
+     */
+    default Result onElement(Object record, long timestamp, TimeWindow window, Context ctx) {
+        return onElement(timestamp, window, ctx);
+    }
 
     Result onEventTime(long time, TimeWindow window, Context ctx);
 

@@ -209,7 +209,7 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
         }
         kw.accs[i] = contents.add(element(), kw.accs[i]);
         kw.counts[i]++;
-        onTrigger(trigger.onElement(currentTimestamp, kw.windows[i], fire.at(currentKey, kw, i)), kw, i);
+        onTrigger(trigger.onElement(currentValue, currentTimestamp, kw.windows[i], fire.at(currentKey, kw, i)), kw, i);
     }
 
     /** What the current record adds to a window's contents: itself, or with its timestamp for an evictor. */
@@ -271,7 +271,7 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
         } else {
             registerCleanup(window);
         }
-        onTrigger(trigger.onElement(currentTimestamp, window, fire.at(currentKey, kw, i)), kw, i);
+        onTrigger(trigger.onElement(currentValue, currentTimestamp, window, fire.at(currentKey, kw, i)), kw, i);
     }
 
     private KeyWindows windowsOfCurrentKey() {

@@ -216,6 +216,41 @@ class TriggersTest {
     }
 
     @Test
+    void aTriggerCanLookAtTheRecord() throws Exception {
+        // Flink's Trigger.onElement gets the element: here a record of 900 or more closes the window.
+        Trigger onMarker = new Trigger() {
+            @Override
+            public Result onElement(Object record, long timestamp, TimeWindow window, Context ctx) {
+                return (Long) record >= 900 ? Result.FIRE_AND_PURGE : Result.CONTINUE;
+            }
+
+            @Override
+            public Result onElement(long timestamp, TimeWindow window, Context ctx) {
+                return Result.CONTINUE;
+            }
+
+            @Override
+            public Result onEventTime(long time, TimeWindow window, Context ctx) {
+                return Result.CONTINUE;
+            }
+
+            @Override
+            public Result onProcessingTime(long time, TimeWindow window, Context ctx) {
+                return Result.CONTINUE;
+            }
+        };
+        try (OperatorHarness<Long, String> h = OperatorHarness.of(records(GlobalWindows.create(),
+                w -> w.trigger(onMarker)), 0, 1)) {
+            h.processElement(1L, 1);
+            h.processElement(101L, 2);
+            h.processElement(901L, 3);
+            h.processElement(201L, 4);
+
+            assertEquals(List.of("1@global=[1, 101, 901]"), h.values());
+        }
+    }
+
+    @Test
     void aTriggerThatCannotMergeIsRefusedForSessionWindows() {
         // Flink refuses a trigger whose canMerge() is false on merging windows.
         Trigger unmergeable = new Trigger() {
