@@ -108,8 +108,8 @@ public class DataStream<T> {
     }
 
     /**
-     * Groups the whole stream (not keyed) into event-time tumbling or sliding windows, aggregated in
-     * parallel: see {@link AllWindowedStream}.
+     * Groups the whole stream (not keyed) into windows; event-time tumbling or sliding aggregates
+     * run in parallel: see {@link AllWindowedStream}.
      */
     public AllWindowedStream<T> windowAll(io.tidemill.window.WindowAssigner assigner) {
         return new AllWindowedStream<>(this, assigner);
@@ -181,6 +181,14 @@ public class DataStream<T> {
     /** Starts a window join with another stream: {@code a.join(b).where(..).equalTo(..).window(..).apply(..)}. */
     public <B> JoinedStreams<T, B> join(DataStream<B> other) {
         return new JoinedStreams<>(this, other);
+    }
+
+    /**
+     * Starts a window co-group with another stream, each key's records of both sides in a window
+     * handed over together: {@code a.coGroup(b).where(..).equalTo(..).window(..).apply(..)}.
+     */
+    public <B> CoGroupedStreams<T, B> coGroup(DataStream<B> other) {
+        return new CoGroupedStreams<>(this, other);
     }
 
     /** Connects two streams for a keyed co-process function sharing state between them. */

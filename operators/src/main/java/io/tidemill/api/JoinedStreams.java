@@ -1,16 +1,13 @@
 package io.tidemill.api;
 
-import io.tidemill.api.function.Collector;
 import io.tidemill.api.function.JoinFunction;
 import io.tidemill.api.function.KeySelector;
-import io.tidemill.api.function.ProcessWindowFunction;
-import io.tidemill.operator.Tagged;
 import io.tidemill.window.WindowAssigner;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
 
 /**
- * A window join: pairs of records with equal keys in the same window.
+ * A window join: pairs of records with equal keys in the same window (a {@link CoGroupedStreams
+ * co-group} that pairs up each key's records).
  *
  * <pre>{@code
  * persons.join(auctions)
@@ -65,29 +62,14 @@ public final class JoinedStreams<A, B> {
                 }
 
                 public <R> DataStream<R> apply(JoinFunction<A, B, R> fn) {
-                    KeyedStream<K, Tagged> keyed = TwoInputs.tag(left, right, "join")
-                            .keyBy(TwoInputs.key(leftKey, rightKey));
-                    return keyed.window(assigner).process(new ProcessWindowFunction<Tagged, R, K>() {
-                        @SuppressWarnings("unchecked")
-                        @Override
-                        public void process(K key, Context ctx, Iterable<Tagged> elements, Collector<R> out)
-                                throws Exception {
-                            List<A> as = new ArrayList<>();
-                            List<B> bs = new ArrayList<>();
-                            for (Tagged t : elements) {
-                                if (t.side() == Tagged.LEFT) {
-                                    as.add((A) t.value());
-                                } else {
-                                    bs.add((B) t.value());
+                    return CoGroupedStreams.build(left, right, leftKey, rightKey, assigner, null, Duration.ZERO,
+                            "join", (as, bs, out) -> {
+                                for (A a : as) {
+                                    for (B b : bs) {
+                                        out.collect(fn.join(a, b));
+                                    }
                                 }
-                            }
-                            for (A a : as) {
-                                for (B b : bs) {
-                                    out.collect(fn.join(a, b));
-                                }
-                            }
-                        }
-                    }).name("join(" + assigner + ")");
+                            });
                 }
             }
         }

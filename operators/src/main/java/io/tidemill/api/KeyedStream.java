@@ -8,6 +8,10 @@ import io.tidemill.graph.Node;
 import io.tidemill.graph.Partitioning;
 import io.tidemill.operator.KeyedProcessOperator;
 import io.tidemill.operator.RollingReduce;
+import io.tidemill.window.CountEvictor;
+import io.tidemill.window.CountTrigger;
+import io.tidemill.window.GlobalWindows;
+import io.tidemill.window.PurgingTrigger;
 import io.tidemill.window.WindowAssigner;
 import java.util.List;
 import java.util.function.Supplier;
@@ -53,6 +57,23 @@ public final class KeyedStream<K, T> {
     /** Groups the records of each key into windows. */
     public WindowedStream<K, T> window(WindowAssigner assigner) {
         return new WindowedStream<>(this, assigner);
+    }
+
+    /**
+     * Windows of {@code size} records per key, each record in one (Flink's {@code countWindow}):
+     * global windows fired and purged by a count trigger. The records left over at the end of a
+     * bounded input are not emitted, as in Flink.
+     */
+    public WindowedStream<K, T> countWindow(long size) {
+        return window(GlobalWindows.create()).trigger(PurgingTrigger.of(CountTrigger.of(size)));
+    }
+
+    /**
+     * Sliding windows of the last {@code size} records per key, emitted every {@code slide} records
+     * (Flink's {@code countWindow(size, slide)}): a count trigger and a count evictor on global windows.
+     */
+    public WindowedStream<K, T> countWindow(long size, long slide) {
+        return window(GlobalWindows.create()).evictor(CountEvictor.of(size)).trigger(CountTrigger.of(slide));
     }
 
     /** Joins with another keyed stream on records whose timestamps are within an interval. */

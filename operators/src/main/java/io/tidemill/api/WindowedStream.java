@@ -6,6 +6,7 @@ import io.tidemill.api.function.ReduceFunction;
 import io.tidemill.api.function.RichFunction;
 import io.tidemill.graph.WatermarkUse;
 import io.tidemill.window.AlignedWindowOperator;
+import io.tidemill.window.Evictor;
 import io.tidemill.window.LateRecords;
 import io.tidemill.window.SlidingWindows;
 import io.tidemill.window.TumblingWindows;
@@ -36,6 +37,7 @@ public final class WindowedStream<K, T> {
     private final WindowAssigner assigner;
     private final List<String> problems = new ArrayList<>();
     private Trigger trigger;
+    private Evictor<? super T> evictor;
     private long allowedLateness;
     private OutputTag<T> lateTag;
     /** Set for the merging step of a two-phase window: late partials' records go to the user's tag. */
@@ -45,7 +47,7 @@ public final class WindowedStream<K, T> {
     WindowedStream(KeyedStream<K, T> keyed, WindowAssigner assigner) {
         this.keyed = keyed;
         this.assigner = assigner;
-        this.trigger = assigner.isEventTime() ? Trigger.eventTime() : Trigger.processingTime();
+        this.trigger = assigner.defaultTrigger();
         problems.addAll(assigner.validate());
     }
 
@@ -61,6 +63,12 @@ public final class WindowedStream<K, T> {
     /** Sends records that are too late for all their windows to a side output instead of dropping them. */
     public WindowedStream<K, T> sideOutputLateData(OutputTag<T> tag) {
         this.lateTag = tag;
+        return this;
+    }
+
+    /** Problems found by the stream that built this one (windowAll), reported with the window's. */
+    WindowedStream<K, T> addProblems(List<String> more) {
+        problems.addAll(more);
         return this;
     }
 
@@ -84,8 +92,19 @@ public final class WindowedStream<K, T> {
         return this;
     }
 
+    /** Replaces the assigner's default trigger (see {@link Trigger}). */
     public WindowedStream<K, T> trigger(Trigger trigger) {
         this.trigger = trigger;
+        return this;
+    }
+
+    /**
+     * Removes records from each window when it fires, before or after the window function (see
+     * {@link Evictor}); the window then keeps all its records, and the aggregate is applied at each
+     * firing to those that remain.
+     */
+    public WindowedStream<K, T> evictor(Evictor<? super T> evictor) {
+        this.evictor = evictor;
         return this;
     }
 
@@ -133,17 +152,22 @@ public final class WindowedStream<K, T> {
                                             Supplier<? extends ProcessWindowFunction<V, R, K>> fn,
                                             boolean resultIsElements) {
         Trigger t = trigger;
+        Evictor<? super T> ev = evictor;
         long lateness = allowedLateness;
         LateRecords<T> late = lateRecords != null ? lateRecords : LateRecords.to(lateTag);
+        if (assigner.isMerging() && !t.canMerge()) {
+            problems.add("trigger " + t + " cannot be used with merging windows " + assigner
+                    + ": it does not merge its state (canMerge() is false)");
+        }
         if (preAggregate) {
             return preAggregated(kind, agg, fn, resultIsElements);
         }
         DataStream<R> out = keyed.keyedOperator("window(" + assigner + ")." + kind, List.of(keyed.input.node),
-                () -> AlignedWindowOperator.applies(assigner, t, lateness)
+                () -> ev == null && AlignedWindowOperator.applies(assigner, t, lateness)
                         ? new AlignedWindowOperator<K, T, ACC, V, R>(keyed.key, assigner, late, agg,
                                 fn == null ? null : fn.get(), resultIsElements)
                         : new WindowOperator<K, T, ACC, V, R>(keyed.key, assigner, t, lateness, late, agg,
-                                fn == null ? null : fn.get(), resultIsElements));
+                                fn == null ? null : fn.get(), resultIsElements, ev));
         problems.forEach(out.node::addProblem);
         if (assigner.isEventTime()) {
             out.node.requireEventTime("window");
@@ -169,6 +193,9 @@ public final class WindowedStream<K, T> {
         }
         if (resultIsElements) {
             all.add("preAggregate needs aggregate or reduce, not process");
+        }
+        if (evictor != null) {
+            all.add("preAggregate cannot be combined with an evictor");
         }
         return TwoPhaseWindows.build("window(" + assigner + ")." + kind, keyed.input, keyed.key,
                 WindowPartial<K, ACC>::key, assigner, allowedLateness, lateTag, agg, fn, all);

@@ -6,10 +6,12 @@ import java.util.List;
 
 /**
  * Per-key sessions: a record opens {@code [ts, ts + gap)}, and windows that overlap or touch merge.
- * Two records at most {@code gap} apart are in the same session.
+ * Two records at most {@code gap} apart are in the same session. With a dynamic gap each record
+ * brings its own gap (Flink's {@code withDynamicGap}).
  *
  * <pre>{@code
  * keyed.window(SessionWindows.eventTime(Duration.ofSeconds(10)))
+ * keyed.window(SessionWindows.eventTimeWithDynamicGap((Click c) -> c.premium() ? 60_000 : 10_000))
  * }</pre>
  */
 public record SessionWindows(long gap, boolean isEventTime) implements WindowAssigner {
@@ -19,6 +21,22 @@ public record SessionWindows(long gap, boolean isEventTime) implements WindowAss
 
     public static SessionWindows processingTime(Duration gap) {
         return new SessionWindows(gap.toMillis(), false);
+    }
+
+    /** Event-time sessions whose gap each record gives: it opens {@code [ts, ts + gap(record))}. */
+    public static <T> DynamicSessionWindows<T> eventTimeWithDynamicGap(GapExtractor<T> gap) {
+        return new DynamicSessionWindows<>(gap, true);
+    }
+
+    /** Processing-time sessions whose gap each record gives. */
+    public static <T> DynamicSessionWindows<T> processingTimeWithDynamicGap(GapExtractor<T> gap) {
+        return new DynamicSessionWindows<>(gap, false);
+    }
+
+    /** The session gap of a record, in milliseconds; must be positive. */
+    @FunctionalInterface
+    public interface GapExtractor<T> {
+        long gapMillis(T record);
     }
 
     @Override

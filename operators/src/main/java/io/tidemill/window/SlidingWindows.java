@@ -21,6 +21,20 @@ public record SlidingWindows(long size, long slide, long offset, boolean isEvent
         return new SlidingWindows(size.toMillis(), slide.toMillis(), 0, false);
     }
 
+    /**
+     * Windows starting at {@code offset + n * slide} (Flink's {@code SlidingEventTimeWindows.of(size,
+     * slide, offset)}): with a 1 h size and slide, an offset of 15 min gives windows from :15 to :15.
+     * The offset must be smaller than the slide (negative for windows starting before the slide).
+     */
+    public static SlidingWindows eventTime(Duration size, Duration slide, Duration offset) {
+        return new SlidingWindows(size.toMillis(), slide.toMillis(), offset.toMillis(), true);
+    }
+
+    /** Processing-time windows with an offset; see {@link #eventTime(Duration, Duration, Duration)}. */
+    public static SlidingWindows processingTime(Duration size, Duration slide, Duration offset) {
+        return new SlidingWindows(size.toMillis(), slide.toMillis(), offset.toMillis(), false);
+    }
+
     @Override
     public boolean canAssign(long timestamp) {
         return TimeWindow.fits(timestamp, size + slide + Math.abs(offset));
@@ -66,6 +80,8 @@ public record SlidingWindows(long size, long slide, long offset, boolean isEvent
             problems.add("window slide must be positive, was " + slide + " ms");
         } else if (slide > size) {
             problems.add("window slide (" + slide + " ms) must not be larger than its size (" + size + " ms)");
+        } else if (Math.abs(offset) >= slide) {
+            problems.add("window offset (" + offset + " ms) must be smaller than the slide (" + slide + " ms)");
         }
         return problems;
     }
@@ -73,6 +89,6 @@ public record SlidingWindows(long size, long slide, long offset, boolean isEvent
     @Override
     public String toString() {
         return (isEventTime ? "SlidingEventTimeWindows(" : "SlidingProcessingTimeWindows(") + size + " ms, "
-                + slide + " ms)";
+                + slide + " ms" + (offset == 0 ? ")" : ", offset " + offset + " ms)");
     }
 }

@@ -2,6 +2,14 @@ package io.tidemill.window;
 
 /** The time interval {@code [start, end)}; its last timestamp is {@code end - 1}. */
 public record TimeWindow(long start, long end) {
+    /** The one window of {@link GlobalWindows}: all of time. */
+    public static final TimeWindow GLOBAL = new TimeWindow(Long.MIN_VALUE, Long.MAX_VALUE);
+
+    /** True for the window of {@link GlobalWindows}, which has no end and is never cleaned up. */
+    public boolean isGlobal() {
+        return start == Long.MIN_VALUE && end == Long.MAX_VALUE;
+    }
+
     /** The largest timestamp that belongs to the window; it fires when the watermark reaches it. */
     public long maxTimestamp() {
         return end - 1;

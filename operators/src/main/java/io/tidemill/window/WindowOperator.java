@@ -20,7 +20,9 @@ import io.tidemill.state.KeyGroupRange;
 import io.tidemill.state.KeyGroups;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -34,10 +36,17 @@ import java.util.OptionalLong;
  *   <li>A record is late for a window when the window's cleanup time is at or below the current
  *       watermark; it is then left out of that window. A record late for all its windows goes to the
  *       late side output if there is one, else is counted as dropped.
- *   <li>Session windows of one key never overlap or touch: a new record's window merges with every
- *       window it intersects, so one pass keeps the invariant.
+ *   <li>Merging windows of one key never merge with each other: a new record's window merges with
+ *       every window the assigner says it merges with ({@link WindowAssigner#mergesWith}), passing
+ *       again while the cover grows.
  *   <li>Timers are deleted lazily: a timer whose window no longer exists (merged or purged) is
  *       ignored when it fires.
+ *   <li>A window fires only with contents: a FIRE of a window whose contents are empty (purged, or
+ *       emptied by an evictor) emits nothing, as in Flink.
+ *   <li>Trigger state ({@link Trigger.State}) is kept per window beside its contents, merged only
+ *       through the trigger's {@code onMerge}, and dropped with the window after {@link Trigger#clear}.
+ *   <li>With an {@link Evictor}, a window's contents are its records with their timestamps; the
+ *       aggregate is applied to what the evictor leaves when the window fires.
  * </ul>
  *
  * <p>State is kept per key group (one map per owned group) so that it can be snapshotted and
@@ -56,6 +65,13 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
     private final long allowedLateness;
     private final LateRecords<IN> late;
     private final AggregateFunction<IN, ACC, R> aggregate;
+    /** Null, or removes records from a window's contents when it fires. */
+    private final Evictor<IN> evictor;
+    /**
+     * What a window's contents are: the aggregate's accumulator, or with an evictor the list of
+     * records with their timestamps.
+     */
+    private final AggregateFunction<Object, Object, Object> contents;
     private final WindowResults<R, OUT, K> results;
 
     /** Timers the trigger registered, except the cleanup timers (see {@link #isCleanupTimer}). */
@@ -81,6 +97,8 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
     private K currentKey;
     private IN currentValue;
     private long currentTimestamp;
+    /** The record's own timestamp, kept with it for an evictor. */
+    private long currentRecordTimestamp;
     private KeyWindows currentWindows;
     private CowHashMap<Object, KeyWindows> currentGroup;
     private boolean assignedAny;
@@ -94,17 +112,44 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
     /** True once a record without a representable window was logged. */
     private boolean warnedUnassignable;
     private final WindowAssigner.WindowSink addToWindow = this::addToWindow;
+    private final WindowAssigner.WindowSink addToMerging = this::addToMerging;
+    /** In {@link Trigger#onMerge}: the trigger state of the windows that merged (see {@link Fire#mergeState}). */
+    private final List<Map<String, Object>> mergedStates = new ArrayList<>();
+    private final EvictorContext evictorContext = new EvictorContext();
+    /** True when the assigner keeps the default merge rule (windows that intersect merge): one pass finds them. */
+    private final boolean mergesByIntersection;
 
     public WindowOperator(KeySelector<IN, K> keySelector, WindowAssigner assigner, Trigger trigger,
                           long allowedLateness, LateRecords<IN> late, AggregateFunction<IN, ACC, R> aggregate,
                           ProcessWindowFunction<R, OUT, K> windowFunction, boolean resultIsElements) {
+        this(keySelector, assigner, trigger, allowedLateness, late, aggregate, windowFunction, resultIsElements, null);
+    }
+
+    /** As above, with {@code evictor} (null for none) removing records when a window fires. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public WindowOperator(KeySelector<IN, K> keySelector, WindowAssigner assigner, Trigger trigger,
+                          long allowedLateness, LateRecords<IN> late, AggregateFunction<IN, ACC, R> aggregate,
+                          ProcessWindowFunction<R, OUT, K> windowFunction, boolean resultIsElements,
+                          Evictor<? super IN> evictor) {
         this.keySelector = keySelector;
         this.assigner = assigner;
         this.trigger = trigger;
         this.allowedLateness = assigner.isEventTime() ? allowedLateness : 0;
         this.late = late;
         this.aggregate = aggregate;
+        this.evictor = (Evictor<IN>) evictor;
+        this.contents = evictor == null ? (AggregateFunction) aggregate : (AggregateFunction) new RecordList<IN>();
         this.results = new WindowResults<>(windowFunction, resultIsElements);
+        this.mergesByIntersection = keepsDefaultMergeRule(assigner);
+    }
+
+    private static boolean keepsDefaultMergeRule(WindowAssigner assigner) {
+        try {
+            return assigner.getClass().getMethod("mergesWith", TimeWindow.class, TimeWindow.class)
+                    .getDeclaringClass() == WindowAssigner.class;
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError("WindowAssigner declares mergesWith", e);
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -137,14 +182,11 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
         currentKey = key;
         currentValue = value;
         currentTimestamp = ts;
+        currentRecordTimestamp = timestamp;
         currentGroup = groups[KeyGroups.keyGroupOf(key, maxParallelism) - range.start()];
         currentWindows = currentGroup.getForUpdate(key);
         assignedAny = false;
-        if (assigner.isMerging()) {
-            addToSession(ts);
-        } else {
-            assigner.assignWindows(ts, addToWindow);
-        }
+        assigner.assignWindows(value, ts, assigner.isMerging() ? addToMerging : addToWindow);
         if (!assignedAny) {
             late.handle(value, timestamp, out, ctx);
         }
@@ -162,36 +204,52 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
         KeyWindows kw = windowsOfCurrentKey();
         int i = kw.indexOf(start, end);
         if (i < 0) {
-            i = kw.add(new TimeWindow(start, end), aggregate.createAccumulator());
+            i = kw.add(new TimeWindow(start, end), contents.createAccumulator());
             registerCleanup(kw.windows[i]);
         }
-        kw.accs[i] = aggregate.add(currentValue, kw.<ACC>acc(i));
+        kw.accs[i] = contents.add(element(), kw.accs[i]);
         kw.counts[i]++;
-        onTrigger(trigger.onElement(currentTimestamp, kw.windows[i], fire.at(currentKey, kw, i)), kw, i);
+        onTrigger(trigger.onElement(currentValue, currentTimestamp, kw.windows[i], fire.at(currentKey, kw, i)), kw, i);
+    }
+
+    /** What the current record adds to a window's contents: itself, or with its timestamp for an evictor. */
+    private Object element() {
+        return evictor == null ? currentValue : new TimestampedValue<>(currentValue, currentRecordTimestamp);
     }
 
     /**
-     * Merges the record's window {@code [ts, ts + gap)} with every window of the key it intersects
-     * (the cover grows as they merge), then adds the record to the merged accumulator. Allocates a
-     * new window only when the merge changed the bounds.
+     * Merges the record's window {@code [start, end)} with every window of the key the assigner
+     * merges it with (again while the cover grows), then adds the record to the merged contents.
+     * The merged window is new only when the merge changed the bounds; the trigger merges its state
+     * in {@code onMerge} before it sees the record.
      */
-    private void addToSession(long ts) {
-        long start = ts;
-        long end = ts + ((SessionWindows) assigner).gap();
+    private void addToMerging(long start, long end) {
         KeyWindows kw = currentWindows;
         TimeWindow last = null;
-        ACC acc = null;
+        Object acc = null;
         long count = 1;
-        if (kw != null) {
+        mergedStates.clear();
+        boolean grew = kw != null;
+        while (grew) {
+            grew = false;
             for (int i = kw.size - 1; i >= 0; i--) {
                 TimeWindow w = kw.windows[i];
-                if (w.start() <= end && w.end() >= start) {
-                    start = Math.min(start, w.start());
-                    end = Math.max(end, w.end());
-                    acc = acc == null ? kw.acc(i) : aggregate.merge(kw.acc(i), acc);
+                if (mergesByIntersection ? w.start() <= end && w.end() >= start
+                        : assigner.mergesWith(new TimeWindow(start, end), w)) {
+                    if (w.start() < start || w.end() > end) {
+                        start = Math.min(start, w.start());
+                        end = Math.max(end, w.end());
+                        // windows that intersect are all found in one pass (a window between two
+                        // that the new one intersects lies inside it); another rule may need more
+                        grew = !mergesByIntersection;
+                    }
+                    acc = acc == null ? kw.accs[i] : contents.merge(kw.accs[i], acc);
                     count += kw.counts[i];
+                    if (kw.states[i] != null) {
+                        mergedStates.add(kw.states[i]);
+                    }
                     deleteTimers(w);
-                    kw.remove(i);
+                    kw.remove(i); // the last window moves to i: it was visited already
                     last = w;
                 }
             }
@@ -201,7 +259,7 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
             return;
         }
         TimeWindow window = merged && last.start() == start && last.end() == end ? last : new TimeWindow(start, end);
-        acc = aggregate.add(currentValue, merged ? acc : aggregate.createAccumulator());
+        acc = contents.add(element(), merged ? acc : contents.createAccumulator());
         assignedAny = true;
         kw = windowsOfCurrentKey();
         int i = kw.add(window, acc);
@@ -209,10 +267,11 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
         if (merged) {
             // no cleanup entry of its own: those of the windows it absorbed stand for it (see fireTimer)
             trigger.onMerge(window, fire.at(currentKey, kw, i));
+            mergedStates.clear();
         } else {
             registerCleanup(window);
         }
-        onTrigger(trigger.onElement(currentTimestamp, window, fire.at(currentKey, kw, i)), kw, i);
+        onTrigger(trigger.onElement(currentValue, currentTimestamp, window, fire.at(currentKey, kw, i)), kw, i);
     }
 
     private KeyWindows windowsOfCurrentKey() {
@@ -233,6 +292,9 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
     }
 
     private void registerCleanup(TimeWindow w) {
+        if (w.isGlobal()) {
+            return; // no end, no cleanup (Flink sets no cleanup timer at the end of time either)
+        }
         long time = assigner.isEventTime() ? cleanupTime(w.maxTimestamp()) : w.maxTimestamp();
         cleanups.push(new TimerQueue.Timer(time, currentKey, w));
     }
@@ -248,7 +310,7 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
 
     /** True for the timer every open window has (see {@link #cleanups}); a trigger registering it is a no-op. */
     private boolean isCleanupTimer(long time, boolean eventTime, TimeWindow w) {
-        return eventTime == assigner.isEventTime()
+        return eventTime == assigner.isEventTime() && !w.isGlobal()
                 && time == (eventTime ? cleanupTime(w.maxTimestamp()) : w.maxTimestamp());
     }
 
@@ -257,13 +319,35 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
             emit(kw, i);
         }
         if (result.purges()) {
-            kw.accs[i] = aggregate.createAccumulator();
+            kw.accs[i] = contents.createAccumulator();
             kw.counts[i] = 0;
         }
     }
 
+    /**
+     * Emits a window's result, unless its contents are empty (Flink skips such a firing too). With an
+     * evictor: evicts before, aggregates what remains, evicts after, and keeps what remains.
+     */
     private void emit(KeyWindows kw, int i) {
-        results.emit(currentKey, kw.windows[i], watermark, aggregate.getResult(kw.acc(i)));
+        if (kw.counts[i] == 0) {
+            return;
+        }
+        TimeWindow w = kw.windows[i];
+        if (evictor == null) {
+            results.emit(currentKey, w, watermark, aggregate.getResult(kw.acc(i)));
+            return;
+        }
+        List<TimestampedValue<IN>> elements = kw.acc(i);
+        evictor.evictBefore(elements, elements.size(), w, evictorContext);
+        if (!elements.isEmpty()) {
+            ACC acc = aggregate.createAccumulator();
+            for (TimestampedValue<IN> e : elements) {
+                acc = aggregate.add(e.value(), acc);
+            }
+            results.emit(currentKey, w, watermark, aggregate.getResult(acc));
+        }
+        evictor.evictAfter(elements, elements.size(), w, evictorContext);
+        kw.counts[i] = elements.size();
     }
 
     @Override
@@ -359,6 +443,7 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
                 : trigger.onProcessingTime(t.time(), w, fire.at(currentKey, kw, i));
         onTrigger(result, kw, i);
         if (isCleanupTimer(t.time(), eventTime, w)) {
+            trigger.clear(w, fire.at(currentKey, kw, i));
             kw.remove(i);
             if (kw.size == 0) {
                 currentGroup.remove(currentKey);
@@ -380,7 +465,9 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
         for (CowHashMap<Object, KeyWindows> g : groups) {
             g.forEachUnshared((key, kw) -> {
                 for (int i = 0; i < kw.size; i++) {
-                    open.add(new Object[] {key, kw, kw.windows[i]});
+                    if (!kw.windows[i].isGlobal()) { // a global window fires only by its trigger
+                        open.add(new Object[] {key, kw, kw.windows[i]});
+                    }
                 }
             });
         }
@@ -399,7 +486,7 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
             KeyWindows kw = (KeyWindows) o[1];
             TimeWindow w = (TimeWindow) o[2];
             int i = kw.indexOf(w.start(), w.end());
-            if (i >= 0 && kw.counts[i] > 0) {
+            if (i >= 0) {
                 emit(kw, i);
             }
             if (out.isFull() && endingNext < ending.size()) {
@@ -433,6 +520,7 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
                 DataOutput out = w.keyGroup(range.start() + g);
                 writeWindows(captured.get(g), out);
                 WindowSnapshots.writeTimersAndWatermark(event.get(g), proc.get(g), wm, out);
+                writeTriggerStates(captured.get(g), out);
             }
         }, () -> captured.forEach(CowHashMap.Snapshot::release)));
     }
@@ -446,6 +534,20 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
                 WindowSnapshots.writeWindow(kw.windows[i], kw.counts[i], kw.accs[i], out);
             }
         });
+    }
+
+    /** After the watermark: the windows with trigger state (see {@link WindowSnapshots#writeTriggerStates}). */
+    private static void writeTriggerStates(CowHashMap.Snapshot<Object, KeyWindows> windows, DataOutput out)
+            throws IOException {
+        List<WindowSnapshots.TriggerStateEntry> entries = new ArrayList<>();
+        windows.forEach((key, kw) -> {
+            for (int i = 0; i < kw.size; i++) {
+                if (kw.states[i] != null) {
+                    entries.add(new WindowSnapshots.TriggerStateEntry(key, kw.windows[i], kw.states[i]));
+                }
+            }
+        });
+        WindowSnapshots.writeTriggerStates(entries, out);
     }
 
     /**
@@ -477,6 +579,13 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
                 currentKey = (K) key;
                 registerCleanup(w);
             }, eventTimers, processingTimers);
+            WindowSnapshots.readTriggerStates(in, (key, w, state) -> {
+                KeyWindows kw = group.get(key);
+                int idx = kw == null ? -1 : kw.indexOf(w.start(), w.end());
+                if (idx >= 0) {
+                    kw.states[idx] = new HashMap<>(state);
+                }
+            });
             if (assigner.isEventTime() && firedUpTo.isPresent()) {
                 groups[g].forEach((key, kw) -> {
                     for (int i = 0; i < kw.size; i++) {
@@ -496,13 +605,26 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
         TimeWindow[] windows = new TimeWindow[2];
         Object[] accs = new Object[2];
         long[] counts = new long[2];
+        /** Each window's trigger state by name, null while it has none. */
+        Map<String, Object>[] states = newStates(2);
         int size;
+
+        @SuppressWarnings("unchecked")
+        private static Map<String, Object>[] newStates(int n) {
+            return new Map[n];
+        }
 
         /** A private copy, accumulators included, for a write after a snapshot captured this one. */
         KeyWindows copy() {
             KeyWindows c = new KeyWindows();
             c.windows = windows.clone();
             c.counts = counts.clone();
+            c.states = states.clone();
+            for (int i = 0; i < size; i++) {
+                if (states[i] != null) {
+                    c.states[i] = new HashMap<>(states[i]);
+                }
+            }
             c.accs = new Object[accs.length];
             for (int i = 0; i < size; i++) {
                 c.accs[i] = StateCopier.copy(accs[i]);
@@ -537,10 +659,12 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
                 windows = java.util.Arrays.copyOf(windows, n);
                 accs = java.util.Arrays.copyOf(accs, n);
                 counts = java.util.Arrays.copyOf(counts, n);
+                states = java.util.Arrays.copyOf(states, n);
             }
             windows[size] = w;
             accs[size] = acc;
             counts[size] = 0;
+            states[size] = null;
             return size++;
         }
 
@@ -549,8 +673,10 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
             windows[i] = windows[last];
             accs[i] = accs[last];
             counts[i] = counts[last];
+            states[i] = states[last];
             windows[last] = null;
             accs[last] = null;
+            states[last] = null;
             size = last;
         }
 
@@ -602,6 +728,98 @@ public final class WindowOperator<K, IN, ACC, R, OUT> implements Operator<IN, OU
             if (!isCleanupTimer(time, false, w)) {
                 processingTimers.register(time, key, w);
             }
+        }
+
+        @Override
+        public void deleteEventTimeTimer(long time) {
+            TimeWindow w = kw.windows[index];
+            if (!isCleanupTimer(time, true, w)) { // the cleanup entry stays: it removes the window
+                eventTimers.delete(time, key, w);
+            }
+        }
+
+        @Override
+        public void deleteProcessingTimeTimer(long time) {
+            TimeWindow w = kw.windows[index];
+            if (!isCleanupTimer(time, false, w)) {
+                processingTimers.delete(time, key, w);
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        @Override
+        public <S> S state(Trigger.State<S> state) {
+            Map<String, Object> m = kw.states[index];
+            return m == null ? null : (S) m.get(state.name());
+        }
+
+        @Override
+        public <S> void setState(Trigger.State<S> state, S value) {
+            Map<String, Object> m = kw.states[index];
+            if (value != null) {
+                if (m == null) {
+                    m = new HashMap<>(4);
+                    kw.states[index] = m;
+                }
+                m.put(state.name(), value);
+            } else if (m != null) {
+                m.remove(state.name());
+                if (m.isEmpty()) {
+                    kw.states[index] = null;
+                }
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        @Override
+        public <S> void mergeState(Trigger.State<S> state) {
+            S merged = state(state);
+            for (Map<String, Object> from : mergedStates) {
+                S v = (S) from.get(state.name());
+                if (v != null) {
+                    merged = merged == null ? v : state.merge().apply(merged, v);
+                }
+            }
+            setState(state, merged);
+        }
+    }
+
+    /** What an evictor sees. */
+    private final class EvictorContext implements Evictor.Context {
+        @Override
+        public long currentWatermark() {
+            return watermark;
+        }
+
+        @Override
+        public long currentProcessingTime() {
+            return ctx.currentProcessingTime();
+        }
+    }
+
+    /** A window's contents with an evictor: its records with their timestamps, in arrival order. */
+    private static final class RecordList<T> implements AggregateFunction<TimestampedValue<T>,
+            List<TimestampedValue<T>>, List<TimestampedValue<T>>> {
+        @Override
+        public List<TimestampedValue<T>> createAccumulator() {
+            return new ArrayList<>();
+        }
+
+        @Override
+        public List<TimestampedValue<T>> add(TimestampedValue<T> value, List<TimestampedValue<T>> acc) {
+            acc.add(value);
+            return acc;
+        }
+
+        @Override
+        public List<TimestampedValue<T>> getResult(List<TimestampedValue<T>> acc) {
+            return acc;
+        }
+
+        @Override
+        public List<TimestampedValue<T>> merge(List<TimestampedValue<T>> a, List<TimestampedValue<T>> b) {
+            a.addAll(b);
+            return a;
         }
     }
 }

@@ -8,6 +8,7 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -15,7 +16,8 @@ import java.util.OptionalLong;
  * operators (so either restores the other's snapshot):
  * <pre>
  * int keys, (key, int windows, (long start, long end, long count, accumulator)*)*,
- * event-time timers, processing-time timers, long watermark
+ * event-time timers, processing-time timers, long watermark,
+ * int windows with trigger state, (key, long start, long end, map of state name to value)*
  * </pre>
  * Keys and accumulators are {@link ValueCodec} values; timers are {@link TimerSnapshots} lists. The
  * watermark is the operator's when the snapshot was taken: every event-time window whose last
@@ -29,6 +31,15 @@ final class WindowSnapshots {
     @FunctionalInterface
     interface WindowReader {
         void window(Object key, TimeWindow window, long count, Object accumulator) throws IOException;
+    }
+
+    /** The trigger state of one window. */
+    record TriggerStateEntry(Object key, TimeWindow window, Map<String, Object> state) {}
+
+    /** Receives the trigger state of a window as it is read. */
+    @FunctionalInterface
+    interface TriggerStateReader {
+        void state(Object key, TimeWindow window, Map<String, Object> state) throws IOException;
     }
 
     static void writeKeyCount(int keys, DataOutput out) throws IOException {
@@ -54,6 +65,31 @@ final class WindowSnapshots {
         TimerSnapshots.write(eventTimers, out);
         TimerSnapshots.write(processingTimers, out);
         out.writeLong(watermark);
+    }
+
+    /** The last part of a section: the windows that have trigger state, after the watermark. */
+    static void writeTriggerStates(List<TriggerStateEntry> entries, DataOutput out) throws IOException {
+        out.writeInt(entries.size());
+        for (TriggerStateEntry e : entries) {
+            ValueCodec.write(e.key(), out);
+            out.writeLong(e.window().start());
+            out.writeLong(e.window().end());
+            ValueCodec.write(e.state(), out);
+        }
+    }
+
+    /** Reads what {@link #writeTriggerStates} wrote, if the section has it (after {@link #readSection}). */
+    @SuppressWarnings("unchecked")
+    static void readTriggerStates(DataInput in, TriggerStateReader states) throws IOException {
+        if (in instanceof InputStream s && s.available() < Integer.BYTES) {
+            return;
+        }
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            Object key = ValueCodec.read(in);
+            TimeWindow w = new TimeWindow(in.readLong(), in.readLong());
+            states.state(key, w, (Map<String, Object>) ValueCodec.read(in));
+        }
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.tidemill.window;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidemill.api.Aggregates;
@@ -13,7 +12,6 @@ import io.tidemill.api.function.Collector;
 import io.tidemill.api.function.ProcessAllWindowFunction;
 import io.tidemill.api.function.ProcessWindowFunction;
 import io.tidemill.api.sink.CollectSink;
-import io.tidemill.graph.InvalidPipelineException;
 import io.tidemill.local.LocalCluster;
 import io.tidemill.watermark.WatermarkStrategy;
 import java.time.Duration;
@@ -27,6 +25,7 @@ import java.util.function.Function;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Non-keyed windows aggregated in parallel (a local step per subtask, then a merge): every record
@@ -251,20 +250,90 @@ class WindowAllTest {
         assertEquals(List.of("u:total", "u:total/local"), ids);
     }
 
-    @Test
-    void sessionWindowsOverTheWholeStreamAreRejectedNamingTheOperator() {
-        Pipeline p = Pipeline.create();
-        p.fromCollection(List.of(new Event(1, 1)), BOUNDED)
-                .windowAll(SessionWindows.eventTime(Duration.ofSeconds(1)))
-                .aggregate(Aggregates.<Event>sum(Event::value))
-                .sinkTo(new CollectSink<>());
-
-        InvalidPipelineException e = assertThrows(InvalidPipelineException.class, () -> {
-            try (LocalCluster cluster = LocalCluster.start(1)) {
-                cluster.execute(p);
+    /** The window's records summed as {@code start:end:sum}. */
+    static final class SumAll extends ProcessAllWindowFunction<Event, String> {
+        @Override
+        public void process(ProcessWindowFunction.Context ctx, Iterable<Event> events, Collector<String> out) {
+            long sum = 0;
+            for (Event e : events) {
+                sum += e.value();
             }
-        });
-        assertTrue(e.getMessage().contains("windowAll supports event-time tumbling and sliding windows"),
-                e.getMessage());
+            out.collect(ctx.window().start() + ":" + ctx.window().end() + ":" + sum);
+        }
+    }
+
+    @ParameterizedTest(name = "parallelism {0}")
+    @ValueSource(ints = {1, 2})
+    @Timeout(60)
+    void processSeesAllRecordsOfEachWindow(int parallelism) {
+        // Flink's windowAll(..).process(ProcessAllWindowFunction): one call per window with all its records.
+        List<Event> events = disordered(5_000, 5);
+        SlidingWindows windows = SlidingWindows.eventTime(Duration.ofMillis(1000), Duration.ofMillis(500));
+
+        Run run = run(events, parallelism, s -> s.windowAll(windows).process(new SumAll()));
+
+        assertEquals(expected(events, windows), run.rows());
+    }
+
+    @ParameterizedTest(name = "parallelism {0}")
+    @ValueSource(ints = {1, 2})
+    @Timeout(60)
+    void reduceFoldsEachWindowToOneRecord(int parallelism) {
+        // Flink's windowAll(..).reduce(ReduceFunction, ProcessAllWindowFunction): the function sees the one reduced record.
+        List<Event> events = disordered(5_000, 6);
+        TumblingWindows windows = TumblingWindows.eventTime(Duration.ofMillis(1000));
+
+        Run run = run(events, parallelism, s -> s.windowAll(windows)
+                .reduce((a, b) -> new Event(Math.max(a.ts(), b.ts()), a.value() + b.value()), new SumAll()));
+
+        assertEquals(expected(events, windows), run.rows());
+    }
+
+    @Test
+    @Timeout(60)
+    void applyHandsAllRecordsOfEachWindowToAnAllWindowFunction() {
+        // Flink's windowAll(..).apply(AllWindowFunction).
+        List<Event> events = disordered(5_000, 7);
+        TumblingWindows windows = TumblingWindows.eventTime(Duration.ofMillis(1000));
+
+        Run run = run(events, 2, s -> s.windowAll(windows).apply((window, values, out) -> {
+            long sum = 0;
+            for (Event e : values) {
+                sum += e.value();
+            }
+            out.collect(window.start() + ":" + window.end() + ":" + sum);
+        }));
+
+        assertEquals(expected(events, windows), run.rows());
+    }
+
+    @Test
+    @Timeout(60)
+    void sessionWindowsOverTheWholeStreamMergeAcrossSubtasks() {
+        // Flink runs windowAll with any assigner; here sessions of the whole stream, at parallelism 2.
+        List<Event> events = List.of(new Event(0, 1), new Event(500, 2), new Event(1400, 4), new Event(3000, 8));
+
+        Run run = run(events, 2, s -> s.windowAll(SessionWindows.eventTime(Duration.ofSeconds(1)))
+                .aggregate(Aggregates.<Event>sum(Event::value), new Format()));
+
+        assertEquals(List.of("0:2400:7", "3000:4000:8"), run.rows());
+    }
+
+    @Test
+    @Timeout(60)
+    void aCountTriggerOnGlobalWindowsOfTheWholeStreamFiresEveryNRecords() {
+        // Flink's countWindowAll(n): GlobalWindows with PurgingTrigger.of(CountTrigger.of(n)).
+        List<Event> events = disordered(100, 8);
+
+        Run run = run(events, 2, s -> s.windowAll(GlobalWindows.create())
+                .trigger(PurgingTrigger.of(CountTrigger.of(10)))
+                .aggregate(Aggregates.<Event>count(), new ProcessAllWindowFunction<Long, String>() {
+                    @Override
+                    public void process(ProcessWindowFunction.Context ctx, Iterable<Long> counts, Collector<String> out) {
+                        out.collect("count " + counts.iterator().next());
+                    }
+                }));
+
+        assertEquals(java.util.Collections.nCopies(10, "count 10"), run.rows());
     }
 }

@@ -123,6 +123,10 @@ class WindowSemanticsTest {
                 story("session: a late record within lateness that touches no session is a session of its own",
                         session(10).withLateness(100), "a@0 time@40 a@25",
                         "a [0,10) 1", "a [25,35) 1"),
+                // Flink's CountTrigger fires at count >= n and clears; merged counts add up (issue 14, bug 1)
+                story("session: a count trigger fires a merged session whose count jumps past its count",
+                        session(10).withLateness(100).withTrigger(Trigger.count(4)), "a@0 a@1 a@2 a@13 a@14 a@15 a@11",
+                        "a [0,25) 7"),
                 story("session: a late record beyond lateness goes to the late side output",
                         session(10).withLateness(5).withLateSideOutput(), "a@0 time@40 a@10",
                         "a [0,10) 1", "late a@10"));
