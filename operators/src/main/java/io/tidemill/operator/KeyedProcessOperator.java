@@ -4,6 +4,7 @@ import io.tidemill.api.OutputTag;
 import io.tidemill.api.function.Collector;
 import io.tidemill.api.function.KeySelector;
 import io.tidemill.api.function.KeyedProcessFunction;
+import io.tidemill.api.function.TimeDomain;
 import io.tidemill.api.function.TimerService;
 import io.tidemill.checkpoint.RestoredState;
 import io.tidemill.checkpoint.SnapshotWriter;
@@ -141,7 +142,7 @@ public final class KeyedProcessOperator<K, IN, OUT> implements Operator<IN, OUT>
     }
 
     /** The context and collector of one call, reused to avoid allocation per record. */
-    private final class Call implements KeyedProcessFunction.Context<K>, Collector<OUT>, TimerService,
+    private final class Call implements KeyedProcessFunction.OnTimerContext<K>, Collector<OUT>, TimerService,
             TimestampedCollector<OUT> {
         K key;
         long timestamp;
@@ -162,6 +163,11 @@ public final class KeyedProcessOperator<K, IN, OUT> implements Operator<IN, OUT>
         }
 
         @Override
+        public TimeDomain timeDomain() {
+            return firingEventTime ? TimeDomain.EVENT_TIME : TimeDomain.PROCESSING_TIME;
+        }
+
+        @Override
         public <X> void output(OutputTag<X> tag, X value) {
             out.emitSide(tag, value, timestamp);
         }
@@ -174,6 +180,11 @@ public final class KeyedProcessOperator<K, IN, OUT> implements Operator<IN, OUT>
         @Override
         public void collect(OUT value, long ts) {
             out.emit(value, ts);
+        }
+
+        @Override
+        public <X> void output(OutputTag<X> tag, X value, long ts) {
+            out.emitSide(tag, value, ts);
         }
 
         @Override
