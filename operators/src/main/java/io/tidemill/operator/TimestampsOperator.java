@@ -13,6 +13,7 @@ public final class TimestampsOperator<T> implements Operator<T, T> {
     private TimestampAssigner<T> assigner;
     private WatermarkGenerator generator;
     private Output<T> out;
+    private OperatorContext ctx;
     private long emitted = Long.MIN_VALUE;
 
     public TimestampsOperator(WatermarkStrategy<T> strategy) {
@@ -22,13 +23,15 @@ public final class TimestampsOperator<T> implements Operator<T, T> {
     @Override
     public void open(OperatorContext ctx, Output<T> out) {
         this.out = out;
+        this.ctx = ctx;
         this.assigner = strategy.timestampAssigner();
         this.generator = strategy.createGenerator();
     }
 
     @Override
     public void processElement(T value, long timestamp) {
-        long ts = assigner == null ? timestamp : assigner.extractTimestamp(value, timestamp);
+        long ts = strategy.isProcessingTime() ? ctx.currentProcessingTime()
+                : assigner == null ? timestamp : assigner.extractTimestamp(value, timestamp);
         generator.onEvent(ts);
         out.emit(value, ts);
     }

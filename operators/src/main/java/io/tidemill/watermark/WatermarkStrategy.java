@@ -48,8 +48,9 @@ public final class WatermarkStrategy<T> {
     }
 
     /**
-     * No event time: records are stamped with the wall clock when read and the watermark follows the
-     * wall clock. Use with processing-time windows.
+     * No event time: records are stamped with processing time when read (the wall clock, or the
+     * cluster's {@link io.tidemill.api.ProcessingClock} in tests) and the watermark follows it. Use with
+     * processing-time windows.
      */
     public static <T> WatermarkStrategy<T> processingTime() {
         return new WatermarkStrategy<>(() -> new BoundedOutOfOrderness(0), (e, ts) -> System.currentTimeMillis(),

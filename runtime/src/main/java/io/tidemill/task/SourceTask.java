@@ -44,6 +44,8 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
     private long lastInjected = Long.MIN_VALUE;
     private final TimestampAssigner<T> assigner;
     private final long idleMillis;
+    /** Records are stamped with processing time ({@code WatermarkStrategy.processingTime()}). */
+    private final boolean processingTime;
     private final int batchSize;
     private final String sourceName;
     private Split<T> current;
@@ -68,12 +70,12 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
         this.subtask = subtask;
         this.parallelism = parallelism;
         this.splits = new ArrayList<>();
-        long now = System.currentTimeMillis();
+        this.processingTime = strategy.isProcessingTime();
         for (AssignedSplit<T> a : assigned) {
             if (a.ended()) {
                 finished.add(a.split());
             } else {
-                splits.add(new Split<>(a.split(), a.reader(), strategy.createGenerator(), now));
+                splits.add(new Split<>(a.split(), a.reader(), strategy.createGenerator()));
             }
         }
     }
@@ -193,7 +195,7 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
     }
 
     private void emitWatermark() {
-        long now = idleMillis > 0 ? System.currentTimeMillis() : 0;
+        long now = idleMillis > 0 ? clock.now() : 0;
         long min = Long.MAX_VALUE;
         boolean anyActive = false;
         for (Split<T> s : splits) {
@@ -274,7 +276,9 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
     @Override
     public void collect(T value, long timestamp) {
         long ts = timestamp;
-        if (assigner != null) {
+        if (processingTime) {
+            ts = clock.now();
+        } else if (assigner != null) {
             try {
                 ts = assigner.extractTimestamp(value, timestamp);
             } catch (RuntimeException e) {
@@ -295,11 +299,11 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
         final WatermarkGenerator generator;
         long lastActivity;
 
-        Split(SourceSplit split, SplitReader<T> reader, WatermarkGenerator generator, long now) {
+        Split(SourceSplit split, SplitReader<T> reader, WatermarkGenerator generator) {
             this.split = split;
             this.reader = reader;
             this.generator = generator;
-            this.lastActivity = now;
+            this.lastActivity = -1; // the idleness timeout starts at the first watermark step
         }
     }
 }
