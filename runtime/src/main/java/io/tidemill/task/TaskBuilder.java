@@ -69,6 +69,8 @@ public final class TaskBuilder {
     private final Map<PhysicalEdge, Channel[][]> channels = new HashMap<>();
 
     private final LoadedCheckpoint restore;
+    /** The watermark alignment groups of the sources built here. */
+    private final WatermarkAlignment alignment = new WatermarkAlignment();
     private final CheckpointConfig.Mode mode;
 
     /** Which subtasks run in this JVM (in a cluster, each node runs its share of the plan). */
@@ -442,7 +444,9 @@ public final class TaskBuilder {
             OperatorChain oc = new OperatorChain(ops, names, ids(chain, first), allRouters, mainOf[0], subtask, par);
             SourceTask task = new SourceTask(oc, assigned, (WatermarkStrategy) src.watermarkStrategy(),
                     config.batchSize(), job, taskName, operatorId(src), src.name(), subtask, par,
-                    deadLetters(src, subtask, par), deadLetterId(src));
+                    deadLetters(src, subtask, par), deadLetterId(src),
+                    src.watermarkStrategy().alignment() == null ? null
+                            : alignment.join(src.watermarkStrategy().alignment().group()));
             task.setUnaligned(mode == CheckpointConfig.Mode.UNALIGNED);
             task.replayFirst(inFlightOf(chain, inputsOf(null, mainOf), subtask, par));
             return task;
