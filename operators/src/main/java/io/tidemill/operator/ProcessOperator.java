@@ -1,7 +1,5 @@
 package io.tidemill.operator;
 
-import io.tidemill.api.OutputTag;
-import io.tidemill.api.function.Collector;
 import io.tidemill.api.function.ProcessFunction;
 import io.tidemill.api.function.TimerService;
 
@@ -13,9 +11,7 @@ import io.tidemill.api.function.TimerService;
 public final class ProcessOperator<IN, OUT> implements Operator<IN, OUT> {
     private final ProcessFunction<IN, OUT> function;
     private final Call call = new Call();
-    private OperatorContext ctx;
     private Output<OUT> out;
-    private long watermark = Long.MIN_VALUE;
 
     public ProcessOperator(ProcessFunction<IN, OUT> function) {
         this.function = function;
@@ -23,8 +19,8 @@ public final class ProcessOperator<IN, OUT> implements Operator<IN, OUT> {
 
     @Override
     public void open(OperatorContext ctx, Output<OUT> out) throws Exception {
-        this.ctx = ctx;
         this.out = out;
+        call.open(ctx, out);
         function.open(new OperatorRuntimeContext(ctx));
     }
 
@@ -36,7 +32,7 @@ public final class ProcessOperator<IN, OUT> implements Operator<IN, OUT> {
 
     @Override
     public void processWatermark(long wm) {
-        watermark = wm;
+        call.watermark = wm;
         out.emitWatermark(wm);
     }
 
@@ -46,47 +42,10 @@ public final class ProcessOperator<IN, OUT> implements Operator<IN, OUT> {
     }
 
     /** The context and collector of one call, reused to avoid allocation per record. */
-    private final class Call implements ProcessFunction.Context, Collector<OUT>, TimerService, TimestampedCollector<OUT> {
-        long timestamp;
-
-        @Override
-        public long timestamp() {
-            return timestamp;
-        }
-
+    private final class Call extends ProcessCall<OUT> implements ProcessFunction.Context, TimerService {
         @Override
         public TimerService timerService() {
             return this;
-        }
-
-        @Override
-        public <X> void output(OutputTag<X> tag, X value) {
-            out.emitSide(tag, value, timestamp);
-        }
-
-        @Override
-        public void collect(OUT value) {
-            out.emit(value, timestamp);
-        }
-
-        @Override
-        public void collect(OUT value, long ts) {
-            out.emit(value, ts);
-        }
-
-        @Override
-        public <X> void output(OutputTag<X> tag, X value, long ts) {
-            out.emitSide(tag, value, ts);
-        }
-
-        @Override
-        public long currentWatermark() {
-            return watermark;
-        }
-
-        @Override
-        public long currentProcessingTime() {
-            return ctx.currentProcessingTime();
         }
 
         @Override

@@ -93,23 +93,8 @@ class PreAggregateTest {
         }
     }
 
-    private static Run runWithLateness(WindowAssigner assigner, boolean preAggregate) {
-        Pipeline p = Pipeline.create().setParallelism(1);
-        CollectSink<String> sink = new CollectSink<>();
-        CollectSink<Event> lateSink = new CollectSink<>();
-        OutputTag<Event> tag = new OutputTag<>("late");
-        WindowedStream<Long, Event> windows = p.fromCollection(events(true), BOUNDED).keyBy(Event::key)
-                .window(assigner).allowedLateness(Duration.ofMillis(1800)).sideOutputLateData(tag);
-        if (preAggregate) {
-            windows.preAggregate();
-        }
-        DataStream<String> out = windows.aggregate(Aggregates.<Event>sum(Event::value), new Format());
-        out.sinkTo(sink);
-        out.getSideOutput(tag).sinkTo(lateSink);
-        return execute(p, sink, lateSink);
-    }
-
-    private static Run runBehindOneSourceSubtask(int parallelism, WindowAssigner assigner, boolean preAggregate) {
+    /** At {@code parallelism}, behind one source subtask (so which records are late is fixed). */
+    private static Run runWithLateness(int parallelism, WindowAssigner assigner, boolean preAggregate) {
         Pipeline p = Pipeline.create().setParallelism(parallelism);
         CollectSink<String> sink = new CollectSink<>();
         CollectSink<Event> lateSink = new CollectSink<>();
@@ -138,10 +123,10 @@ class PreAggregateTest {
     void lateRecordsBehindOneSourceSubtaskAreTheSameAsWithoutIt(int parallelism) {
         for (WindowAssigner assigner : List.of(TumblingWindows.eventTime(Duration.ofMillis(1000)),
                 SlidingWindows.eventTime(Duration.ofMillis(1000), Duration.ofMillis(400)))) {
-            Run plain = runBehindOneSourceSubtask(parallelism, assigner, false);
+            Run plain = runWithLateness(parallelism, assigner, false);
             assertTrue(!plain.late().isEmpty(), assigner + ": some records are late for all their windows");
             for (int run = 0; run < 3; run++) {
-                Run twoPhase = runBehindOneSourceSubtask(parallelism, assigner, true);
+                Run twoPhase = runWithLateness(parallelism, assigner, true);
                 assertTrue(plain.late().equals(twoPhase.late()), assigner + ", run " + run + ": "
                         + plain.late().size() + " late records without preAggregate, " + twoPhase.late().size()
                         + " with it, or other ones");
@@ -169,8 +154,8 @@ class PreAggregateTest {
     void allowedLatenessAndTheLateSideOutputWorkAsWithoutIt() {
         for (WindowAssigner assigner : List.of(TumblingWindows.eventTime(Duration.ofMillis(1000)),
                 SlidingWindows.eventTime(Duration.ofMillis(1000), Duration.ofMillis(400)))) {
-            Run plain = runWithLateness(assigner, false);
-            Run twoPhase = runWithLateness(assigner, true);
+            Run plain = runWithLateness(1, assigner, false);
+            Run twoPhase = runWithLateness(1, assigner, true);
 
             assertTrue(!plain.late().isEmpty(), assigner + ": some records are late for all their windows");
             assertTrue(plain.rows().stream().map(r -> r.substring(0, r.lastIndexOf(':'))).distinct().count()
