@@ -218,7 +218,8 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
             endInput();
             return true;
         }
-        for (Split s : splits) {
+        for (int i = 0; i < splits.size(); i++) {
+            Split s = splits.get(i);
             s.generator.onPeriodicEmit(s);
         }
         emitWatermark();
@@ -333,11 +334,12 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
                 throw new OperatorException(sourceName + " (timestamp assigner)", subtask, parallelism, e);
             }
         }
-        count++;
-        chain.input().emit(value, ts);
         if (ts != TimestampAssigner.NO_TIMESTAMP) {
+            // Before the record goes down the chain: what the generator emits goes out after the step.
             current.generator.onEvent(value, ts, current);
         }
+        count++;
+        chain.input().emit(value, ts);
     }
 
     /**
