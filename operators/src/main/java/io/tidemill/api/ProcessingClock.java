@@ -8,7 +8,7 @@ package io.tidemill.api;
  *
  * <pre>{@code
  * ManualClock clock = new ManualClock(0);
- * try (LocalCluster cluster = LocalCluster.start(2, TaskBuilder.Config.DEFAULT.withClock(clock))) {
+ * try (LocalCluster cluster = LocalCluster.start(2, clock)) {
  *     JobHandle job = cluster.submit(pipeline);
  *     clock.advance(Duration.ofSeconds(10));   // processing-time windows ending by then fire
  * }

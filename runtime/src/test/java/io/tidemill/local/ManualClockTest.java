@@ -11,7 +11,6 @@ import io.tidemill.api.function.Collector;
 import io.tidemill.api.function.KeyedProcessFunction;
 import io.tidemill.api.function.ProcessWindowFunction;
 import io.tidemill.api.sink.CollectSink;
-import io.tidemill.task.TaskBuilder;
 import io.tidemill.testing.Event;
 import io.tidemill.testing.GatedSource;
 import io.tidemill.watermark.WatermarkStrategy;
@@ -38,7 +37,7 @@ class ManualClockTest {
 
     @BeforeEach
     void start() {
-        cluster = LocalCluster.start(2, TaskBuilder.Config.DEFAULT.withClock(clock));
+        cluster = LocalCluster.start(2, clock);
     }
 
     @AfterEach

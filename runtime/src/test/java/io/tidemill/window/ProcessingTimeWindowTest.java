@@ -9,7 +9,6 @@ import io.tidemill.api.source.Source;
 import io.tidemill.api.source.SourceOutput;
 import io.tidemill.api.source.SourceSplit;
 import io.tidemill.api.source.SplitReader;
-import io.tidemill.task.TaskBuilder;
 import io.tidemill.api.function.Collector;
 import io.tidemill.api.function.ProcessWindowFunction;
 import io.tidemill.api.sink.CollectSink;
@@ -141,7 +140,7 @@ class ProcessingTimeWindowTest {
                     }
                 })
                 .sinkTo(sink);
-        try (LocalCluster cluster = LocalCluster.start(1, TaskBuilder.Config.DEFAULT.withClock(clock))) {
+        try (LocalCluster cluster = LocalCluster.start(1, clock)) {
             cluster.execute(pipeline);
         }
         return sink.values();
