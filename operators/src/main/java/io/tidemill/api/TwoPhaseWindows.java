@@ -18,8 +18,8 @@ import java.util.function.Supplier;
 
 /**
  * Builds a window aggregated in two phases, for {@code windowAll} and {@code preAggregate}: a local
- * step chained to the input (at its parallelism) folds each subtask's records per key and pane ({@link LocalWindowOperator}),
- * then a keyed window of the user's assigner merges the partials with the aggregate's {@code merge}
+ * step chained to the input (at its parallelism) folds each subtask's records per key and pane
+ * ({@link LocalWindowOperator}), then a keyed window of the user's assigner merges the partials with the aggregate's {@code merge}
  * and evaluates the window.
  */
 final class TwoPhaseWindows {

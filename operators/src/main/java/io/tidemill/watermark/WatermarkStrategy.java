@@ -106,7 +106,7 @@ public final class WatermarkStrategy<T> {
      * the slowest in the group is paused, so one lagging split does not make the others' window state
      * grow without bound; it resumes when the group's slowest catches up. Idle and finished splits do
      * not hold the group back. The group's slowest watermark is looked at again every
-     * {@code updateInterval}. Sources are aligned within one node (JVM): in a cluster, the splits on each
+     * {@code updateInterval} of processing time (with a {@code ManualClock}, when the test moves it). Sources are aligned within one node (JVM): in a cluster, the splits on each
      * node are aligned with each other.
      */
     public WatermarkStrategy<T> withWatermarkAlignment(String group, Duration maxDrift, Duration updateInterval) {
@@ -151,7 +151,7 @@ public final class WatermarkStrategy<T> {
         return processingTime;
     }
 
-    /** Flink's {@code BoundedOutOfOrdernessWatermarks}: periodically, the largest timestamp minus the bound, minus 1. */
+    /** As Flink's {@code BoundedOutOfOrdernessWatermarks}: periodically, the largest timestamp - bound - 1. */
     private static final class BoundedOutOfOrderness<T> implements WatermarkGenerator<T> {
         private final long bound;
         private long maxTimestamp;

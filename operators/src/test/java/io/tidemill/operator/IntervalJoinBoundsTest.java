@@ -55,7 +55,8 @@ class IntervalJoinBoundsTest {
         UnaryOperator<IntervalJoin<Long, Long, Long>> inclusive = j -> j;
         UnaryOperator<IntervalJoin<Long, Long, Long>> lowerExclusive = IntervalJoin::lowerBoundExclusive;
         UnaryOperator<IntervalJoin<Long, Long, Long>> upperExclusive = IntervalJoin::upperBoundExclusive;
-        UnaryOperator<IntervalJoin<Long, Long, Long>> bothExclusive = j -> j.lowerBoundExclusive().upperBoundExclusive();
+        UnaryOperator<IntervalJoin<Long, Long, Long>> bothExclusive =
+                j -> j.lowerBoundExclusive().upperBoundExclusive();
         return Stream.of(
                 Arguments.of("inclusive", inclusive, List.of("10-8", "10-9", "10-10", "10-11", "10-12")),
                 Arguments.of("lower exclusive", lowerExclusive, List.of("10-9", "10-10", "10-11", "10-12")),

@@ -22,8 +22,9 @@ import java.util.Map;
  * that are neither finished nor idle (no record for the idleness timeout, or marked idle by its
  * generator). It is recomputed after each step, after the generators' periodic emit: a watermark a
  * generator emits in {@code onEvent} (punctuated) goes out after the batch that record was read in,
- * never inside a reader's call, where a firing it starts could not pause. When all remaining splits are idle the
- * task says IDLE downstream; when all have finished it sends the final watermark and END_OF_INPUT.
+ * never inside a reader's call, where a firing it starts could not pause. When all remaining splits
+ * are idle the task says IDLE downstream; when all have finished it sends the final watermark and
+ * END_OF_INPUT.
  *
  * <p>Watermark alignment: with an alignment group, the task publishes its watermark to the group
  * (the maximum when it has no active split) and does not read a split whose watermark is more than

@@ -113,7 +113,8 @@ class SideOutputTest {
         List<List<String>> got = run(parallelism, s -> s.windowAll(TumblingWindows.eventTime(Duration.ofMillis(10)))
                 .aggregate(Aggregates.<Long>count(), new ProcessAllWindowFunction<Long, String>() {
                     @Override
-                    public void process(ProcessWindowFunction.Context ctx, Iterable<Long> counts, Collector<String> out) {
+                    public void process(ProcessWindowFunction.Context ctx, Iterable<Long> counts,
+                                        Collector<String> out) {
                         long n = counts.iterator().next();
                         out.collect(ctx.window().start() + " " + n);
                         ctx.output(SIDE, "fired " + ctx.window().start());

@@ -184,7 +184,8 @@ class WatermarkGeneratorTest {
 
         // then the fast source stops within a batch (256 records) past the slow one's watermark + drift
         await().atMost(Duration.ofSeconds(5)).until(() -> job.recordsIn() >= 11 + 256);
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> job.recordsIn() <= 11 + 2 * 256);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> job.recordsIn() <= 11 + 2 * 256);
 
         // and goes on when the slow one catches up
         slowGate.set(10_000);
