@@ -80,7 +80,7 @@ public final class ConnectedStreams<A, B> {
         }
 
         @Override
-        public void onTimer(long time, Context<K> ctx, Collector<R> out) throws Exception {
+        public void onTimer(long time, OnTimerContext<K> ctx, Collector<R> out) throws Exception {
             fn.onTimer(time, ctx, out);
         }
     }

@@ -4,18 +4,22 @@ import io.tidemill.api.function.FilterFunction;
 import io.tidemill.api.function.FlatMapFunction;
 import io.tidemill.api.function.KeySelector;
 import io.tidemill.api.function.MapFunction;
+import io.tidemill.api.function.ProcessFunction;
+import io.tidemill.api.function.RichFunction;
 import io.tidemill.api.sink.PrintSink;
 import io.tidemill.api.sink.Sink;
 import io.tidemill.graph.Node;
 import io.tidemill.graph.Partitioning;
 import io.tidemill.graph.WatermarkUse;
 import io.tidemill.operator.OperatorFactory;
+import io.tidemill.operator.ProcessOperator;
 import io.tidemill.operator.SinkOperator;
 import io.tidemill.operator.StatelessOperators;
 import io.tidemill.operator.TimestampsOperator;
 import io.tidemill.watermark.WatermarkStrategy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A stream of records of type {@code T}. Transformations return new streams; nothing runs until
@@ -54,6 +58,19 @@ public class DataStream<T> {
     private static <R> DataStream<R> forwardingWatermarks(DataStream<R> s) {
         s.node.useWatermarks(WatermarkUse.FORWARD);
         return s;
+    }
+
+    /**
+     * Processes each record with a {@link ProcessFunction} (side outputs, timestamps, watermark);
+     * each subtask runs its own copy of {@code fn}.
+     */
+    public <R> DataStream<R> process(ProcessFunction<T, R> fn) {
+        return process(RichFunction.perSubtask(fn));
+    }
+
+    /** As {@link #process(ProcessFunction)}; {@code function} gives each subtask its instance. */
+    public <R> DataStream<R> process(Supplier<? extends ProcessFunction<T, R>> function) {
+        return transform("process", () -> new ProcessOperator<>(function.get()));
     }
 
     /** Re-assigns timestamps and watermarks from here on (upstream watermarks are replaced). */

@@ -5,6 +5,7 @@ import io.tidemill.api.function.LongAggregateFunction;
 import io.tidemill.api.function.KeySelector;
 import io.tidemill.api.function.ProcessWindowFunction;
 import io.tidemill.checkpoint.codec.StateCopier;
+import io.tidemill.graph.Node;
 import io.tidemill.graph.WatermarkUse;
 import io.tidemill.window.LocalWindowOperator;
 import io.tidemill.window.SlidingWindows;
@@ -12,13 +13,14 @@ import io.tidemill.window.TumblingWindows;
 import io.tidemill.window.WindowAssigner;
 import io.tidemill.window.WindowPartial;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
  * Builds a window aggregated in two phases, for {@code windowAll} and {@code preAggregate}: a local
- * step chained to the input folds each subtask's records per key and pane ({@link LocalWindowOperator}),
- * then a keyed window of the user's assigner merges the partials with the aggregate's {@code merge}
+ * step chained to the input (at its parallelism) folds each subtask's records per key and pane
+ * ({@link LocalWindowOperator}), then a keyed window of the user's assigner merges the partials with the aggregate's {@code merge}
  * and evaluates the window.
  */
 final class TwoPhaseWindows {
@@ -40,11 +42,19 @@ final class TwoPhaseWindows {
                                                      List<String> problems) {
         TumblingWindows panes = panesOf(assigner);
         boolean keepLate = lateTag != null;
-        DataStream<WindowPartial<K, ACC>> partials = input.transform(name + ".local",
-                () -> new LocalWindowOperator<>(localKey, panes, agg, keepLate));
-        problems.forEach(partials.node::addProblem);
-        // Sends a pane's partials when the watermark reaches the pane's last timestamp; judges nothing late.
-        partials.node.useWatermarks(WatermarkUse.panes(panes.paneSize(), panes.paneOffset()));
+        List<DataStream<WindowPartial<K, ACC>>> locals = new ArrayList<>();
+        for (Node producer : producersOf(input.node)) {
+            DataStream<WindowPartial<K, ACC>> local = new DataStream<T>(input.pipeline, producer)
+                    .transform(name + ".local", () -> new LocalWindowOperator<>(localKey, panes, agg, keepLate));
+            local.node.takeParallelismOf(producer.kind() == Node.Kind.SIDE_OUTPUT
+                    ? producer.inputs().get(0).node() : producer);
+            problems.forEach(local.node::addProblem);
+            // Sends a pane's partials when the watermark reaches the pane's last timestamp; judges nothing late.
+            local.node.useWatermarks(WatermarkUse.panes(panes.paneSize(), panes.paneOffset()));
+            locals.add(local);
+        }
+        DataStream<WindowPartial<K, ACC>> partials = locals.size() == 1 ? locals.get(0)
+                : locals.get(0).union(locals.subList(1, locals.size()).toArray(DataStream[]::new));
         WindowedStream<MK, WindowPartial<K, ACC>> merged = partials.keyBy(mergeKey).window(assigner);
         if (allowedLateness > 0) {
             merged.allowedLateness(Duration.ofMillis(allowedLateness));
@@ -55,8 +65,27 @@ final class TwoPhaseWindows {
         AggregateFunction<WindowPartial<K, ACC>, ACC, V> merging = mergingOf(agg, assigner instanceof SlidingWindows);
         @SuppressWarnings("unchecked")
         DataStream<R> out = fn == null ? (DataStream<R>) merged.aggregate(merging) : merged.aggregate(merging, fn);
-        partials.node.deriveUidFrom(out.node, "local"); // a uid() on the result names both steps
+        for (int i = 0; i < locals.size(); i++) { // a uid() on the result names both steps
+            locals.get(i).node.deriveUidFrom(out.node, i == 0 ? "local" : "local-" + i);
+        }
         return out.name(name);
+    }
+
+    /**
+     * Where the local steps go: beside each operator (or side output) producing the input, one
+     * local step per input of a union, past any re-partitioning (the merging step's keyBy overrides
+     * it, as a keyBy after it would). Each local step runs at its producer's parallelism behind a
+     * one-to-one forward edge, so that every record reaches it behind the same watermarks as a window
+     * after a plain keyBy would see: behind a round-robin edge a late record could reach the merging
+     * step through one local subtask before the watermark that made it late came through another,
+     * and be counted in a window that had fired.
+     */
+    private static List<Node> producersOf(Node node) {
+        if (node.kind() == Node.Kind.UNION || node.kind() == Node.Kind.PARTITION) {
+            node.markBypassed();
+            return node.inputs().stream().flatMap(in -> producersOf(in.node()).stream()).toList();
+        }
+        return List.of(node);
     }
 
     /** The tumbling windows whose panes tile every window of {@code assigner}. */

@@ -86,7 +86,7 @@ public final class LogicalGraph {
                 }
             }
             for (Node n : nodes) {
-                if (n.kind() != Node.Kind.SINK && !consumed.contains(n)) {
+                if (n.kind() != Node.Kind.SINK && !consumed.contains(n) && !n.isBypassed()) {
                     errors.add("operator '" + n.name() + "': its output is never consumed; add a sink or remove it");
                 }
             }

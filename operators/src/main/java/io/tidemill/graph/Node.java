@@ -25,6 +25,9 @@ public final class Node {
     private Node uidOwner;
     private String uidPart;
     private int parallelism = -1;
+    /** The node whose parallelism this one takes when none is set on it, or null: the pipeline's. */
+    private Node parallelismOf;
+    private boolean bypassed;
     private final List<Input> inputs;
     private final OperatorFactory<?, ?> factory;
     private final Source<?> source;
@@ -127,6 +130,32 @@ public final class Node {
 
     public void setParallelism(int parallelism) {
         this.parallelism = parallelism;
+    }
+
+    /**
+     * Makes this node run at {@code producer}'s parallelism unless one is set on it, so that a
+     * forward edge from {@code producer} stays one-to-one (a pre-aggregation's local step beside its
+     * input). {@code producer} must come before this node in the graph.
+     */
+    public void takeParallelismOf(Node producer) {
+        this.parallelismOf = producer;
+    }
+
+    /**
+     * Marks this virtual node as consumed although no node names it as an input: an operator took
+     * its inputs directly (a pre-aggregation's local steps, placed beside each input of a union).
+     */
+    public void markBypassed() {
+        this.bypassed = true;
+    }
+
+    public boolean isBypassed() {
+        return bypassed;
+    }
+
+    /** See {@link #takeParallelismOf}; null when this node defaults to the pipeline's parallelism. */
+    public Node parallelismOf() {
+        return parallelismOf;
     }
 
     public List<Input> inputs() {

@@ -1,5 +1,6 @@
 package io.tidemill.operator;
 
+import io.tidemill.api.OutputTag;
 import io.tidemill.api.function.Collector;
 import io.tidemill.api.function.KeyedProcessFunction;
 import io.tidemill.api.function.ProcessJoinFunction;
@@ -15,20 +16,27 @@ import java.util.Map;
  * Interval join over a tagged union: a left record at {@code t} joins right records in
  * {@code [t + lower, t + upper]}. Both sides are buffered by timestamp; a buffered record is dropped
  * once the watermark guarantees no future partner (left at {@code t}: watermark {@code >= t + upper};
- * right at {@code t}: watermark {@code >= t - lower}). Records behind the watermark are late and
- * dropped, as in Flink.
+ * right at {@code t}: watermark {@code >= t - lower}). Records behind the watermark are late, as in
+ * Flink: they go to their side's late tag, or are dropped without one. Exclusive bounds arrive here
+ * as inclusive ones, moved inwards.
  */
 public final class IntervalJoinFunction<K, A, B, OUT> extends KeyedProcessFunction<K, Tagged, OUT> {
     private final long lower;
     private final long upper;
+    private final OutputTag<A> leftLate;
+    private final OutputTag<B> rightLate;
     private ProcessJoinFunction<A, B, OUT> fn;
     private Pair pair;
     private MapState<Long, List<Object>> left;
     private MapState<Long, List<Object>> right;
 
-    public IntervalJoinFunction(long lower, long upper, ProcessJoinFunction<A, B, OUT> fn) {
+    /** {@code leftLate}, {@code rightLate}: where late records of each side go, or null to drop them. */
+    public IntervalJoinFunction(long lower, long upper, OutputTag<A> leftLate, OutputTag<B> rightLate,
+                                ProcessJoinFunction<A, B, OUT> fn) {
         this.lower = lower;
         this.upper = upper;
+        this.leftLate = leftLate;
+        this.rightLate = rightLate;
         this.fn = fn;
     }
 
@@ -57,10 +65,16 @@ public final class IntervalJoinFunction<K, A, B, OUT> extends KeyedProcessFuncti
     @Override
     public void processElement(Tagged value, Context<K> ctx, Collector<OUT> out) throws Exception {
         long ts = ctx.timestamp();
+        boolean isLeft = value.side() == Tagged.LEFT;
         if (ts < ctx.timerService().currentWatermark()) {
+            if (isLeft && leftLate != null) {
+                ctx.output(leftLate, (A) value.value());
+            } else if (!isLeft && rightLate != null) {
+                ctx.output(rightLate, (B) value.value());
+            }
             return;
         }
-        boolean isLeft = value.side() == Tagged.LEFT;
+        pair.out = (TimestampedCollector<OUT>) out;
         MapState<Long, List<Object>> own = isLeft ? left : right;
         List<Object> bucket = own.get(ts);
         if (bucket == null) {
@@ -88,7 +102,7 @@ public final class IntervalJoinFunction<K, A, B, OUT> extends KeyedProcessFuncti
     }
 
     @Override
-    public void onTimer(long time, Context<K> ctx, Collector<OUT> out) {
+    public void onTimer(long time, OnTimerContext<K> ctx, Collector<OUT> out) {
         expire(left, time, upper);
         expire(right, time, -lower);
     }
@@ -107,6 +121,12 @@ public final class IntervalJoinFunction<K, A, B, OUT> extends KeyedProcessFuncti
     private static final class Pair implements ProcessJoinFunction.Context {
         long leftTs;
         long rightTs;
+        TimestampedCollector<?> out;
+
+        @Override
+        public <X> void output(OutputTag<X> tag, X value) {
+            out.output(tag, value, timestamp());
+        }
 
         @Override
         public long leftTimestamp() {

@@ -1,9 +1,8 @@
 package io.tidemill.operator;
 
-import io.tidemill.api.OutputTag;
-import io.tidemill.api.function.Collector;
 import io.tidemill.api.function.KeySelector;
 import io.tidemill.api.function.KeyedProcessFunction;
+import io.tidemill.api.function.TimeDomain;
 import io.tidemill.api.function.TimerService;
 import io.tidemill.checkpoint.RestoredState;
 import io.tidemill.checkpoint.SnapshotWriter;
@@ -23,7 +22,6 @@ public final class KeyedProcessOperator<K, IN, OUT> implements Operator<IN, OUT>
     private OperatorContext ctx;
     private KeyedStateBackend state;
     private Output<OUT> out;
-    private long watermark = Long.MIN_VALUE;
     /** True from a watermark or processing time until every timer it made due has fired. */
     private boolean firing;
     private long firingTime;
@@ -40,6 +38,7 @@ public final class KeyedProcessOperator<K, IN, OUT> implements Operator<IN, OUT>
         this.ctx = ctx;
         this.out = out;
         this.state = ctx.keyedState();
+        call.open(ctx, out);
         function.open(new OperatorRuntimeContext(ctx));
     }
 
@@ -58,7 +57,7 @@ public final class KeyedProcessOperator<K, IN, OUT> implements Operator<IN, OUT>
 
     @Override
     public void processWatermark(long wm) throws Exception {
-        watermark = wm;
+        call.watermark = wm;
         startFiring(wm, true);
     }
 
@@ -141,19 +140,12 @@ public final class KeyedProcessOperator<K, IN, OUT> implements Operator<IN, OUT>
     }
 
     /** The context and collector of one call, reused to avoid allocation per record. */
-    private final class Call implements KeyedProcessFunction.Context<K>, Collector<OUT>, TimerService,
-            TimestampedCollector<OUT> {
+    private final class Call extends ProcessCall<OUT> implements KeyedProcessFunction.OnTimerContext<K>, TimerService {
         K key;
-        long timestamp;
 
         @Override
         public K currentKey() {
             return key;
-        }
-
-        @Override
-        public long timestamp() {
-            return timestamp;
         }
 
         @Override
@@ -162,28 +154,8 @@ public final class KeyedProcessOperator<K, IN, OUT> implements Operator<IN, OUT>
         }
 
         @Override
-        public <X> void output(OutputTag<X> tag, X value) {
-            out.emitSide(tag, value, timestamp);
-        }
-
-        @Override
-        public void collect(OUT value) {
-            out.emit(value, timestamp);
-        }
-
-        @Override
-        public void collect(OUT value, long ts) {
-            out.emit(value, ts);
-        }
-
-        @Override
-        public long currentWatermark() {
-            return watermark;
-        }
-
-        @Override
-        public long currentProcessingTime() {
-            return ctx.currentProcessingTime();
+        public TimeDomain timeDomain() {
+            return firingEventTime ? TimeDomain.EVENT_TIME : TimeDomain.PROCESSING_TIME;
         }
 
         @Override

@@ -2,7 +2,6 @@ package io.tidemill.watermark;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.function.Supplier;
 
 /**
  * How records get their event timestamps and how watermarks are derived from them, per source split.
@@ -20,13 +19,32 @@ import java.util.function.Supplier;
  * watermark until it emits again.
  */
 public final class WatermarkStrategy<T> {
-    private final Supplier<WatermarkGenerator> generators;
+    private final WatermarkGeneratorSupplier<T> generators;
     private final TimestampAssigner<T> assigner;
     private final Duration idleness;
     private final boolean processingTime;
+    private final Alignment alignment;
 
-    private WatermarkStrategy(Supplier<WatermarkGenerator> generators, TimestampAssigner<T> assigner,
-                              Duration idleness, boolean processingTime) {
+    /**
+     * A watermark alignment group: a source split whose watermark is more than {@code maxDriftMillis}
+     * ahead of the group's slowest is not read until the group catches up.
+     *
+     * @param updateIntervalMillis how often a source task looks at the group's slowest watermark again
+     */
+    public record Alignment(String group, long maxDriftMillis, long updateIntervalMillis) {
+        public Alignment {
+            Objects.requireNonNull(group, "group");
+            if (group.isBlank() || maxDriftMillis < 0 || updateIntervalMillis <= 0) {
+                throw new IllegalArgumentException("watermark alignment needs a group name, a max drift >= 0 and an "
+                        + "update interval > 0: '" + group + "', " + maxDriftMillis + " ms, " + updateIntervalMillis
+                        + " ms");
+            }
+        }
+    }
+
+    private WatermarkStrategy(WatermarkGeneratorSupplier<T> generators, TimestampAssigner<T> assigner,
+                              Duration idleness, boolean processingTime, Alignment alignment) {
+        this.alignment = alignment;
         this.generators = generators;
         this.assigner = assigner;
         this.idleness = idleness;
@@ -39,7 +57,15 @@ public final class WatermarkStrategy<T> {
         if (bound < 0) {
             throw new IllegalArgumentException("maxOutOfOrderness must not be negative: " + maxOutOfOrderness);
         }
-        return new WatermarkStrategy<>(() -> new BoundedOutOfOrderness(bound), null, null, false);
+        return new WatermarkStrategy<>(() -> new BoundedOutOfOrderness<>(bound), null, null, false, null);
+    }
+
+    /**
+     * Watermarks from a generator of your own, periodic or punctuated (see {@link WatermarkGenerator});
+     * {@code generators} is called once per split.
+     */
+    public static <T> WatermarkStrategy<T> forGenerator(WatermarkGeneratorSupplier<T> generators) {
+        return new WatermarkStrategy<>(Objects.requireNonNull(generators, "generators"), null, null, false, null);
     }
 
     /** Timestamps never decrease within a split. */
@@ -48,33 +74,59 @@ public final class WatermarkStrategy<T> {
     }
 
     /**
-     * No event time: records are stamped with the wall clock when read and the watermark follows the
-     * wall clock. Use with processing-time windows.
+     * No event time: records are stamped with processing time when read (the wall clock, or the
+     * cluster's {@link io.tidemill.api.ProcessingClock} in tests) and the watermark follows it. Use with
+     * processing-time windows.
      */
     public static <T> WatermarkStrategy<T> processingTime() {
-        return new WatermarkStrategy<>(() -> new BoundedOutOfOrderness(0), (e, ts) -> System.currentTimeMillis(),
-                null, true);
+        return new WatermarkStrategy<>(() -> new BoundedOutOfOrderness<>(0), (e, ts) -> System.currentTimeMillis(),
+                null, true, null);
     }
 
     /** No watermarks at all (event time never progresses until the end of a bounded input). */
     public static <T> WatermarkStrategy<T> noWatermarks() {
-        return new WatermarkStrategy<>(NoWatermarks::new, null, null, false);
+        return new WatermarkStrategy<>(NoWatermarks::new, null, null, false, null);
     }
 
     public WatermarkStrategy<T> withTimestampAssigner(TimestampAssigner<T> timestampAssigner) {
         return new WatermarkStrategy<>(generators, Objects.requireNonNull(timestampAssigner), idleness,
-                processingTime);
+                processingTime, alignment);
     }
 
     public WatermarkStrategy<T> withIdleness(Duration timeout) {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("idleness timeout must be positive: " + timeout);
         }
-        return new WatermarkStrategy<>(generators, assigner, timeout, processingTime);
+        return new WatermarkStrategy<>(generators, assigner, timeout, processingTime, alignment);
     }
 
-    public WatermarkGenerator createGenerator() {
-        return generators.get();
+    /**
+     * Aligns the watermarks of every source with this strategy and {@code group} (Flink 1.15+'s
+     * {@code withWatermarkAlignment}): a split whose watermark runs more than {@code maxDrift} ahead of
+     * the slowest in the group is paused, so one lagging split does not make the others' window state
+     * grow without bound; it resumes when the group's slowest catches up. Idle and finished splits do
+     * not hold the group back. The group's slowest watermark is looked at again every
+     * {@code updateInterval} of processing time (with a {@code ManualClock}, when the test moves it). Sources are aligned within one node (JVM): in a cluster, the splits on each
+     * node are aligned with each other.
+     */
+    public WatermarkStrategy<T> withWatermarkAlignment(String group, Duration maxDrift, Duration updateInterval) {
+        return new WatermarkStrategy<>(generators, assigner, idleness, processingTime,
+                new Alignment(group, maxDrift.toMillis(), updateInterval.toMillis()));
+    }
+
+    /** As {@link #withWatermarkAlignment(String, Duration, Duration)}, updated every second (Flink's default). */
+    public WatermarkStrategy<T> withWatermarkAlignment(String group, Duration maxDrift) {
+        return withWatermarkAlignment(group, maxDrift, Duration.ofSeconds(1));
+    }
+
+    /** The alignment group of sources with this strategy, or null. */
+    public Alignment alignment() {
+        return alignment;
+    }
+
+    /** A new generator, for one split. */
+    public WatermarkGenerator<T> createGenerator() {
+        return generators.createWatermarkGenerator();
     }
 
     /** The timestamp assigner, or null to keep the source's timestamps. */
@@ -92,14 +144,15 @@ public final class WatermarkStrategy<T> {
      * event time, and event-time windows and joins on them are refused when the pipeline is built.
      */
     public boolean givesEventTime() {
-        return assigner != null || !(generators.get() instanceof NoWatermarks);
+        return assigner != null || !(generators.createWatermarkGenerator() instanceof NoWatermarks);
     }
 
     public boolean isProcessingTime() {
         return processingTime;
     }
 
-    private static final class BoundedOutOfOrderness implements WatermarkGenerator {
+    /** As Flink's {@code BoundedOutOfOrdernessWatermarks}: periodically, the largest timestamp - bound - 1. */
+    private static final class BoundedOutOfOrderness<T> implements WatermarkGenerator<T> {
         private final long bound;
         private long maxTimestamp;
 
@@ -109,25 +162,23 @@ public final class WatermarkStrategy<T> {
         }
 
         @Override
-        public void onEvent(long timestamp) {
+        public void onEvent(T event, long timestamp, WatermarkOutput output) {
             if (timestamp > maxTimestamp) {
                 maxTimestamp = timestamp;
             }
         }
 
         @Override
-        public long currentWatermark() {
-            return maxTimestamp - bound - 1;
+        public void onPeriodicEmit(WatermarkOutput output) {
+            output.emitWatermark(maxTimestamp - bound - 1);
         }
     }
 
-    private static final class NoWatermarks implements WatermarkGenerator {
+    private static final class NoWatermarks<T> implements WatermarkGenerator<T> {
         @Override
-        public void onEvent(long timestamp) {}
+        public void onEvent(T event, long timestamp, WatermarkOutput output) {}
 
         @Override
-        public long currentWatermark() {
-            return Long.MIN_VALUE;
-        }
+        public void onPeriodicEmit(WatermarkOutput output) {}
     }
 }

@@ -31,7 +31,7 @@ class KeyedOperatorsHarnessTest {
                     }
 
                     @Override
-                    public void onTimer(long time, Context<Long> ctx, Collector<String> out) {
+                    public void onTimer(long time, OnTimerContext<Long> ctx, Collector<String> out) {
                         out.collect("key " + ctx.currentKey() + " timer " + time);
                     }
                 });

@@ -2,6 +2,7 @@ package io.tidemill.local;
 
 import io.tidemill.api.JobResult;
 import io.tidemill.api.Pipeline;
+import io.tidemill.api.ProcessingClock;
 import io.tidemill.operator.OperatorException;
 import io.tidemill.plan.ExecutionPlan;
 import io.tidemill.plan.Planner;
@@ -57,6 +58,14 @@ public final class LocalCluster implements AutoCloseable {
 
     public static LocalCluster start(int workerThreads) {
         return new LocalCluster(workerThreads, TaskBuilder.Config.DEFAULT);
+    }
+
+    /**
+     * A cluster whose jobs read processing time from {@code clock}: with a
+     * {@link io.tidemill.api.ManualClock}, a test decides when processing-time timers and windows fire.
+     */
+    public static LocalCluster start(int workerThreads, ProcessingClock clock) {
+        return new LocalCluster(workerThreads, TaskBuilder.Config.DEFAULT.withClock(clock));
     }
 
     public static LocalCluster start(int workerThreads, TaskBuilder.Config config) {

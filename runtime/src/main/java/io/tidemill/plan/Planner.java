@@ -18,7 +18,9 @@ import java.util.Map;
  * the edge's tag. A forward edge between different parallelisms becomes a rebalance. A node is
  * chained to its producer when it has exactly one input edge, the edge is forward, main output, same
  * parallelism, and it is the producer's only consumer. A keyed edge between two operators of
- * parallelism 1 is chained too: every key goes to the single subtask anyway.
+ * parallelism 1 is chained too: every key goes to the single subtask anyway. A node without a
+ * parallelism of its own runs at the pipeline's, or at its producer's if it takes its producer's
+ * ({@link Node#takeParallelismOf}); nodes come in the order they were built, producers first.
  */
 public final class Planner {
     private Planner() {}
@@ -37,7 +39,8 @@ public final class Planner {
             tooWide.add("the pipeline's parallelism " + pipeline.parallelism() + fix);
         }
         for (Node n : real) {
-            int p = n.parallelism() > 0 ? n.parallelism() : pipeline.parallelism();
+            int p = n.parallelism() > 0 ? n.parallelism()
+                    : n.parallelismOf() != null ? parallelism.get(n.parallelismOf()) : pipeline.parallelism();
             if (n.parallelism() > pipeline.maxParallelism()) {
                 tooWide.add("operator '" + n.name() + "': parallelism " + p + fix);
             }

@@ -12,6 +12,7 @@ import io.tidemill.operator.SinkOperator;
 import io.tidemill.graph.WatermarkUse;
 import io.tidemill.watermark.TimestampAssigner;
 import io.tidemill.watermark.WatermarkGenerator;
+import io.tidemill.watermark.WatermarkOutput;
 import io.tidemill.watermark.WatermarkStrategy;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,9 +23,17 @@ import java.util.TreeMap;
  * Reads the splits assigned to one source subtask, stamps records, and derives the watermark.
  *
  * <p>Each split has its own watermark generator; the task's watermark is the minimum over its splits
- * that are neither finished nor idle (no record for the idleness timeout). When all remaining splits
+ * that are neither finished nor idle (no record for the idleness timeout, or marked idle by its
+ * generator). It is recomputed after each step, after the generators' periodic emit: a watermark a
+ * generator emits in {@code onEvent} (punctuated) goes out after the batch that record was read in,
+ * never inside a reader's call, where a firing it starts could not pause. When all remaining splits
  * are idle the task says IDLE downstream; when all have finished it sends the final watermark and
  * END_OF_INPUT.
+ *
+ * <p>Watermark alignment: with an alignment group, the task publishes its watermark to the group
+ * (the maximum when it has no active split) and does not read a split whose watermark is more than
+ * the group's max drift ahead of the group's slowest, looked up every update interval. A paused split
+ * counts as active, so it keeps holding back this task's watermark.
  *
  * <p>Checkpoints start here: when the coordinator asks for barrier {@code n}, the task records every
  * split's offset (the position after the last record emitted) between two reads, snapshots its
@@ -45,7 +54,7 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
     /** A split of this subtask, and where to resume it ({@code ended}: nothing left to read). */
     record AssignedSplit<T>(SourceSplit split, SplitReader<T> reader, long offset, boolean ended) {}
 
-    private final List<Split<T>> splits;
+    private final List<Split> splits;
     private final List<SourceSplit> finished = new ArrayList<>();
     private final String sourceId;
     private volatile long barrierToInject = Long.MIN_VALUE;
@@ -53,9 +62,18 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
     private long lastInjected = Long.MIN_VALUE;
     private final TimestampAssigner<T> assigner;
     private final long idleMillis;
+    /** Records are stamped with processing time ({@code WatermarkStrategy.processingTime()}). */
+    private final boolean processingTime;
     private final int batchSize;
     private final String sourceName;
-    private Split<T> current;
+    private Split current;
+    /** The source's alignment group on this node, or null; see the class comment. */
+    private final WatermarkAlignment.Member alignment;
+    private final long maxDrift;
+    private final long alignmentInterval;
+    /** Splits whose watermark is above this are paused; refreshed from the group every interval. */
+    private long maxAllowedWatermark = Long.MAX_VALUE;
+    private long nextAlignmentUpdate = Long.MIN_VALUE;
     private long emittedWatermark = Long.MIN_VALUE;
     /** The grids of the operators downstream, which the watermark is rounded down to; empty: none. */
     private List<WatermarkUse> watermarkGrids = List.of();
@@ -77,11 +95,14 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
     SourceTask(OperatorChain chain, List<AssignedSplit<T>> assigned, WatermarkStrategy<T> strategy, int batchSize,
                JobControl job, String name, String sourceId, String sourceName, int subtask, int parallelism,
                SinkOperator<DeadLetter> deadLetters, String deadLetterId, Source<T> source,
-               SplitDiscovery discovery) {
+               SplitDiscovery discovery, WatermarkAlignment.Member alignment) {
         super(chain, job, name);
         this.source = source;
         this.strategy = strategy;
         this.discovery = discovery;
+        this.alignment = alignment;
+        this.maxDrift = strategy.alignment() == null ? 0 : strategy.alignment().maxDriftMillis();
+        this.alignmentInterval = strategy.alignment() == null ? 0 : strategy.alignment().updateIntervalMillis();
         this.deadLetters = deadLetters;
         this.deadLetterId = deadLetterId;
         this.sourceId = sourceId;
@@ -92,12 +113,12 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
         this.subtask = subtask;
         this.parallelism = parallelism;
         this.splits = new ArrayList<>();
-        long now = System.currentTimeMillis();
+        this.processingTime = strategy.isProcessingTime();
         for (AssignedSplit<T> a : assigned) {
             if (a.ended()) {
                 finished.add(a.split());
             } else {
-                splits.add(new Split<>(a.split(), a.reader(), strategy.createGenerator(), now));
+                splits.add(new Split(a.split(), a.reader(), strategy.createGenerator()));
             }
         }
     }
@@ -140,7 +161,7 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
         OperatorSnapshot s = new OperatorSnapshot(checkpointId);
         List<SplitStates.SplitState> states = new ArrayList<>(splits.size() + finished.size());
         List<RecordedOffset<T>> offsets = new ArrayList<>(splits.size());
-        for (Split<T> sp : splits) {
+        for (Split sp : splits) {
             long offset = sp.reader.offset();
             states.add(new SplitStates.SplitState(sp.split, offset, false));
             offsets.add(new RecordedOffset<>(sp.reader, offset));
@@ -187,8 +208,15 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
             progress |= takeNewSplits();
         }
         long before = count;
+        if (alignment != null) {
+            refreshAlignment();
+        }
         for (int i = 0; i < splits.size(); i++) {
-            Split<T> s = splits.get(i);
+            Split s = splits.get(i);
+            if (s.watermark > maxAllowedWatermark) {
+                s.lastActivity = -1; // paused, not idle: it still holds back this task's watermark
+                continue;
+            }
             current = s;
             long n = count;
             SplitReader.Status status;
@@ -220,11 +248,18 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
             chain.finishBatch();
         }
         if (splits.isEmpty() && discovery == null) {
+            if (alignment != null) {
+                alignment.publish(Long.MAX_VALUE); // a finished source holds nobody back
+            }
             finishDeadLetters();
             job.sourceEnded();
             chain.input().emitWatermark(Long.MAX_VALUE);
             endInput();
             return true;
+        }
+        for (int i = 0; i < splits.size(); i++) {
+            Split s = splits.get(i);
+            s.generator.onPeriodicEmit(s);
         }
         emitWatermark();
         return progress;
@@ -247,28 +282,44 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
             throw new OperatorException(sourceName + " (split discovery)", subtask, parallelism, e);
         }
         boolean taken = false;
-        long now = System.currentTimeMillis();
         for (SourceSplit split : found) {
             if (Math.floorMod(split.splitId().hashCode(), parallelism) == subtask) {
-                splits.add(new Split<>(split, source.createReader(split, 0), strategy.createGenerator(), now));
+                splits.add(new Split(split, source.createReader(split, 0), strategy.createGenerator()));
                 taken = true;
             }
         }
         return taken;
     }
 
+    /** Looks up the group's slowest watermark again when the update interval has passed. */
+    private void refreshAlignment() {
+        long now = clock.now();
+        if (now < nextAlignmentUpdate) {
+            return;
+        }
+        nextAlignmentUpdate = now + alignmentInterval;
+        long slowest = alignment.group().slowest();
+        maxAllowedWatermark = slowest > Long.MAX_VALUE - maxDrift ? Long.MAX_VALUE : slowest + maxDrift;
+    }
+
     private void emitWatermark() {
-        long now = idleMillis > 0 ? System.currentTimeMillis() : 0;
+        long now = idleMillis > 0 ? clock.now() : 0;
         long min = Long.MAX_VALUE;
         boolean anyActive = false;
-        for (Split<T> s : splits) {
+        for (Split s : splits) {
             if (s.lastActivity < 0) {
                 s.lastActivity = now;
             } else if (idleMillis > 0 && now - s.lastActivity >= idleMillis) {
                 continue;
             }
+            if (s.markedIdle) {
+                continue;
+            }
             anyActive = true;
-            min = Math.min(min, s.generator.currentWatermark());
+            min = Math.min(min, s.watermark);
+        }
+        if (alignment != null) {
+            alignment.publish(anyActive ? min : Long.MAX_VALUE);
         }
         min = WatermarkUse.floor(min, watermarkGrids);
         if (!anyActive) {
@@ -308,7 +359,7 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
                 first = e;
             }
         }
-        for (Split<T> s : splits) {
+        for (Split s : splits) {
             try {
                 s.reader.close();
             } catch (Exception e) {
@@ -347,7 +398,9 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
     @Override
     public void collect(T value, long timestamp) {
         long ts = timestamp;
-        if (assigner != null) {
+        if (processingTime) {
+            ts = clock.now();
+        } else if (assigner != null) {
             try {
                 ts = assigner.extractTimestamp(value, timestamp);
             } catch (RuntimeException e) {
@@ -355,24 +408,47 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
             }
         }
         if (ts != TimestampAssigner.NO_TIMESTAMP) {
-            current.generator.onEvent(ts);
+            // Before the record goes down the chain: what the generator emits goes out after the step.
+            current.generator.onEvent(value, ts, current);
         }
         count++;
         chain.input().emit(value, ts);
     }
 
-    /** A split being read, with its watermark generator and last activity (-1: active just now). */
-    private static final class Split<T> {
+    /**
+     * A split being read, with its watermark generator, the watermark that generator emitted, and its
+     * last activity (-1: active just now). It is its generator's output.
+     */
+    private final class Split implements WatermarkOutput {
         final SourceSplit split;
         final SplitReader<T> reader;
-        final WatermarkGenerator generator;
+        final WatermarkGenerator<T> generator;
         long lastActivity;
+        long watermark = Long.MIN_VALUE;
+        /** Marked idle by its generator (not by the idleness timeout). */
+        boolean markedIdle;
 
-        Split(SourceSplit split, SplitReader<T> reader, WatermarkGenerator generator, long now) {
+        Split(SourceSplit split, SplitReader<T> reader, WatermarkGenerator<T> generator) {
             this.split = split;
             this.reader = reader;
             this.generator = generator;
-            this.lastActivity = now;
+            this.lastActivity = -1; // the idleness timeout starts at the first watermark step
+        }
+
+        @Override
+        public void emitWatermark(long timestamp) {
+            watermark = Math.max(watermark, timestamp);
+            markedIdle = false;
+        }
+
+        @Override
+        public void markIdle() {
+            markedIdle = true;
+        }
+
+        @Override
+        public void markActive() {
+            markedIdle = false;
         }
     }
 }

@@ -16,6 +16,7 @@ import io.tidemill.graph.Node;
 import io.tidemill.graph.Partitioning;
 import io.tidemill.operator.Operator;
 import io.tidemill.operator.OperatorContext;
+import io.tidemill.api.ProcessingClock;
 import io.tidemill.operator.SubtaskContext;
 import io.tidemill.operator.OperatorException;
 import io.tidemill.operator.SinkOperator;
@@ -40,13 +41,24 @@ import java.util.function.BooleanSupplier;
 /** Instantiates the tasks of an execution plan: channels between subtasks, operators, routers. */
 public final class TaskBuilder {
     /** Sizes of the data plane; defaults suit most jobs. */
-    public record Config(int batchSize, int queueCapacity) {
+    public record Config(int batchSize, int queueCapacity, ProcessingClock clock) {
         public static final Config DEFAULT = new Config(256, 32);
 
         public Config {
             if (batchSize <= 0 || queueCapacity <= 0) {
                 throw new IllegalArgumentException("batch size and queue capacity must be positive");
             }
+            java.util.Objects.requireNonNull(clock, "clock");
+        }
+
+        /** Sizes with the wall clock. */
+        public Config(int batchSize, int queueCapacity) {
+            this(batchSize, queueCapacity, ProcessingClock.SYSTEM);
+        }
+
+        /** This config with processing time read from {@code clock} (a {@code ManualClock} in tests). */
+        public Config withClock(ProcessingClock clock) {
+            return new Config(batchSize, queueCapacity, clock);
         }
     }
 
@@ -57,6 +69,8 @@ public final class TaskBuilder {
     private final Map<PhysicalEdge, Channel[][]> channels = new HashMap<>();
 
     private final LoadedCheckpoint restore;
+    /** The watermark alignment groups of the sources built here. */
+    private final WatermarkAlignment alignment = new WatermarkAlignment();
     private final CheckpointConfig.Mode mode;
 
     /** Which subtasks run in this JVM (in a cluster, each node runs its share of the plan). */
@@ -320,6 +334,7 @@ public final class TaskBuilder {
                     t.vertex = v.index();
                     t.subtask = s;
                     t.parallelism = v.parallelism();
+                    t.clock = config.clock();
                     tasks.add(t);
                 }
             }
@@ -430,7 +445,9 @@ public final class TaskBuilder {
             SourceTask task = new SourceTask(oc, assigned, (WatermarkStrategy) src.watermarkStrategy(),
                     config.batchSize(), job, taskName, operatorId(src), src.name(), subtask, par,
                     deadLetters(src, subtask, par), deadLetterId(src), source,
-                    source.discoverSplits(splits.stream().map(SplitState::split).toList()));
+                    source.discoverSplits(splits.stream().map(SplitState::split).toList()),
+                    src.watermarkStrategy().alignment() == null ? null
+                            : alignment.join(src.watermarkStrategy().alignment().group()));
             task.setUnaligned(mode == CheckpointConfig.Mode.UNALIGNED);
             task.throttleWatermarks(plan.watermarkGrids(src));
             task.replayFirst(inFlightOf(chain, inputsOf(null, mainOf), subtask, par));
@@ -508,6 +525,6 @@ public final class TaskBuilder {
         KeyedStateBackend state = n.isKeyed()
                 ? new KeyedStateBackend(KeyGroups.rangeOf(subtask, plan.maxParallelism(), par), plan.maxParallelism())
                 : null;
-        return new SubtaskContext(n.name(), subtask, par, state, System::currentTimeMillis, job::countLateRecord);
+        return new SubtaskContext(n.name(), subtask, par, state, config.clock()::now, job::countLateRecord);
     }
 }

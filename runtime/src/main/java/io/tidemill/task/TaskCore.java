@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import io.tidemill.api.ProcessingClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,8 @@ abstract class TaskCore implements Tasklet {
     int vertex;
     int subtask;
     int parallelism;
+    /** Processing time: the wall clock, or a test's clock. */
+    ProcessingClock clock = ProcessingClock.SYSTEM;
     private final String name;
     /** Input ended and END_OF_INPUT was sent; waiting for the overflow to drain. */
     boolean ended;
@@ -94,8 +97,10 @@ abstract class TaskCore implements Tasklet {
                 return finish();
             }
             boolean progress = work();
-            long now = chain.hasProcessingTimers() && !chain.hasPendingOutput() ? System.currentTimeMillis()
-                    : Long.MIN_VALUE;
+            // Not once the operators were told the input ended: as in Flink, that ends processing
+            // time too (the end of input fired what was open, and a timer due by now would fire it again).
+            long now = !ended && !endPending && chain.hasProcessingTimers() && !chain.hasPendingOutput()
+                    ? clock.now() : Long.MIN_VALUE;
             if (now != Long.MIN_VALUE && chain.fireProcessingTime(now)) {
                 progress = true;
             }

@@ -169,7 +169,7 @@ class JoinTest {
         }
 
         @Override
-        public void onTimer(long time, KeyedProcessFunction.Context<Long> ctx, Collector<String> out) {
+        public void onTimer(long time, KeyedProcessFunction.OnTimerContext<Long> ctx, Collector<String> out) {
             List<Order> stillWaiting = new ArrayList<>();
             for (Order o : waiting.get()) {
                 if (o.ts() + 100 <= time) {

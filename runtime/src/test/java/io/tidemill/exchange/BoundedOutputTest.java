@@ -104,7 +104,7 @@ class BoundedOutputTest {
                     }
 
                     @Override
-                    public void onTimer(long time, Context<Long> ctx, Collector<String> out) {
+                    public void onTimer(long time, OnTimerContext<Long> ctx, Collector<String> out) {
                         out.collect("key " + ctx.currentKey() + " has count 1 " + padding);
                     }
                 });

@@ -110,6 +110,44 @@ class PlannerChainingTest {
         assertEquals(List.of("a", "b", "map -> sink"), vertexNames(plan));
     }
 
+    private static final String LOCAL = "window(TumblingEventTimeWindows(10 ms)).aggregate.local";
+
+    @Test
+    void aPreAggregationsLocalStepRunsBesideItsInputAtTheInputsParallelism() {
+        // given a source of parallelism 1 in a pipeline of parallelism 4
+        Pipeline pipeline = Pipeline.create().setParallelism(4);
+        numbers(pipeline).setParallelism(1).keyBy(v -> v % 10)
+                .window(TumblingWindows.eventTime(Duration.ofMillis(10))).preAggregate()
+                .aggregate(Aggregates.count()).name("count")
+                .sinkTo(new CollectSink<>(), "sink");
+
+        // when
+        ExecutionPlan plan = Planner.plan(pipeline);
+
+        // then: the local step is chained to the source, not behind a round-robin edge
+        assertEquals(List.of("source -> " + LOCAL, "count -> sink"), vertexNames(plan));
+        assertEquals(List.of(1, 4), plan.vertices().stream().map(Vertex::parallelism).toList());
+    }
+
+    @Test
+    void aPreAggregatedUnionGetsALocalStepBesideEachInput() {
+        // given two sources of different parallelism, rebalanced (the keyBy overrides that)
+        Pipeline pipeline = Pipeline.create().setParallelism(3);
+        DataStream<Long> a = numbers(pipeline).name("a").setParallelism(1);
+        DataStream<Long> b = numbers(pipeline).name("b").setParallelism(2);
+        a.union(b).rebalance().keyBy(v -> v % 10)
+                .window(TumblingWindows.eventTime(Duration.ofMillis(10))).preAggregate()
+                .aggregate(Aggregates.count()).name("count")
+                .sinkTo(new CollectSink<>(), "sink");
+
+        // when
+        ExecutionPlan plan = Planner.plan(pipeline);
+
+        // then
+        assertEquals(List.of("a -> " + LOCAL, "b -> " + LOCAL, "count -> sink"), vertexNames(plan));
+        assertEquals(List.of(1, 2, 3), plan.vertices().stream().map(Vertex::parallelism).toList());
+    }
+
     private static DataStream<Long> numbers(Pipeline pipeline) {
         return pipeline.fromCollection(List.of(1L, 2L, 3L), WatermarkStrategy.<Long>forMonotonousTimestamps()
                 .withTimestampAssigner((v, ts) -> v)).name("source");

@@ -210,7 +210,7 @@ class KeyedStateAndTimersTest {
         }
 
         @Override
-        public void onTimer(long time, Context<String> ctx, Collector<String> out) {
+        public void onTimer(long time, OnTimerContext<String> ctx, Collector<String> out) {
             out.collect(format(ctx.currentKey(), count.value(), values.get(), parity.entries(), sum.get()));
         }
 
@@ -234,7 +234,7 @@ class KeyedStateAndTimersTest {
         }
 
         @Override
-        public void onTimer(long time, Context<String> ctx, Collector<String> out) {
+        public void onTimer(long time, OnTimerContext<String> ctx, Collector<String> out) {
             boolean due = ctx.timerService().currentWatermark() >= time;
             out.collect(ctx.currentKey() + " fired " + time + (due ? " watermark>=time" : " watermark<time"));
         }
@@ -258,7 +258,7 @@ class KeyedStateAndTimersTest {
         }
 
         @Override
-        public void onTimer(long time, Context<String> ctx, Collector<String> out) {
+        public void onTimer(long time, OnTimerContext<String> ctx, Collector<String> out) {
             out.collect(ctx.currentKey() + " processing-time timer");
         }
     }
@@ -274,7 +274,7 @@ class KeyedStateAndTimersTest {
         }
 
         @Override
-        public void onTimer(long time, Context<String> ctx, Collector<String> out) {
+        public void onTimer(long time, OnTimerContext<String> ctx, Collector<String> out) {
             out.collect(ctx.currentKey() + " fired " + time);
         }
     }

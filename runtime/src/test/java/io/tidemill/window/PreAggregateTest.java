@@ -11,6 +11,7 @@ import io.tidemill.api.OutputTag;
 import io.tidemill.api.Pipeline;
 import io.tidemill.api.WindowedStream;
 import io.tidemill.api.function.Collector;
+import io.tidemill.api.function.ProcessAllWindowFunction;
 import io.tidemill.api.function.ProcessWindowFunction;
 import io.tidemill.api.sink.CollectSink;
 import io.tidemill.graph.InvalidPipelineException;
@@ -93,13 +94,14 @@ class PreAggregateTest {
         }
     }
 
-    private static Run runWithLateness(WindowAssigner assigner, boolean preAggregate) {
-        Pipeline p = Pipeline.create().setParallelism(1);
+    /** At {@code parallelism}, behind one source subtask (so which records are late is fixed). */
+    private static Run runWithLateness(int parallelism, WindowAssigner assigner, boolean preAggregate) {
+        Pipeline p = Pipeline.create().setParallelism(parallelism);
         CollectSink<String> sink = new CollectSink<>();
         CollectSink<Event> lateSink = new CollectSink<>();
         OutputTag<Event> tag = new OutputTag<>("late");
-        WindowedStream<Long, Event> windows = p.fromCollection(events(true), BOUNDED).keyBy(Event::key)
-                .window(assigner).allowedLateness(Duration.ofMillis(1800)).sideOutputLateData(tag);
+        WindowedStream<Long, Event> windows = p.fromCollection(events(true), BOUNDED).setParallelism(1)
+                .keyBy(Event::key).window(assigner).allowedLateness(Duration.ofMillis(1800)).sideOutputLateData(tag);
         if (preAggregate) {
             windows.preAggregate();
         }
@@ -107,6 +109,32 @@ class PreAggregateTest {
         out.sinkTo(sink);
         out.getSideOutput(tag).sinkTo(lateSink);
         return execute(p, sink, lateSink);
+    }
+
+    /**
+     * Bug: behind a source of parallelism 1, the local step ran at the pipeline's parallelism behind a
+     * round-robin edge, so a record late at the source could reach the merging step through one local
+     * subtask before the watermark that made it late came through the other: it was counted in a
+     * window that then fired without the late side output seeing it. With one source subtask, which
+     * records are late is fixed by the input's order, so the rows and late records must be exactly
+     * those of the plain keyed windows, every run.
+     */
+    @ParameterizedTest(name = "parallelism {0}")
+    @ValueSource(ints = {2, 4})
+    void lateRecordsBehindOneSourceSubtaskAreTheSameAsWithoutIt(int parallelism) {
+        for (WindowAssigner assigner : List.of(TumblingWindows.eventTime(Duration.ofMillis(1000)),
+                SlidingWindows.eventTime(Duration.ofMillis(1000), Duration.ofMillis(400)))) {
+            Run plain = runWithLateness(parallelism, assigner, false);
+            assertTrue(!plain.late().isEmpty(), assigner + ": some records are late for all their windows");
+            for (int run = 0; run < 3; run++) {
+                Run twoPhase = runWithLateness(parallelism, assigner, true);
+                assertTrue(plain.late().equals(twoPhase.late()), assigner + ", run " + run + ": "
+                        + plain.late().size() + " late records without preAggregate, " + twoPhase.late().size()
+                        + " with it, or other ones");
+                assertEquals(plain.rows().size(), twoPhase.rows().size(), assigner + ", run " + run);
+                assertTrue(plain.rows().equals(twoPhase.rows()), assigner + ", run " + run + ": the rows differ");
+            }
+        }
     }
 
     /** Runs {@code p}; the rows and late records its sinks received, sorted. */
@@ -127,8 +155,8 @@ class PreAggregateTest {
     void allowedLatenessAndTheLateSideOutputWorkAsWithoutIt() {
         for (WindowAssigner assigner : List.of(TumblingWindows.eventTime(Duration.ofMillis(1000)),
                 SlidingWindows.eventTime(Duration.ofMillis(1000), Duration.ofMillis(400)))) {
-            Run plain = runWithLateness(assigner, false);
-            Run twoPhase = runWithLateness(assigner, true);
+            Run plain = runWithLateness(1, assigner, false);
+            Run twoPhase = runWithLateness(1, assigner, true);
 
             assertTrue(!plain.late().isEmpty(), assigner + ": some records are late for all their windows");
             assertTrue(plain.rows().stream().map(r -> r.substring(0, r.lastIndexOf(':'))).distinct().count()
@@ -138,6 +166,75 @@ class PreAggregateTest {
             assertEquals(plain.late(), twoPhase.late(), assigner.toString());
             assertEquals(0, twoPhase.result().lateRecordsDropped());
         }
+    }
+
+    /** The windows over all events: {@code windowAll}, or a keyed window with one key for all. */
+    private static Run runOverAll(int parallelism, WindowAssigner assigner, boolean windowAll) {
+        Pipeline p = Pipeline.create().setParallelism(parallelism);
+        CollectSink<String> sink = new CollectSink<>();
+        CollectSink<Event> lateSink = new CollectSink<>();
+        OutputTag<Event> tag = new OutputTag<>("late");
+        DataStream<Event> events = p.fromCollection(events(true), BOUNDED).setParallelism(1);
+        DataStream<String> out = windowAll
+                ? events.windowAll(assigner).allowedLateness(Duration.ofMillis(1800)).sideOutputLateData(tag)
+                        .aggregate(Aggregates.<Event>sum(Event::value), new ProcessAllWindowFunction<Long, String>() {
+                            @Override
+                            public void process(ProcessWindowFunction.Context ctx, Iterable<Long> sums,
+                                                Collector<String> out) {
+                                out.collect("0:" + ctx.window().start() + ":" + ctx.window().end() + ":"
+                                        + sums.iterator().next());
+                            }
+                        })
+                : events.keyBy(e -> 0L).window(assigner).allowedLateness(Duration.ofMillis(1800))
+                        .sideOutputLateData(tag).aggregate(Aggregates.<Event>sum(Event::value), new Format());
+        out.sinkTo(sink);
+        out.getSideOutput(tag).sinkTo(lateSink);
+        return execute(p, sink, lateSink);
+    }
+
+    /** The same bug as above, for windows over the whole stream, which always aggregate in two phases. */
+    @ParameterizedTest(name = "parallelism {0}")
+    @ValueSource(ints = {2, 4})
+    void windowAllBehindOneSourceSubtaskGivesTheRowsAndLateRecordsOfOneKeyedWindow(int parallelism) {
+        for (WindowAssigner assigner : List.of(TumblingWindows.eventTime(Duration.ofMillis(1000)),
+                SlidingWindows.eventTime(Duration.ofMillis(1000), Duration.ofMillis(400)))) {
+            Run keyed = runOverAll(parallelism, assigner, false);
+            assertTrue(!keyed.late().isEmpty(), assigner + ": some records are late for all their windows");
+            for (int run = 0; run < 3; run++) {
+                Run all = runOverAll(parallelism, assigner, true);
+                assertTrue(keyed.late().equals(all.late()), assigner + ", run " + run + ": " + keyed.late().size()
+                        + " late records with one key, " + all.late().size() + " with windowAll, or other ones");
+                assertTrue(keyed.rows().equals(all.rows()), assigner + ", run " + run + ": the rows differ");
+            }
+        }
+    }
+
+    /**
+     * Two sources of different parallelism, unioned: each gets a local step of its own parallelism.
+     * (No record is late here: with several source subtasks, which records are late depends on how
+     * they interleave.)
+     */
+    @Test
+    void aUnionOfSourcesOfDifferentParallelismGivesTheRowsOfPlainKeyedWindows() {
+        List<List<String>> rows = new ArrayList<>();
+        for (boolean preAggregate : List.of(false, true)) {
+            Pipeline p = Pipeline.create().setParallelism(3);
+            List<Event> all = events(false);
+            DataStream<Event> a = p.fromCollection(all.subList(0, all.size() / 2), BOUNDED).setParallelism(1);
+            DataStream<Event> b = p.fromCollection(all.subList(all.size() / 2, all.size()), BOUNDED).setParallelism(2);
+            CollectSink<String> sink = new CollectSink<>();
+            WindowedStream<Long, Event> windows = a.union(b).keyBy(Event::key)
+                    .window(SlidingWindows.eventTime(Duration.ofMillis(1000), Duration.ofMillis(400)));
+            if (preAggregate) {
+                windows.preAggregate();
+            }
+            windows.aggregate(Aggregates.<Event>sum(Event::value), new Format()).sinkTo(sink);
+            Run r = execute(p, sink, new CollectSink<>());
+            assertEquals(0, r.result().lateRecordsDropped());
+            rows.add(r.rows());
+        }
+        assertEquals(rows.get(0).size(), rows.get(1).size());
+        assertTrue(rows.get(0).equals(rows.get(1)), "the rows differ");
     }
 
     private static InvalidPipelineException rejected(Function<WindowedStream<Long, Event>, DataStream<?>> build) {

@@ -98,7 +98,7 @@ public final class Q4AverageClosingPrice {
         }
 
         @Override
-        public void onTimer(long time, Context<Long> ctx, Collector<WinningPrice> out) {
+        public void onTimer(long time, KeyedProcessFunction.OnTimerContext<Long> ctx, Collector<WinningPrice> out) {
             Leader l = leader.value();
             if (l.hasBid()) {
                 out.collect(new WinningPrice(ctx.currentKey(), l.auction().category(), l.price()));
@@ -129,7 +129,7 @@ public final class Q4AverageClosingPrice {
         }
 
         @Override
-        public void onTimer(long time, Context<Long> ctx, Collector<Row> out) {
+        public void onTimer(long time, OnTimerContext<Long> ctx, Collector<Row> out) {
             out.collect(new Row(ctx.currentKey(), sum.value() / count.value()));
         }
     }

@@ -12,5 +12,6 @@ public abstract class KeyedCoProcessFunction<K, A, B, OUT> extends RichFunction 
     public abstract void processElement2(B value, KeyedProcessFunction.Context<K> ctx, Collector<OUT> out)
             throws Exception;
 
-    public void onTimer(long time, KeyedProcessFunction.Context<K> ctx, Collector<OUT> out) throws Exception {}
+    /** Called when a timer registered for the current key fires (see {@link KeyedProcessFunction#onTimer}). */
+    public void onTimer(long time, KeyedProcessFunction.OnTimerContext<K> ctx, Collector<OUT> out) throws Exception {}
 }

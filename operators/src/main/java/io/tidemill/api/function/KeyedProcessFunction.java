@@ -14,7 +14,7 @@ import io.tidemill.api.OutputTag;
  *         count.update(count.value() == null ? 1 : count.value() + 1);
  *         ctx.timerService().registerEventTimeTimer(ctx.timestamp() + 1000);
  *     }
- *     public void onTimer(long time, Context ctx, Collector<String> out) {
+ *     public void onTimer(long time, OnTimerContext<String> ctx, Collector<String> out) {
  *         out.collect(ctx.currentKey() + "=" + count.value());
  *     }
  * });
@@ -23,8 +23,11 @@ import io.tidemill.api.OutputTag;
 public abstract class KeyedProcessFunction<K, IN, OUT> extends RichFunction {
     public abstract void processElement(IN value, Context<K> ctx, Collector<OUT> out) throws Exception;
 
-    /** Called when a timer registered for the current key fires. */
-    public void onTimer(long time, Context<K> ctx, Collector<OUT> out) throws Exception {}
+    /**
+     * Called when a timer registered for the current key fires; {@code ctx.timeDomain()} says whether
+     * the watermark or processing time reached it, and {@code ctx.timestamp()} is {@code time}.
+     */
+    public void onTimer(long time, OnTimerContext<K> ctx, Collector<OUT> out) throws Exception {}
 
     /** The context of one call: the key, the record's timestamp, timers, side outputs. */
     public interface Context<K> {
@@ -35,6 +38,13 @@ public abstract class KeyedProcessFunction<K, IN, OUT> extends RichFunction {
 
         TimerService timerService();
 
+        /** Emits {@code value} to the side output {@code tag}, read with {@code getSideOutput(tag)}. */
         <X> void output(OutputTag<X> tag, X value);
+    }
+
+    /** The context of a timer firing. */
+    public interface OnTimerContext<K> extends Context<K> {
+        /** Whether the firing timer is an event-time or a processing-time timer. */
+        TimeDomain timeDomain();
     }
 }

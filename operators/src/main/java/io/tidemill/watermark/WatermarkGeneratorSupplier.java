@@ -1,0 +1,7 @@
+package io.tidemill.watermark;
+
+/** Creates a {@link WatermarkGenerator} per split: {@code WatermarkStrategy.forGenerator(MyGenerator::new)}. */
+@FunctionalInterface
+public interface WatermarkGeneratorSupplier<T> {
+    WatermarkGenerator<T> createWatermarkGenerator();
+}
