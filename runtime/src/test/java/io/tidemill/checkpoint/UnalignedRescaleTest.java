@@ -31,7 +31,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * uninterrupted run's.
  */
 class UnalignedRescaleTest {
-    private static final long EVENTS = 30_000;
+    // Enough that no source subtask can finish by filling its channels (32 batches of 256 each) before a checkpoint
+    private static final long EVENTS = 120_000;
     /** While set, the window takes about 0.1 ms per record, so its input channels stay full. */
     private static volatile boolean slow;
 
