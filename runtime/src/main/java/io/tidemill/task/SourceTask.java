@@ -75,6 +75,7 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
     private long maxAllowedWatermark = Long.MAX_VALUE;
     private long nextAlignmentUpdate = Long.MIN_VALUE;
     private long emittedWatermark = Long.MIN_VALUE;
+    private long reportedWatermark = Long.MIN_VALUE;
     /** The grids of the operators downstream, which the watermark is rounded down to; empty: none. */
     private List<WatermarkUse> watermarkGrids = List.of();
     private boolean idle;
@@ -321,7 +322,6 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
         if (alignment != null) {
             alignment.publish(anyActive ? min : Long.MAX_VALUE);
         }
-        min = WatermarkUse.floor(min, watermarkGrids);
         if (!anyActive) {
             if (!idle) {
                 idle = true;
@@ -329,11 +329,16 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
             }
             return;
         }
-        if (min > emittedWatermark || (idle && min == emittedWatermark)) {
-            emittedWatermark = Math.max(min, emittedWatermark);
+        if (min > reportedWatermark) {
+            // Metrics and the progress line show the source's own watermark, not the rounded one.
+            reportedWatermark = min;
+            job.reportWatermark(index, min);
+        }
+        long sent = WatermarkUse.floor(min, watermarkGrids);
+        if (sent > emittedWatermark || (idle && sent == emittedWatermark)) {
+            emittedWatermark = Math.max(sent, emittedWatermark);
             idle = false;
             chain.input().emitWatermark(emittedWatermark);
-            job.reportWatermark(index, emittedWatermark);
         }
     }
 
