@@ -244,7 +244,7 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
         current = null;
         if (count > before) {
             job.countRecordsIn(count - before);
-            recordsIn += count - before;
+            countRecordsIn(count - before);
             chain.finishBatch();
         }
         if (splits.isEmpty() && discovery == null) {
@@ -333,7 +333,7 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
             emittedWatermark = Math.max(min, emittedWatermark);
             idle = false;
             chain.input().emitWatermark(emittedWatermark);
-            job.reportWatermark(index, emittedWatermark);
+            reportWatermark(emittedWatermark);
         }
     }
 

@@ -63,6 +63,19 @@ abstract class TaskCore implements Tasklet {
         if (done) {
             return ProgressState.DONE;
         }
+        long start = System.nanoTime();
+        outputBlocked = false;
+        ProgressState state = step();
+        long end = System.nanoTime();
+        if (state == ProgressState.DONE) {
+            stats.ended(end);
+        } else {
+            stats.publish(start, end, state == ProgressState.MADE_PROGRESS, outputBlocked);
+        }
+        return state;
+    }
+
+    private ProgressState step() {
         try {
             // Before the cancellation check: a stop-with-savepoint cancels right after the savepoint
             // completed, and its sinks must still commit.
@@ -80,6 +93,7 @@ abstract class TaskCore implements Tasklet {
                 return ProgressState.MADE_PROGRESS;
             }
             if (!chain.drain()) {
+                outputBlocked = true;
                 // Backpressured: no input now, but unaligned barriers still overtake the backlog.
                 return priorityWork() ? ProgressState.MADE_PROGRESS : ProgressState.NO_PROGRESS;
             }
@@ -139,6 +153,22 @@ abstract class TaskCore implements Tasklet {
 
     /** Records this task took in (read from its splits, or from its input channels); for stats. */
     volatile long recordsIn;
+    /** This subtask's figures for metrics, kept by the job across attempts. */
+    TaskStats stats = new TaskStats("", 0);
+    /** This call found an output channel full (see {@link TaskStats}). */
+    private boolean outputBlocked;
+
+    /** Records {@code n} more records taken in. */
+    final void countRecordsIn(long n) {
+        recordsIn += n;
+        stats.countRecordsIn(n);
+    }
+
+    /** The task's output watermark advanced: for the job's watermark and for metrics. */
+    final void reportWatermark(long watermark) {
+        stats.watermark(watermark);
+        job.reportWatermark(index, watermark);
+    }
 
     public final int index() {
         return index;
