@@ -64,6 +64,7 @@ abstract class TaskCore implements Tasklet {
             return ProgressState.DONE;
         }
         long start = System.nanoTime();
+        stats.callStarted(start);
         outputBlocked = false;
         ProgressState state = step();
         long end = System.nanoTime();

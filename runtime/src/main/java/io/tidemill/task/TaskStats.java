@@ -8,7 +8,8 @@ import io.tidemill.exchange.Channel;
  * volatile ones once per call ({@link #publish}), so a reader sees figures at most one call old.
  *
  * <p>Busy and backpressured time are measured per call, not per record: a call that made progress
- * counts as busy, and from the first call that found the task's output full until the first call
+ * counts as busy (a call still going on counts so far, as a blocking sink's long calls would otherwise
+ * show only when they end), and from the first call that found the task's output full until the first call
  * that found it drained the task counts as backpressured (it could not emit). The owner of a job
  * keeps one instance per subtask across restarts, so the counters only grow.
  */
@@ -28,6 +29,8 @@ public final class TaskStats {
     private volatile long lateDropped;
     private volatile long lateToSideOutput;
     private volatile long busyNanos;
+    /** When the call going on started (System.nanoTime), 0 between calls: a long call counts as it goes. */
+    private volatile long callSince;
     private volatile long backpressuredNanos;
     /** When the output became full (System.nanoTime), 0 when it is not. */
     private volatile long backpressuredSince;
@@ -66,8 +69,11 @@ public final class TaskStats {
         return lateToSideOutput;
     }
 
+    /** Time in calls that made progress, including a call still going on (a blocking sink's). */
     public double busySeconds() {
-        return busyNanos / 1e9;
+        long since = callSince;
+        long open = since == 0 ? 0 : Math.max(0, System.nanoTime() - since);
+        return (busyNanos + open) / 1e9;
     }
 
     /** Time the task could not emit because an output channel was full, including a stretch still going on. */
@@ -110,8 +116,14 @@ public final class TaskStats {
         watermark = w;
     }
 
+    /** A call of the task starts ({@code start} from System.nanoTime). */
+    void callStarted(long start) {
+        callSince = start;
+    }
+
     /** Called once at the end of each call of the task: {@code start} and {@code end} from System.nanoTime. */
     void publish(long start, long end, boolean progress, boolean blocked) {
+        callSince = 0;
         if (progress) {
             busyNanos += end - start;
         }
@@ -130,6 +142,7 @@ public final class TaskStats {
 
     /** The task ended: a stretch of backpressure ends with it. */
     void ended(long now) {
+        callSince = 0;
         if (blockedSinceNanos != 0) {
             backpressuredNanos += now - blockedSinceNanos;
             blockedSinceNanos = 0;

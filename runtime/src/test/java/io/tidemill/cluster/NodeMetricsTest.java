@@ -132,7 +132,8 @@ class NodeMetricsTest {
             nodes.add(TidemillNode.start(NodeConfig.forTest(cluster, port, members).withWorkerThreads(2)));
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> nodes.stream()
-                .allMatch(n -> n.members().size() == 2 && n.ready()) && nodes.stream().anyMatch(TidemillNode::isMaster));
+                .allMatch(n -> n.members().size() == 2 && n.ready())
+                && nodes.stream().anyMatch(TidemillNode::isMaster));
         return nodes;
     }
 }

@@ -78,7 +78,8 @@ class JobMetricsTest {
 
             String text = registry.scrape();
             assertTrue(text.contains("tidemill_checkpoints_failed_total{job_name=\"failing-checkpoints\"} 3.0"), text);
-            assertTrue(text.contains("tidemill_checkpoints_completed_total{job_name=\"failing-checkpoints\"} 0.0"), text);
+            assertTrue(text.contains("tidemill_checkpoints_completed_total{job_name=\"failing-checkpoints\"} 0.0"),
+                    text);
         }
     }
 
@@ -140,8 +141,8 @@ class JobMetricsTest {
                             series + " of subtask " + subtask + " missing in\n" + text);
                 }
             }
-            assertTrue(value(text, "tidemill_vertex_watermark_lag_seconds{job_name=\"running-job\",vertex=\"plus one -> sink\"}")
-                    < 60, text);
+            assertTrue(value(text, "tidemill_vertex_watermark_lag_seconds{job_name=\"running-job\","
+                    + "vertex=\"plus one -> sink\"}") < 60, text);
             assertTrue(value(text, "tidemill_checkpoint_last_id{job_name=\"running-job\"}") >= 1, text);
             assertTrue(value(text, "tidemill_checkpoint_duration_seconds_count{job_name=\"running-job\"}") >= 2, text);
             assertTrue(text.contains("tidemill_checkpoint_duration_seconds_bucket{job_name=\"running-job\",le="), text);
@@ -155,6 +156,44 @@ class JobMetricsTest {
             job.result().handle((r, t) -> null).get(20, TimeUnit.SECONDS);
             metrics.close();
             assertFalse(registry.scrape().contains("running-job"), registry.scrape());
+        }
+    }
+
+    @Test
+    void givenASlowSink_whenScraped_thenTheSourceSubtasksAreBackpressuredAndTheSinksBusy() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Pipeline p = Pipeline.create().setName("slow-sink").setParallelism(1);
+        p.fromSource(GeneratorSource.unbounded(10_000_000, i -> i), WatermarkStrategy.noWatermarks(), "numbers")
+                .rebalance().sinkTo(new SlowSink());
+
+        try (LocalCluster cluster = LocalCluster.start(2)) {
+            JobHandle job = cluster.submit(p);
+            try (JobMetrics metrics = JobMetrics.bind(job, registry, null)) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> value(registry.scrape(),
+                        "tidemill_task_backpressured_seconds_total{job_name=\"slow-sink\",subtask=\"0\","
+                                + "vertex=\"numbers\"}") > 0.2);
+                String text = registry.scrape();
+                assertTrue(value(text, "tidemill_task_busy_seconds_total{job_name=\"slow-sink\",subtask=\"0\","
+                        + "vertex=\"sink\"}") > 0, text);
+                assertTrue(value(text, "tidemill_task_input_queue_fill_ratio{job_name=\"slow-sink\",subtask=\"0\","
+                        + "vertex=\"sink\"}") > 0, text);
+            } finally {
+                job.cancel();
+                job.result().handle((r, t) -> null).get(20, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** A sink that takes about 100 µs a record, on a thread of its own. */
+    private static final class SlowSink implements io.tidemill.api.sink.Sink<Long> {
+        @Override
+        public io.tidemill.api.sink.SinkWriter<Long> createWriter(int subtask, int parallelism) {
+            return (value, timestamp) -> java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+        }
+
+        @Override
+        public boolean isBlocking() {
+            return true;
         }
     }
 
