@@ -46,11 +46,12 @@ abstract class TaskCore implements Tasklet {
         this.chain = chain;
         this.job = job;
         this.name = name;
+        this.cooperative = !chain.isBlocking();
     }
 
     @Override
     public boolean isCooperative() {
-        return !chain.isBlocking();
+        return cooperative;
     }
 
     @Override
@@ -64,7 +65,9 @@ abstract class TaskCore implements Tasklet {
             return ProgressState.DONE;
         }
         long start = System.nanoTime();
-        stats.callStarted(start);
+        if (!cooperative) {
+            stats.callStarted(start); // a cooperative task's calls are short: they count when they end
+        }
         outputBlocked = false;
         ProgressState state = step();
         long end = System.nanoTime();
@@ -158,6 +161,8 @@ abstract class TaskCore implements Tasklet {
     TaskStats stats = new TaskStats("", 0);
     /** This call found an output channel full (see {@link TaskStats}). */
     private boolean outputBlocked;
+    /** Whether the task runs on a cooperative worker (its calls are short). */
+    private final boolean cooperative;
 
     /** Records {@code n} more records taken in. */
     final void countRecordsIn(long n) {

@@ -123,9 +123,13 @@ public final class TaskStats {
 
     /** Called once at the end of each call of the task: {@code start} and {@code end} from System.nanoTime. */
     void publish(long start, long end, boolean progress, boolean blocked) {
-        callSince = 0;
+        if (callSince != 0) {
+            callSince = 0;
+        }
         if (progress) {
             busyNanos += end - start;
+        } else if (!blocked && blockedSinceNanos == 0) {
+            return; // nothing was counted: no volatile writes for an idle call
         }
         if (blocked && blockedSinceNanos == 0) {
             blockedSinceNanos = start;
