@@ -6,6 +6,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidemill.cluster.api.CheckpointStats;
 import io.tidemill.cluster.api.JobStatus;
 import io.tidemill.cluster.api.JobSummary;
+import io.tidemill.checkpoint.CheckpointCoordinator;
+import io.tidemill.metrics.CheckpointMeters;
 import io.tidemill.metrics.PrometheusMetrics;
 import io.tidemill.metrics.SampledSeries;
 import io.tidemill.metrics.TaskMeters;
@@ -26,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * A node's metrics, served at {@code GET /metrics}: the JVM's; the subtasks this node runs (see
  * {@link TaskMeters}, registered when an execution is deployed here and removed when it ends); the
  * cluster's members; each data connection's bytes, frames and records sent and received and its
- * credits; and, on the master, each job's status, restarts and checkpoints. What comes and goes with
+ * credits; and, on the master, each job's status, restarts and checkpoints (with the distributions
+ * of {@link CheckpointMeters}, fed as the master completes them). What comes and goes with
  * the cluster (peers, jobs) is sampled just before each scrape ({@link SampledSeries}).
  */
 final class NodeMeters implements AutoCloseable {
@@ -37,6 +40,8 @@ final class NodeMeters implements AutoCloseable {
     private final PrometheusMeterRegistry registry = metrics.registry();
     /** The task meters of the execution of each job running here, by job id. */
     private final Map<String, TaskMeters> executions = new ConcurrentHashMap<>();
+    /** On the master: the checkpoint distributions of each job not ended, by job name. */
+    private final Map<String, CheckpointMeters> checkpoints = new ConcurrentHashMap<>();
     private final SampledSeries bytesSent;
     private final SampledSeries bytesReceived;
     private final SampledSeries framesSent;
@@ -87,6 +92,11 @@ final class NodeMeters implements AutoCloseable {
                 "duration of a job's last completed checkpoint (master only)");
         lastCheckpointSize = SampledSeries.gauge(registry, "tidemill.checkpoint.last.size.bytes",
                 "size of a job's last completed checkpoint (master only)");
+    }
+
+    /** On the master: job {@code jobName} completed checkpoint {@code c}. */
+    void checkpointCompleted(String jobName, CheckpointCoordinator.Completed c) {
+        checkpoints.computeIfAbsent(jobName, n -> new CheckpointMeters(registry, Tags.of("job_name", n))).record(c);
     }
 
     /** An execution of job {@code jobId} was deployed here: its subtasks' meters replace the job's earlier ones. */
@@ -198,6 +208,14 @@ final class NodeMeters implements AutoCloseable {
                 }
             }
         }
+        for (String name : List.copyOf(checkpoints.keySet())) {
+            if (!restart.containsKey(Tags.of("job_name", name))) {
+                CheckpointMeters gone = checkpoints.remove(name);
+                if (gone != null) {
+                    gone.close();
+                }
+            }
+        }
         jobStatus.update(status);
         jobsByStatus.update(counts);
         restarts.update(restart);
@@ -222,6 +240,8 @@ final class NodeMeters implements AutoCloseable {
             executions.values().forEach(TaskMeters::close);
             executions.clear();
         }
+        checkpoints.values().forEach(CheckpointMeters::close);
+        checkpoints.clear();
         metrics.close();
     }
 }

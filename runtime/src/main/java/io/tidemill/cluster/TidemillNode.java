@@ -105,6 +105,7 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
         this.meters = new NodeMeters(this);
         member.meters = meters;
         this.master = new JobMaster(hz, control, io, timer, this::storeOf, config.effectiveQuorum());
+        master.checkpointListener = meters::checkpointCompleted;
         hz.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent e) {

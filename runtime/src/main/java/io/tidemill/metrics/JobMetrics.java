@@ -1,18 +1,14 @@
 package io.tidemill.metrics;
 
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import io.tidemill.checkpoint.CheckpointCoordinator;
 import io.tidemill.local.JobHandle;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 
@@ -34,20 +30,12 @@ import java.util.function.ToDoubleFunction;
  * }</pre>
  */
 public final class JobMetrics implements AutoCloseable {
-    /** The buckets of the checkpoint duration histogram: a few, from fast local to slow remote stores. */
-    private static final Duration[] CHECKPOINT_BUCKETS = {Duration.ofMillis(10), Duration.ofMillis(50),
-            Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
-            Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
-            Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10)};
     private final MeterRegistry registry;
     private final JobHandle job;
     private final LongSupplier deadLetters;
     private final List<Meter> meters = new ArrayList<>();
     private final TaskMeters tasks;
-    private final Timer duration;
-    private final DistributionSummary size;
-    private final Timer syncPause;
-    private final Timer alignment;
+    private final CheckpointMeters checkpoints;
     private volatile boolean closed;
 
     private JobMetrics(JobHandle job, MeterRegistry registry, LongSupplier deadLetters) {
@@ -80,20 +68,7 @@ public final class JobMetrics implements AutoCloseable {
                 .description("time since the last checkpoint completed (NaN before the first)").tags(tags)
                 .register(registry));
         gauge("tidemill.watermark.lag.seconds", "wall clock minus the job's watermark", tags, JobMetrics::watermarkLag);
-        duration = Timer.builder("tidemill.checkpoint.duration")
-                .description("time from triggering a checkpoint to its completion").tags(tags)
-                .serviceLevelObjectives(CHECKPOINT_BUCKETS).register(registry);
-        size = DistributionSummary.builder("tidemill.checkpoint.size").baseUnit("bytes")
-                .description("size of a completed checkpoint").tags(tags).register(registry);
-        syncPause = Timer.builder("tidemill.checkpoint.sync.pause")
-                .description("longest synchronous snapshot pause of any task in a checkpoint").tags(tags)
-                .register(registry);
-        alignment = Timer.builder("tidemill.checkpoint.alignment")
-                .description("longest barrier alignment of any task in a checkpoint").tags(tags).register(registry);
-        meters.add(duration);
-        meters.add(size);
-        meters.add(syncPause);
-        meters.add(alignment);
+        checkpoints = new CheckpointMeters(registry, tags);
         tasks = TaskMeters.register(registry, job.name(), job.taskStats());
     }
 
@@ -123,10 +98,7 @@ public final class JobMetrics implements AutoCloseable {
     }
 
     private void record(CheckpointCoordinator.Completed c) {
-        duration.record(c.durationMillis(), TimeUnit.MILLISECONDS);
-        size.record(c.bytes());
-        syncPause.record(c.maxSyncNanos(), TimeUnit.NANOSECONDS);
-        alignment.record(c.maxAlignNanos(), TimeUnit.NANOSECONDS);
+        checkpoints.record(c);
     }
 
     private double lastCheckpointAge() {
@@ -150,6 +122,7 @@ public final class JobMetrics implements AutoCloseable {
             registry.remove(m);
         }
         meters.clear();
+        checkpoints.close();
         tasks.close();
     }
 

@@ -68,6 +68,10 @@ class NodeMetricsTest {
             assertTrue(masterText.contains("tidemill_jobs{status=\"RUNNING\"} 1.0"), masterText);
             assertTrue(masterText.contains("tidemill_checkpoints_completed_total{job_name=\"endless\"}"), masterText);
             assertTrue(masterText.contains("jvm_memory_used_bytes{"), masterText);
+            assertTrue(masterText.contains("tidemill_checkpoint_duration_seconds_bucket{job_name=\"endless\",le="),
+                    masterText);
+            assertTrue(masterText.contains("tidemill_checkpoint_alignment_seconds_count{job_name=\"endless\"}"),
+                    masterText);
 
             for (TidemillNode n : nodes) {
                 String text = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
@@ -93,7 +97,7 @@ class NodeMetricsTest {
                         .until(() -> !scrape(n).contains("tidemill_task_records_in_total{job_name=\"endless\""));
             }
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> !scrape(master).contains("tidemill_job_status{job_name=\"endless\""));
+                    .until(() -> !scrape(master).contains("job_name=\"endless\""));
         } finally {
             for (int i = nodes.size() - 1; i >= 0; i--) {
                 nodes.get(i).close();
