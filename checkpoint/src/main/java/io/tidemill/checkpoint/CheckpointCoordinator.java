@@ -90,6 +90,8 @@ public final class CheckpointCoordinator implements CheckpointAcks {
     private final List<Completed> completed = new ArrayList<>();
     private final TreeMap<Long, String> retained = new TreeMap<>();
     private int failed;
+    /** In flight when the coordinator stopped. */
+    private int aborted;
     private int failedInARow;
 
     /**
@@ -293,6 +295,7 @@ public final class CheckpointCoordinator implements CheckpointAcks {
         pending = null;
         String what = (p.savepoint ? "savepoint " : "checkpoint ") + p.id;
         if (stopped) {
+            aborted++;
             LOG.debug("job {}: {} aborted: {}", jobName, what, reason);
         } else {
             failed++;
@@ -380,6 +383,11 @@ public final class CheckpointCoordinator implements CheckpointAcks {
 
     public synchronized List<Completed> completed() {
         return List.copyOf(completed);
+    }
+
+    /** Checkpoints and savepoints in flight when the coordinator stopped (the job was ending or failing). */
+    public synchronized int abortedCount() {
+        return aborted;
     }
 
     /** Checkpoints and savepoints that failed while the job ran (not those aborted as it ended). */

@@ -17,4 +17,7 @@ public interface OperatorContext {
 
     /** Counts records dropped because they were late (for metrics and the job summary). */
     void countLateRecord();
+
+    /** Counts a late record sent to a late-data side output instead of being dropped (for metrics). */
+    default void countLateRecordToSideOutput() {}
 }

@@ -64,8 +64,10 @@ public final class LateRecords<IN> {
             ctx.countLateRecord();
         } else if (!partials) {
             out.emitSide(tag, element, timestamp);
+            ctx.countLateRecordToSideOutput();
         } else if ((late = ((WindowPartial<?, ?>) element).late()) != null) {
             out.emitSide(tag, late.record(), late.timestamp());
+            ctx.countLateRecordToSideOutput();
         } else {
             ctx.countLateRecord();
         }

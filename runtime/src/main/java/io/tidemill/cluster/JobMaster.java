@@ -4,6 +4,7 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.tidemill.checkpoint.CheckpointConfig;
+import io.tidemill.checkpoint.CheckpointCoordinator;
 import io.tidemill.checkpoint.store.SnapshotStore;
 import io.tidemill.cluster.ControlMessage.Kind;
 import io.tidemill.cluster.api.ApiException;
@@ -31,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +62,8 @@ final class JobMaster {
     /** Per job being taken over: the members that have not yet confirmed that none of its tasks runs. */
     private final Map<String, Set<String>> takeovers = new ConcurrentHashMap<>();
     private volatile boolean active;
+    /** Told of every checkpoint a job completes here (for metrics), or null. */
+    volatile BiConsumer<String, CheckpointCoordinator.Completed> checkpointListener;
 
     JobMaster(HazelcastInstance hz, ControlPlane control, ExecutorService io, ScheduledExecutorService timer,
               Function<String, SnapshotStore> stores, int configuredQuorum) {

@@ -638,6 +638,10 @@ final class MasterJob {
                 }
                 rec.checkpointsCompleted++;
                 if (done != null) {
+                    var listener = master.checkpointListener;
+                    if (listener != null) {
+                        listener.accept(rec.name, done);
+                    }
                     rec.history.add(new JobRecord.Checkpoint(checkpointId, id + "/" + done.prefix(),
                             done.durationMillis(), done.bytes()));
                     while (rec.history.size() > 10) {

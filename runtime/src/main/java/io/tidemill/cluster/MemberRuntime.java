@@ -39,6 +39,8 @@ final class MemberRuntime {
     private final com.hazelcast.map.IMap<String, byte[]> jars;
     private final TaskBuilder.Config config;
     private final Map<Long, MemberExecution> executions = new ConcurrentHashMap<>();
+    /** Where this node's subtasks are published as metrics (null: nowhere). */
+    volatile NodeMeters meters;
 
     MemberRuntime(ControlPlane control, CooperativeScheduler scheduler, Exchange exchange, ExecutorService io,
                   Function<String, SnapshotStore> stores, com.hazelcast.map.IMap<String, byte[]> jars,
@@ -142,9 +144,16 @@ final class MemberRuntime {
             return;
         }
         SnapshotStore store = stores.apply(spec.id());
+        MemberExecution[] own = new MemberExecution[1];
         MemberExecution e = new MemberExecution(spec.id(), m.executionId(), m.from(), d.quorum(), control,
-                new SnapshotUpload(store, new IoLane(io, 2), spec.id()), d.placement().size(),
-                () -> executions.remove(m.executionId()));
+                new SnapshotUpload(store, new IoLane(io, 2), spec.id()), d.placement().size(), () -> {
+                    executions.remove(m.executionId());
+                    NodeMeters nm = meters;
+                    if (nm != null && own[0] != null) {
+                        nm.executionEnded(spec.id(), own[0].tasks);
+                    }
+                });
+        own[0] = e;
         List<String> placement = d.placement();
         int[] firstTask = new int[loaded.plan().vertices().size()];
         int total = 0;
@@ -190,7 +199,14 @@ final class MemberRuntime {
             } finally {
                 Thread.currentThread().setContextClassLoader(before);
             }
+            NodeMeters nm = meters;
+            if (nm != null) {
+                nm.executionDeployed(spec.id(), loaded.plan().jobName(), tasks);
+            }
             if (!e.deployed(tasks)) {
+                if (nm != null) {
+                    nm.executionEnded(spec.id(), tasks);
+                }
                 LOG.debug("execution {} was cancelled while it was deployed", exec);
                 return;
             }

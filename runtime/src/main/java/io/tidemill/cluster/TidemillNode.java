@@ -76,6 +76,7 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
     private final JobMaster master;
     private final Map<String, SnapshotStore> stores = new ConcurrentHashMap<>();
     private final AutoCloseable rest;
+    private final NodeMeters meters;
     private final int httpPort;
     private volatile boolean closed;
 
@@ -101,7 +102,10 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
         this.member = new MemberRuntime(control, scheduler, exchange, io, this::storeOf, hz.getMap("tidemill-jars"),
                 TaskBuilder.Config.DEFAULT);
         memberRef[0] = member;
+        this.meters = new NodeMeters(this);
+        member.meters = meters;
         this.master = new JobMaster(hz, control, io, timer, this::storeOf, config.effectiveQuorum());
+        master.checkpointListener = meters::checkpointCompleted;
         hz.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent e) {
@@ -403,6 +407,12 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
         return exchange.port();
     }
 
+    @Override
+    public String metrics() {
+        NodeMeters m = meters;
+        return m == null ? "" : m.scrape(); // null while the node starts (the REST API is up first)
+    }
+
     /** The data plane's accounting on this node (for metrics and tests). */
     public DataPlane.Stats dataPlaneStats() {
         return exchange.stats();
@@ -442,6 +452,7 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
             LOG.debug("Hazelcast shutdown: {}", e.toString());
         }
         JobLoader.closeQuietly(rest);
+        meters.close();
         exchange.close();
         timer.shutdownNow();
         controlThread.shutdownNow();

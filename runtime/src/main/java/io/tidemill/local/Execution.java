@@ -7,6 +7,7 @@ import io.tidemill.checkpoint.SnapshotUpload;
 import io.tidemill.task.JobControl;
 import io.tidemill.task.SourceTask;
 import io.tidemill.task.TaskCoreAccess;
+import io.tidemill.task.TaskStats;
 import io.tidemill.task.Tasklet;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,12 @@ final class Execution implements JobControl, CheckpointCoordinator.Driver {
         void countRecordsIn(long n);
 
         void countLateRecord();
+
+        /** The figures of task {@code task}, the same object in every execution of the job. */
+        TaskStats taskStats(int task);
+
+        /** Checkpoint {@code checkpointId} of this execution's coordinator completed. */
+        void checkpointCompleted(CheckpointCoordinator coordinator, long checkpointId);
     }
 
     private final Owner owner;
@@ -103,6 +110,11 @@ final class Execution implements JobControl, CheckpointCoordinator.Driver {
     }
 
     @Override
+    public TaskStats taskStats(int task, String vertex, int subtask) {
+        return owner.taskStats(task);
+    }
+
+    @Override
     public void snapshotTaken(long checkpointId, int task, Map<String, OperatorSnapshot> operators,
                               long syncNanos, long alignNanos) {
         upload.upload(coordinator, checkpointId, task, operators, syncNanos, alignNanos);
@@ -146,6 +158,7 @@ final class Execution implements JobControl, CheckpointCoordinator.Driver {
 
     @Override
     public void notifyComplete(long checkpointId) {
+        owner.checkpointCompleted(coordinator, checkpointId);
         for (Tasklet t : tasks) {
             TaskCoreAccess.notifyComplete(t, checkpointId);
         }

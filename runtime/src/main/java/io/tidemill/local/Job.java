@@ -19,7 +19,11 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import io.tidemill.plan.Vertex;
+import io.tidemill.task.TaskStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +61,11 @@ final class Job implements JobHandle {
     private final List<CheckpointCoordinator.Completed> completedCheckpoints = new ArrayList<>();
     /** Failed checkpoints of ended attempts. */
     private int failedCheckpoints;
+    /** Aborted checkpoints of ended attempts. */
+    private int abortedCheckpoints;
+    /** Per task index, for metrics: kept across attempts, so counters only grow. */
+    private final List<TaskStats> taskStats = new ArrayList<>();
+    private final List<Consumer<CheckpointCoordinator.Completed>> checkpointListeners = new CopyOnWriteArrayList<>();
     /**
      * The first id the next attempt's coordinator may use: above every checkpoint id an attempt of
      * this job triggered. (The job's master would carry it the same way across attempts.)
@@ -81,6 +90,11 @@ final class Job implements JobHandle {
         this.io = new IoLane(io, 2);
         this.ioPool = io;
         this.upload = new SnapshotUpload(options.store(), this.io, name); // only used with a store
+        for (Vertex v : plan.vertices()) {
+            for (int s = 0; s < v.parallelism(); s++) {
+                taskStats.add(new TaskStats(v.name(), s));
+            }
+        }
     }
 
     /** What the job's executions report to it. */
@@ -98,6 +112,27 @@ final class Job implements JobHandle {
         @Override
         public void countLateRecord() {
             late.increment();
+        }
+
+        @Override
+        public TaskStats taskStats(int task) {
+            return Job.this.taskStats.get(task);
+        }
+
+        @Override
+        public void checkpointCompleted(CheckpointCoordinator coordinator, long checkpointId) {
+            if (checkpointListeners.isEmpty() || coordinator == null) {
+                return;
+            }
+            List<CheckpointCoordinator.Completed> done = coordinator.completed();
+            for (int i = done.size() - 1; i >= 0; i--) {
+                if (done.get(i).id() == checkpointId) {
+                    for (Consumer<CheckpointCoordinator.Completed> l : checkpointListeners) {
+                        l.accept(done.get(i));
+                    }
+                    return;
+                }
+            }
         }
     };
 
@@ -158,6 +193,7 @@ final class Job implements JobHandle {
             synchronized (completedCheckpoints) {
                 completedCheckpoints.addAll(a.coordinator.completed());
                 failedCheckpoints += a.coordinator.failedCount();
+                abortedCheckpoints += a.coordinator.abortedCount();
             }
             nextCheckpointId = Math.max(nextCheckpointId, a.coordinator.nextId());
         }
@@ -292,6 +328,29 @@ final class Job implements JobHandle {
             failed += a.coordinator.failedCount();
         }
         return failed;
+    }
+
+    @Override
+    public int abortedCheckpoints() {
+        int aborted;
+        synchronized (completedCheckpoints) {
+            aborted = abortedCheckpoints;
+        }
+        Execution a = current;
+        if (a != null && a.coordinator != null && !a.isOver()) {
+            aborted += a.coordinator.abortedCount();
+        }
+        return aborted;
+    }
+
+    @Override
+    public void onCheckpointCompleted(Consumer<CheckpointCoordinator.Completed> listener) {
+        checkpointListeners.add(listener);
+    }
+
+    @Override
+    public List<TaskStats> taskStats() {
+        return List.copyOf(taskStats);
     }
 
     @Override

@@ -5,6 +5,8 @@ import io.tidemill.checkpoint.CheckpointCoordinator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+import io.tidemill.task.TaskStats;
 
 /** A submitted job: watch it, wait for it, cancel it. */
 public interface JobHandle {
@@ -35,6 +37,18 @@ public interface JobHandle {
      * task, or timed out (not those aborted because the job was ending).
      */
     int failedCheckpoints();
+
+    /** Checkpoints in flight when an attempt of the job ended (stopped, finished or failed). */
+    int abortedCheckpoints();
+
+    /**
+     * Calls {@code listener} with every checkpoint or savepoint completed from now on, on the thread
+     * that completed it (it must be quick).
+     */
+    void onCheckpointCompleted(Consumer<CheckpointCoordinator.Completed> listener);
+
+    /** The figures of every subtask, vertex by vertex, subtask by subtask; the same over restarts. */
+    List<TaskStats> taskStats();
 
     /** How often the job restarted after a failure. */
     int restarts();

@@ -39,6 +39,7 @@ final class Connection {
     volatile long bytesSent;
     volatile long recordsReceived;
     volatile long bytesReceived;
+    volatile long framesReceived;
 
     Connection(DataPlane plane, NetSocket socket, PeerLink dialedFor) {
         this.plane = plane;
@@ -117,6 +118,7 @@ final class Connection {
             readingLength = true;
             parser.fixedSizeMode(Frames.LENGTH_BYTES);
             bytesReceived += Frames.LENGTH_BYTES + record.length();
+            framesReceived++;
             try {
                 onFrame(in.reset(record));
             } catch (IOException | RuntimeException e) {

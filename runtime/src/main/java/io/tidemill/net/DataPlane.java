@@ -155,7 +155,7 @@ public final class DataPlane implements AutoCloseable {
 
     /** One handshaken connection. */
     public record ConnectionStats(Peer peer, long recordsSent, long bytesSent, long recordsReceived,
-            long bytesReceived) {}
+            long bytesReceived, long framesSent, long framesReceived) {}
 
     /**
      * @param refusedFrames frames dropped because their channel is not registered (fencing)
@@ -324,7 +324,7 @@ public final class DataPlane implements AutoCloseable {
             Connection c = link.connection();
             if (c != null) {
                 conns.add(new ConnectionStats(link.peer, c.recordsSent, c.bytesSent, c.recordsReceived,
-                        c.bytesReceived));
+                        c.bytesReceived, c.out.frames, c.framesReceived));
             }
         }
         return new Stats(channels, conns, refusedFrames, refusedConnections);

@@ -10,6 +10,9 @@ import java.util.Arrays;
  * copy into a {@link Buffer} per socket write, no allocation per record. Not thread-safe.
  */
 final class FrameOutput implements DataOutput {
+    /** Frames ended in this output (see {@link Frames#endFrame}); written by one thread, read by metrics. */
+    volatile long frames;
+
     private byte[] bytes;
     private int size;
 

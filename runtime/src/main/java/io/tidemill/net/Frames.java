@@ -97,6 +97,7 @@ final class Frames {
     static int endFrame(FrameOutput out, int start) {
         int length = out.size() - start;
         out.putInt(start, length - LENGTH_BYTES);
+        out.frames++;
         return length;
     }
 

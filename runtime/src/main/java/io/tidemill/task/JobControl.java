@@ -32,4 +32,12 @@ public interface JobControl {
 
     /** Task {@code task} (0-based index in the job) advanced its watermark. */
     void reportWatermark(int task, long watermark);
+
+    /**
+     * Where task {@code task} (0-based index in the job), subtask {@code subtask} of {@code vertex},
+     * counts for metrics. A job that keeps one per task across restarts returns the same each time.
+     */
+    default TaskStats taskStats(int task, String vertex, int subtask) {
+        return new TaskStats(vertex, subtask);
+    }
 }

@@ -245,7 +245,7 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
         current = null;
         if (count > before) {
             job.countRecordsIn(count - before);
-            recordsIn += count - before;
+            countRecordsIn(count - before);
             chain.finishBatch();
         }
         if (splits.isEmpty() && discovery == null) {
@@ -332,7 +332,7 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
         if (min > reportedWatermark) {
             // Metrics and the progress line show the source's own watermark, not the rounded one.
             reportedWatermark = min;
-            job.reportWatermark(index, min);
+            reportWatermark(min);
         }
         long sent = WatermarkUse.floor(min, watermarkGrids);
         if (sent > emittedWatermark || (idle && sent == emittedWatermark)) {

@@ -100,7 +100,7 @@ public final class StreamTask extends TaskCore {
                 for (int i = 0, size = b.size; i < size; i++) {
                     input.emit(values[i], timestamps[i]);
                 }
-                recordsIn += b.size;
+                countRecordsIn(b.size);
                 chain.finishBatch();
             } else if (item instanceof Watermark w) {
                 advance(valve.onWatermark(gate.lastChannel(), w.timestamp()));
@@ -139,7 +139,7 @@ public final class StreamTask extends TaskCore {
     private void advance(long watermark) {
         if (watermark != Long.MIN_VALUE) {
             chain.input().emitWatermark(watermark);
-            job.reportWatermark(index, watermark);
+            reportWatermark(watermark);
         }
     }
 }

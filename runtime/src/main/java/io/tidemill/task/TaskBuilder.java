@@ -329,7 +329,9 @@ public final class TaskBuilder {
                     if (!placement.isLocal(v.index(), s)) {
                         continue;
                     }
-                    TaskCore t = (TaskCore) buildTask(v, s, splits);
+                    TaskStats stats = job.taskStats(index, v.name(), s);
+                    TaskCore t = (TaskCore) buildTask(v, s, splits, stats);
+                    t.stats = stats;
                     t.index = index;
                     t.vertex = v.index();
                     t.subtask = s;
@@ -373,7 +375,7 @@ public final class TaskBuilder {
         return splits;
     }
 
-    private Tasklet buildTask(Vertex v, int subtask, List<SplitState> splits) throws Exception {
+    private Tasklet buildTask(Vertex v, int subtask, List<SplitState> splits, TaskStats stats) throws Exception {
         List<Node> chain = v.chain();
         int par = v.parallelism();
         boolean isSource = v.head().kind() == Node.Kind.SOURCE;
@@ -403,10 +405,10 @@ public final class TaskBuilder {
             if (i + 1 < chain.size()) {
                 mainOf[i] = new ChainedEmitter(ops.get(i + 1 - first), chain.get(i + 1).name(), subtask, par);
             } else {
-                mainOf[i] = main.isEmpty() ? Emitter.NONE : new RoutersEmitter(main.toArray(new Router[0]));
+                mainOf[i] = main.isEmpty() ? Emitter.NONE : new RoutersEmitter(main.toArray(new Router[0]), stats);
             }
             Map<String, Emitter> sideEmitters = new HashMap<>();
-            sides.forEach((tag, rs) -> sideEmitters.put(tag, new RoutersEmitter(rs.toArray(new Router[0]))));
+            sides.forEach((tag, rs) -> sideEmitters.put(tag, new RoutersEmitter(rs.toArray(new Router[0]), stats)));
             sidesOf[i] = sideEmitters;
         }
         Router[] outputs = allRouters.toArray(new Router[0]);
@@ -422,7 +424,7 @@ public final class TaskBuilder {
             Node n = chain.get(i);
             Operator op = ops.get(i - first);
             try {
-                op.open(context(n, subtask, par), new OperatorOutput<>(mainOf[i], sidesOf[i], full));
+                op.open(context(n, subtask, par, stats), new OperatorOutput<>(mainOf[i], sidesOf[i], full));
                 op.restoreState(stateOf(n));
             } catch (Exception e) {
                 for (int j = i; j < chain.size(); j++) {
@@ -449,6 +451,7 @@ public final class TaskBuilder {
                     src.watermarkStrategy().alignment() == null ? null
                             : alignment.join(src.watermarkStrategy().alignment().group()));
             task.setUnaligned(mode == CheckpointConfig.Mode.UNALIGNED);
+            stats.attach(new Channel[0]);
             task.throttleWatermarks(plan.watermarkGrids(src));
             task.replayFirst(inFlightOf(chain, inputsOf(null, mainOf), subtask, par));
             return task;
@@ -469,6 +472,7 @@ public final class TaskBuilder {
         InputGate gate = new InputGate(inputs.toArray(new Channel[0]),
                 keys.toArray(new io.tidemill.api.function.KeySelector<?, ?>[0]), plan.maxParallelism());
         StreamTask task = new StreamTask(oc, gate, job, taskName, mode, channelStateId(v.head()));
+        stats.attach(inputs.toArray(new Channel[0]));
         task.replayFirst(inFlightOf(chain, inputsOf(input, mainOf), subtask, par));
         return task;
     }
@@ -489,7 +493,7 @@ public final class TaskBuilder {
         }
         SinkOperator<DeadLetter> op = new SinkOperator<>(sink);
         try {
-            op.open(context(source, subtask, par), new OperatorOutput<>(Emitter.NONE, Map.of(), () -> false));
+            op.open(context(source, subtask, par, null), new OperatorOutput<>(Emitter.NONE, Map.of(), () -> false));
             op.restoreState(restored(source, deadLetterId(source)));
         } catch (Exception e) {
             closeQuietly(op);
@@ -521,10 +525,17 @@ public final class TaskBuilder {
         return new Router(targets, e.partitioning(), plan.maxParallelism(), "'" + e.to().name() + "'", subtask, par);
     }
 
-    private OperatorContext context(Node n, int subtask, int par) {
+    /** The context of an operator; {@code stats} (or null) counts its late records per subtask too. */
+    private OperatorContext context(Node n, int subtask, int par, TaskStats stats) {
         KeyedStateBackend state = n.isKeyed()
                 ? new KeyedStateBackend(KeyGroups.rangeOf(subtask, plan.maxParallelism(), par), plan.maxParallelism())
                 : null;
-        return new SubtaskContext(n.name(), subtask, par, state, config.clock()::now, job::countLateRecord);
+        if (stats == null) {
+            return new SubtaskContext(n.name(), subtask, par, state, config.clock()::now, job::countLateRecord);
+        }
+        return new SubtaskContext(n.name(), subtask, par, state, config.clock()::now, () -> {
+            stats.lateDroppedCount++;
+            job.countLateRecord();
+        }, () -> stats.lateToSideOutputCount++);
     }
 }

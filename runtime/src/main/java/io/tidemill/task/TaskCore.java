@@ -46,11 +46,12 @@ abstract class TaskCore implements Tasklet {
         this.chain = chain;
         this.job = job;
         this.name = name;
+        this.cooperative = !chain.isBlocking();
     }
 
     @Override
     public boolean isCooperative() {
-        return !chain.isBlocking();
+        return cooperative;
     }
 
     @Override
@@ -63,6 +64,22 @@ abstract class TaskCore implements Tasklet {
         if (done) {
             return ProgressState.DONE;
         }
+        long start = System.nanoTime();
+        if (!cooperative) {
+            stats.callStarted(start); // a cooperative task's calls are short: they count when they end
+        }
+        outputBlocked = false;
+        ProgressState state = step();
+        long end = System.nanoTime();
+        if (state == ProgressState.DONE) {
+            stats.ended(end);
+        } else {
+            stats.publish(start, end, state == ProgressState.MADE_PROGRESS, outputBlocked);
+        }
+        return state;
+    }
+
+    private ProgressState step() {
         try {
             // Before the cancellation check: a stop-with-savepoint cancels right after the savepoint
             // completed, and its sinks must still commit.
@@ -80,6 +97,7 @@ abstract class TaskCore implements Tasklet {
                 return ProgressState.MADE_PROGRESS;
             }
             if (!chain.drain()) {
+                outputBlocked = true;
                 // Backpressured: no input now, but unaligned barriers still overtake the backlog.
                 return priorityWork() ? ProgressState.MADE_PROGRESS : ProgressState.NO_PROGRESS;
             }
@@ -139,6 +157,24 @@ abstract class TaskCore implements Tasklet {
 
     /** Records this task took in (read from its splits, or from its input channels); for stats. */
     volatile long recordsIn;
+    /** This subtask's figures for metrics, kept by the job across attempts. */
+    TaskStats stats = new TaskStats("", 0);
+    /** This call found an output channel full (see {@link TaskStats}). */
+    private boolean outputBlocked;
+    /** Whether the task runs on a cooperative worker (its calls are short). */
+    private final boolean cooperative;
+
+    /** Records {@code n} more records taken in. */
+    final void countRecordsIn(long n) {
+        recordsIn += n;
+        stats.countRecordsIn(n);
+    }
+
+    /** The task's output watermark advanced: for the job's watermark and for metrics. */
+    final void reportWatermark(long watermark) {
+        stats.watermark(watermark);
+        job.reportWatermark(index, watermark);
+    }
 
     public final int index() {
         return index;

@@ -26,6 +26,11 @@ public final class TaskCoreAccess {
         return ((TaskCore) t).recordsIn;
     }
 
+    /** The task's figures for metrics. */
+    public static TaskStats stats(Tasklet t) {
+        return ((TaskCore) t).stats;
+    }
+
     /** The task's index in its job (vertex by vertex, subtask by subtask). */
     public static int index(Tasklet t) {
         return ((TaskCore) t).index();

@@ -21,11 +21,11 @@ import io.tidemill.connector.kafka.KafkaUri;
 import io.tidemill.connector.kafka.NexmarkKafka;
 import io.tidemill.connector.nexmark.NexmarkFileWriter;
 import io.tidemill.examples.nexmark.NexmarkQueries;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidemill.local.JobFailedException;
 import io.tidemill.local.JobHandle;
 import io.tidemill.metrics.JobMetrics;
+import io.tidemill.metrics.MetricsServer;
+import io.tidemill.metrics.PrometheusMetrics;
 import io.tidemill.local.JobOptions;
 import io.tidemill.local.RestartStrategy;
 import io.tidemill.local.LocalCluster;
@@ -46,7 +46,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class NexmarkCommand implements Command {
     private static final Set<String> RUN_OPTIONS = Set.of("query", "input", "output", "parallelism", "events",
             "rate", "seed", "threads", "show", "checkpoint-interval", "state-dir", "restore-from", "checkpoint-mode",
-            "metrics", "tolerable-checkpoint-failures");
+            "metrics", "http-port", "tolerable-checkpoint-failures");
     private static final Set<String> GENERATE_OPTIONS = Set.of("events", "disorder", "seed", "output", "partitions");
 
     @Override
@@ -101,6 +101,8 @@ public final class NexmarkCommand implements Command {
                                  a full disk, or timed out) before the run fails with the cause (default 3)
                   --restore-from a checkpoint or savepoint directory (e.g. DIR/chk-7) to start from
                   --metrics      write the job's metrics in Prometheus text format to this file at the end
+                  --http-port    serve the metrics at http://HOST:PORT/metrics while the job runs
+                                 (Prometheus text format; off by default; 0: any free port, printed)
                 """;
     }
 
@@ -224,11 +226,17 @@ public final class NexmarkCommand implements Command {
         }
 
         JobResult result;
-        try (LocalCluster cluster = LocalCluster.start(threads)) {
+        int httpPort = (int) o.longValue("http-port", -1, 0);
+        if (httpPort > 65535) {
+            throw new UsageException("option --http-port must be a port number (0 to 65535), got " + httpPort);
+        }
+        try (PrometheusMetrics metrics = PrometheusMetrics.create();
+             MetricsServer server = httpPort < 0 ? null : serveMetrics(httpPort, metrics);
+             LocalCluster cluster = LocalCluster.start(threads)) {
             JobHandle job = cluster.submit(pipeline, jobOptions);
-            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             DeadLetters dead = deadLetters;
-            JobMetrics.bind(job, registry, dead == null ? null : dead::count);
+            // The job's meters go when it ended, after the --metrics file has them.
+            JobMetrics jobMetrics = JobMetrics.bind(job, metrics.registry(), dead == null ? null : dead::count);
             try (Progress progress = new Progress(job, System.err, 2000);
                  StopOnSignal stop = StopOnSignal.install(job, System.err, "tidemill " + name(),
                          () -> whatWasLeft(jobOptions, output))) {
@@ -241,8 +249,12 @@ public final class NexmarkCommand implements Command {
                     throw e;
                 }
             } finally {
-                if (o.has("metrics")) {
-                    Files.writeString(Path.of(o.string("metrics", null)), registry.scrape());
+                try {
+                    if (o.has("metrics")) {
+                        Files.writeString(Path.of(o.string("metrics", null)), metrics.registry().scrape());
+                    }
+                } finally {
+                    jobMetrics.close();
                 }
             }
         } catch (JobFailedException e) {
@@ -274,6 +286,13 @@ public final class NexmarkCommand implements Command {
                 rows, deadLetters == null ? 0 : deadLetters.count(), result.lateRecordsDropped(),
                 checkpoints, output == null ? (kafkaOut == null ? "" : "  output " + kafkaOut) : "  output " + output);
         return 0;
+    }
+
+    /** The embedded run's /metrics on every interface, as a node's REST API listens. */
+    private MetricsServer serveMetrics(int port, PrometheusMetrics metrics) {
+        MetricsServer server = MetricsServer.start("0.0.0.0", port, metrics.registry());
+        System.err.println("tidemill " + name() + ": metrics at http://localhost:" + server.port() + "/metrics");
+        return server;
     }
 
     private static <T> Sink<T> kafkaSink(KafkaUri topic, boolean exactlyOnce, String transactionalIdPrefix) {

@@ -108,7 +108,7 @@ class NexmarkCommandTest {
         String summary = err.toString(StandardCharsets.UTF_8);
         assertTrue(summary.contains("dead letters 1"), summary);
         assertTrue(summary.contains("events 20,000"), summary);
-        assertTrue(Files.readString(metrics).contains("tidemill_dead_letters_total{job=\"nexmark-q2\"} 1.0"),
+        assertTrue(Files.readString(metrics).contains("tidemill_dead_letters_total{job_name=\"nexmark-q2\"} 1.0"),
                 Files.readString(metrics));
     }
 

@@ -55,4 +55,12 @@ public interface ClusterService {
 
     /** Stores a job jar in the cluster once; returns its id for {@link SubmitRequest#jarId}. */
     String uploadJar(String fileName, byte[] jar) throws ApiException;
+
+    /**
+     * This node's metrics in Prometheus text format, for {@code GET /metrics}; may block (a worker
+     * thread calls it). By default none.
+     */
+    default String metrics() {
+        return "";
+    }
 }

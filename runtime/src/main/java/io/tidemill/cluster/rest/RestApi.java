@@ -2,6 +2,7 @@ package io.tidemill.cluster.rest;
 
 import io.tidemill.cluster.api.ApiException;
 import io.tidemill.cluster.api.ClusterService;
+import io.tidemill.metrics.PrometheusMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -46,6 +47,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Requests about jobs are answered by the job master: on any other node {@link MasterForwarding}
  * relays them. {@code /overview}, {@code /members}, {@code /exchange} (this node's data connections),
+ * {@code /metrics} (this node's metrics in Prometheus text format),
  * {@code /health} and {@code /ready} are answered by the node asked. {@link ClusterService} calls run on worker threads, never on the event loop,
  * except {@link ClusterService#isMaster()} and {@link ClusterService#masterUrl()}, which must not
  * block. Every answer is JSON; every error is {@code {"error": "..."}} with the status of
@@ -149,6 +151,7 @@ public final class RestApi implements AutoCloseable {
         endpoint(HttpMethod.GET, "/members", Scope.LOCAL,
                 ctx -> answer(ctx, 200, () -> Map.of("members", service.members())));
         endpoint(HttpMethod.GET, "/exchange", Scope.LOCAL, ctx -> answer(ctx, 200, service::exchange));
+        endpoint(HttpMethod.GET, "/metrics", Scope.LOCAL, this::metrics);
 
         endpoint(HttpMethod.GET, "/jobs", Scope.MASTER,
                 ctx -> answer(ctx, 200, () -> Map.of("jobs", service.jobs())));
@@ -220,6 +223,18 @@ public final class RestApi implements AutoCloseable {
         vertx.executeBlocking(call, false).onComplete(ar -> {
             if (ar.succeeded()) {
                 Reply.json(ctx, status, ar.result());
+            } else {
+                ctx.fail(ar.cause());
+            }
+        });
+    }
+
+    /** This node's metrics, in Prometheus text format (not JSON). */
+    private void metrics(RoutingContext ctx) {
+        vertx.executeBlocking(service::metrics, false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                ctx.response().setStatusCode(200).putHeader("Content-Type", PrometheusMetrics.CONTENT_TYPE)
+                        .end(ar.result());
             } else {
                 ctx.fail(ar.cause());
             }
