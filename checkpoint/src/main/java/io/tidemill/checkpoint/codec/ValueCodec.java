@@ -3,12 +3,11 @@ package io.tidemill.checkpoint.codec;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,33 +35,32 @@ public final class ValueCodec {
         T read(DataInput in) throws IOException;
     }
 
-    private static final byte NULL = 0;
-    private static final byte LONG = 1;
-    private static final byte INT = 2;
-    private static final byte DOUBLE = 3;
-    private static final byte BOOLEAN = 4;
-    private static final byte STRING = 5;
-    private static final byte LONG_ARRAY = 6;
-    private static final byte OBJECT_ARRAY = 7;
-    private static final byte LIST = 8;
-    private static final byte MAP = 9;
-    private static final byte RECORD = 10;
-    private static final byte ENUM = 11;
-    private static final byte SET = 12;
-    private static final byte BYTES = 13;
-    private static final byte FLOAT = 14;
-    private static final byte SHORT = 15;
-    private static final byte BYTE = 16;
-    private static final byte CHAR = 17;
-    private static final byte CUSTOM = 18;
+    static final byte NULL = 0;
+    static final byte LONG = 1;
+    static final byte INT = 2;
+    static final byte DOUBLE = 3;
+    static final byte BOOLEAN = 4;
+    static final byte STRING = 5;
+    static final byte LONG_ARRAY = 6;
+    static final byte OBJECT_ARRAY = 7;
+    static final byte LIST = 8;
+    static final byte MAP = 9;
+    static final byte RECORD = 10;
+    static final byte ENUM = 11;
+    static final byte SET = 12;
+    static final byte BYTES = 13;
+    static final byte FLOAT = 14;
+    static final byte SHORT = 15;
+    static final byte BYTE = 16;
+    static final byte CHAR = 17;
+    static final byte CUSTOM = 18;
     /** Network only ({@link Shapes}): a record whose shape gets an id: id, class, components, values. */
-    private static final byte RECORD_DEF = 19;
+    static final byte RECORD_DEF = 19;
     /** Network only ({@link Shapes}): a record of a shape defined before on the stream: id, values. */
-    private static final byte RECORD_REF = 20;
+    static final byte RECORD_REF = 20;
 
     private static final Map<Class<?>, Codec<?>> CUSTOM_BY_CLASS = new ConcurrentHashMap<>();
     private static final Map<String, Codec<?>> CUSTOM_BY_NAME = new ConcurrentHashMap<>();
-    private static final Map<Class<?>, RecordShape> RECORDS = new ConcurrentHashMap<>();
 
     private ValueCodec() {}
 
@@ -86,8 +84,11 @@ public final class ValueCodec {
     public static final class Shapes {
         /** The most shapes one dictionary holds. */
         public static final int MAX = 4096;
-        /** Writing side: the id of each record class defined so far. */
-        private final Map<Class<?>, Integer> ids = new HashMap<>();
+        /** Writing side: the id and shape of each record class defined so far. */
+        private final Map<Class<?>, Defined> ids = new IdentityHashMap<>();
+        /** Writing side: the class last looked up in {@link #ids} and its entry (records come in runs). */
+        private Class<?> lastClass;
+        private Defined last;
         /** Reading side: the shape of each id, in the order defined. */
         private final List<RecordShape> shapes = new ArrayList<>();
 
@@ -112,7 +113,24 @@ public final class ValueCodec {
             while (defined.size() > mark) {
                 ids.remove(defined.remove(defined.size() - 1));
             }
+            lastClass = null;
+            last = null;
         }
+
+        /** Writing side: the id and shape of {@code c}, or null if not defined yet. */
+        private Defined defined(Class<?> c) {
+            if (c != lastClass) {
+                Defined d = ids.get(c);
+                if (d == null) {
+                    return null;
+                }
+                lastClass = c;
+                last = d;
+            }
+            return last;
+        }
+
+        private record Defined(int id, RecordShape shape) {}
     }
 
     public static void write(Object v, DataOutput out) throws IOException {
@@ -195,37 +213,7 @@ public final class ValueCodec {
             writeString(e.getDeclaringClass().getName(), out);
             writeString(e.name(), out);
         } else if (v instanceof Record r) {
-            RecordShape shape = shapeOf(r.getClass());
-            Integer id = shapes == null ? null : shapes.ids.get(r.getClass());
-            if (id != null) {
-                out.writeByte(RECORD_REF);
-                out.writeShort(id);
-                for (int i = 0; i < shape.components.length; i++) {
-                    write(component(r, shape, i), out, shapes);
-                }
-            } else if (shapes != null && shapes.ids.size() < Shapes.MAX) {
-                id = shapes.ids.size();
-                shapes.ids.put(r.getClass(), id);
-                shapes.defined.add(r.getClass());
-                out.writeByte(RECORD_DEF);
-                out.writeShort(id);
-                writeString(r.getClass().getName(), out);
-                out.writeByte(shape.components.length);
-                for (int i = 0; i < shape.components.length; i++) {
-                    writeString(shape.components[i].getName(), out);
-                }
-                for (int i = 0; i < shape.components.length; i++) {
-                    write(component(r, shape, i), out, shapes);
-                }
-            } else {
-                out.writeByte(RECORD);
-                writeString(r.getClass().getName(), out);
-                out.writeByte(shape.components.length);
-                for (int i = 0; i < shape.components.length; i++) {
-                    writeString(shape.components[i].getName(), out);
-                    write(component(r, shape, i), out, shapes);
-                }
-            }
+            writeRecord(r, out, shapes);
         } else {
             Codec codec = CUSTOM_BY_CLASS.get(v.getClass());
             if (codec == null) {
@@ -239,13 +227,37 @@ public final class ValueCodec {
         }
     }
 
-    private static Object component(Record r, RecordShape shape, int i) throws IOException {
-        try {
-            return shape.components[i].getAccessor().invoke(r);
-        } catch (ReflectiveOperationException e) {
-            throw new IOException("cannot read component " + shape.components[i].getName() + " of "
-                    + r.getClass().getName(), e);
+    private static void writeRecord(Record r, DataOutput out, Shapes shapes) throws IOException {
+        Class<?> c = r.getClass();
+        if (shapes != null) {
+            Shapes.Defined d = shapes.defined(c);
+            if (d != null) {
+                out.writeByte(RECORD_REF);
+                out.writeShort(d.id());
+                d.shape().writeValues(r, out, shapes);
+                return;
+            }
+            if (shapes.ids.size() < Shapes.MAX) {
+                RecordShape shape = RecordShape.of(c);
+                int id = shapes.ids.size();
+                shapes.ids.put(c, new Shapes.Defined(id, shape));
+                shapes.defined.add(c);
+                out.writeByte(RECORD_DEF);
+                out.writeShort(id);
+                out.write(shape.framedName);
+                out.writeByte(shape.components.length);
+                for (int i = 0; i < shape.components.length; i++) {
+                    out.write(shape.components[i].framedName);
+                }
+                shape.writeValues(r, out, shapes);
+                return;
+            }
         }
+        RecordShape shape = RecordShape.of(c);
+        out.writeByte(RECORD);
+        out.write(shape.framedName);
+        out.writeByte(shape.components.length);
+        shape.writeNamedValues(r, out, shapes);
     }
 
     public static Object read(DataInput in) throws IOException {
@@ -259,7 +271,12 @@ public final class ValueCodec {
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static Object read(DataInput in, Shapes shapes) throws IOException {
-        byte tag = in.readByte();
+        return read(in.readByte(), in, shapes);
+    }
+
+    /** Reads the rest of a value whose tag was read. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static Object read(byte tag, DataInput in, Shapes shapes) throws IOException {
         switch (tag) {
             case NULL:
                 return null;
@@ -347,7 +364,7 @@ public final class ValueCodec {
                 }
                 RecordShape shape = readShape(in);
                 shapes.shapes.add(shape);
-                return readComponents(in, shape, shapes);
+                return shape.readValues(in, shapes);
             }
             case RECORD_REF: {
                 if (shapes == null) {
@@ -358,7 +375,7 @@ public final class ValueCodec {
                     throw new IOException("reference to record shape " + id + ", of which only "
                             + shapes.shapes.size() + " are defined");
                 }
-                return readComponents(in, shapes.shapes.get(id), shapes);
+                return shapes.shapes.get(id).readValues(in, shapes);
             }
             case CUSTOM: {
                 String name = readString(in);
@@ -377,13 +394,8 @@ public final class ValueCodec {
     private static Object readRecord(DataInput in, Shapes shapes) throws IOException {
         String name = readString(in);
         RecordShape shape = recordShape(name);
-        int n = checkComponentCount(in, name, shape);
-        Object[] args = new Object[n];
-        for (int i = 0; i < n; i++) {
-            checkComponent(readString(in), i, name, shape);
-            args[i] = read(in, shapes);
-        }
-        return construct(shape, args);
+        checkComponentCount(in, name, shape);
+        return shape.readNamedValues(in, shapes);
     }
 
     /** Reads and validates a shape definition's class and component names (as {@link #readRecord} does). */
@@ -392,17 +404,9 @@ public final class ValueCodec {
         RecordShape shape = recordShape(name);
         int n = checkComponentCount(in, name, shape);
         for (int i = 0; i < n; i++) {
-            checkComponent(readString(in), i, name, shape);
+            shape.components[i].checkName(in);
         }
         return shape;
-    }
-
-    private static Object readComponents(DataInput in, RecordShape shape, Shapes shapes) throws IOException {
-        Object[] args = new Object[shape.components.length];
-        for (int i = 0; i < args.length; i++) {
-            args[i] = read(in, shapes);
-        }
-        return construct(shape, args);
     }
 
     private static RecordShape recordShape(String name) {
@@ -410,7 +414,7 @@ public final class ValueCodec {
         if (!c.isRecord()) {
             throw new StateTypeChangedException("state type " + name + " was a record and no longer is");
         }
-        return shapeOf(c);
+        return RecordShape.of(c);
     }
 
     private static int checkComponentCount(DataInput in, String name, RecordShape shape) throws IOException {
@@ -420,22 +424,6 @@ public final class ValueCodec {
                     + " components, the class has " + shape.components.length);
         }
         return n;
-    }
-
-    private static void checkComponent(String component, int i, String name, RecordShape shape) {
-        if (!component.equals(shape.components[i].getName())) {
-            throw new StateTypeChangedException("state type " + name + " changed: component " + i + " was '"
-                    + component + "', is now '" + shape.components[i].getName() + "'");
-        }
-    }
-
-    private static Object construct(RecordShape shape, Object[] args) {
-        try {
-            return shape.constructor.newInstance(args);
-        } catch (ReflectiveOperationException | IllegalArgumentException e) {
-            throw new StateTypeChangedException("cannot rebuild " + shape.constructor.getDeclaringClass().getName()
-                    + " from the snapshot: " + e);
-        }
     }
 
     /**
@@ -472,24 +460,6 @@ public final class ValueCodec {
         }
         r.byName.put(name, c);
         return c;
-    }
-
-    private static RecordShape shapeOf(Class<?> c) {
-        return RECORDS.computeIfAbsent(c, k -> {
-            RecordComponent[] comps = k.getRecordComponents();
-            Class<?>[] types = new Class<?>[comps.length];
-            for (int i = 0; i < comps.length; i++) {
-                types[i] = comps[i].getType();
-                comps[i].getAccessor().setAccessible(true);
-            }
-            try {
-                Constructor<?> ctor = k.getDeclaredConstructor(types);
-                ctor.setAccessible(true);
-                return new RecordShape(comps, ctor);
-            } catch (NoSuchMethodException e) {
-                throw new IllegalStateException("record without canonical constructor: " + k.getName(), e);
-            }
-        });
     }
 
     private static int checkedLength(DataInput in) throws IOException {
@@ -530,6 +500,4 @@ public final class ValueCodec {
             b = Arrays.copyOf(b, (int) Math.min(n, 2L * b.length));
         }
     }
-
-    private record RecordShape(RecordComponent[] components, Constructor<?> constructor) {}
 }
