@@ -6,10 +6,13 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * How {@link ValueCodec} writes and reads one record class, built once per class: a typed accessor
@@ -26,6 +29,10 @@ import java.nio.charset.StandardCharsets;
  * non-constant place are customised by the JVM after some calls, after which the whole chain compiles
  * as one piece.
  *
+ * <p>A record whose components are all primitives (most rows of a stream) has the same length
+ * every time: it is composed in an array and written with one call, not two per component
+ * ({@code DataOutputStream} over {@code ByteArrayOutputStream}, as snapshots use, locks per call).
+ *
  * <p>A component whose bytes hold another type than the class declares (the class changed since
  * the snapshot) fails with {@link StateTypeChangedException}, except the widenings that reflection
  * allowed before (an {@code int} read into a {@code long} component).
@@ -40,12 +47,26 @@ final class RecordShape {
     final Component[] components;
     /** The class name as {@link ValueCodec#writeString} writes it. */
     final byte[] framedName;
+    /**
+     * For records of primitives only: the snapshot encoding ({@code RECORD}, names, tags) with room
+     * for the values, which {@link #writeNamed} fills in a copy of; else null.
+     */
+    private final byte[] namedTemplate;
+    /** With {@link #namedTemplate}: where each component's tag is in it. */
+    private final int[] namedOffsets;
+    /** For records of primitives only: the length of the values with their tags; else -1. */
+    final int primitiveValuesLength;
     /** The canonical constructor, for records too large for {@link #readValues}. */
     final Constructor<?> constructor;
     /** {@code (DataInput, Shapes)Object}: the components' values in order, then the record; null if too large. */
     private final MethodHandle readValues;
     /** {@code (DataInput, Shapes)Object}: each component's name then value (snapshots); null if too large. */
     private final MethodHandle readNamedValues;
+    /**
+     * For records of primitives only, {@code (byte[])Object}: the record from the values with their
+     * tags, read in one piece (the network); else null.
+     */
+    private final MethodHandle parseValues;
 
     private RecordShape(Class<?> type) {
         this.type = type;
@@ -59,6 +80,25 @@ final class RecordShape {
             components[i] = component(type.getName(), i, comps[i]);
             slots += types[i] == long.class || types[i] == double.class ? 2 : 1;
         }
+        int length = 0;
+        for (Component c : components) {
+            length = length < 0 || c.size < 0 ? -1 : length + 1 + c.size;
+        }
+        primitiveValuesLength = length;
+        if (length >= 0) {
+            ByteBuffer template = ByteBuffer.allocate(1 + framedName.length + 1 + namesLength() + length);
+            template.put(ValueCodec.RECORD).put(framedName).put((byte) components.length);
+            namedOffsets = new int[components.length];
+            for (int i = 0; i < components.length; i++) {
+                template.put(components[i].framedName);
+                namedOffsets[i] = template.position();
+                template.position(template.position() + 1 + components[i].size);
+            }
+            namedTemplate = template.array();
+        } else {
+            namedTemplate = null;
+            namedOffsets = null;
+        }
         try {
             constructor = type.getDeclaredConstructor(types);
             constructor.setAccessible(true);
@@ -67,11 +107,25 @@ final class RecordShape {
         }
         if (slots <= MAX_SLOTS) {
             MethodHandle ctor = guarded(unreflect(constructor));
-            readValues = valuesReader(ctor, false);
-            readNamedValues = valuesReader(ctor, true);
+            MethodHandle[] readers = new MethodHandle[components.length];
+            MethodHandle[] namedReaders = new MethodHandle[components.length];
+            MethodHandle[] parsers = new MethodHandle[components.length];
+            int at = 0;
+            for (int i = 0; i < components.length; i++) {
+                readers[i] = components[i].reader();
+                namedReaders[i] = components[i].namedReader();
+                if (length >= 0) {
+                    parsers[i] = components[i].parser(at);
+                    at += 1 + components[i].size;
+                }
+            }
+            readValues = folded(ctor, readers, DataInput.class, ValueCodec.Shapes.class);
+            readNamedValues = folded(ctor, namedReaders, DataInput.class, ValueCodec.Shapes.class);
+            parseValues = length >= 0 ? folded(ctor, parsers, byte[].class) : null;
         } else {
             readValues = null;
             readNamedValues = null;
+            parseValues = null;
         }
     }
 
@@ -87,6 +141,19 @@ final class RecordShape {
         return SHAPES.get(recordClass);
     }
 
+    /** Whether {@code name} (UTF-8) is this record's class name. */
+    boolean isNamed(byte[] name) {
+        return Arrays.equals(name, 0, name.length, framedName, 4, framedName.length);
+    }
+
+    private int namesLength() {
+        int n = 0;
+        for (Component c : components) {
+            n += c.framedName.length;
+        }
+        return n;
+    }
+
     /** Writes the components' values (tag and value each), without names. */
     void writeValues(Record r, DataOutput out, ValueCodec.Shapes shapes) throws IOException {
         for (Component c : components) {
@@ -94,16 +161,53 @@ final class RecordShape {
         }
     }
 
-    /** Writes each component's name, then its value (the snapshot encoding). */
-    void writeNamedValues(Record r, DataOutput out, ValueCodec.Shapes shapes) throws IOException {
+    /**
+     * Puts the components' values (tag and value each) into {@code b} from {@code at}: records of
+     * primitives only ({@link #primitiveValuesLength} bytes).
+     */
+    void putValues(Record r, byte[] b, int at) throws IOException {
+        for (Component c : components) {
+            c.put(r, b, at);
+            at += 1 + c.size;
+        }
+    }
+
+    /** Writes the record in the snapshot encoding: its class, then each component's name and value. */
+    void writeNamed(Record r, DataOutput out, ValueCodec.Shapes shapes) throws IOException {
+        if (namedTemplate != null) {
+            byte[] b = namedTemplate.clone();
+            for (int i = 0; i < components.length; i++) {
+                components[i].put(r, b, namedOffsets[i]);
+            }
+            out.write(b);
+            return;
+        }
+        out.writeByte(ValueCodec.RECORD);
+        out.write(framedName);
+        out.writeByte(components.length);
         for (Component c : components) {
             out.write(c.framedName);
             c.write(r, out, shapes);
         }
     }
 
-    /** Reads what {@link #writeValues} wrote and builds the record. */
-    Object readValues(DataInput in, ValueCodec.Shapes shapes) throws IOException {
+    /**
+     * Reads what {@link #writeValues} wrote and builds the record. Records of primitives only are read
+     * in one piece into {@code scratch} (one call instead of two per component): unlike a snapshot,
+     * whose values may be widened into a class changed since, both ends of a network stream run the
+     * same classes, so a tag other than the component's is an error.
+     */
+    Object readValues(DataInput in, ValueCodec.Shapes shapes, byte[] scratch) throws IOException {
+        if (parseValues != null) {
+            in.readFully(scratch, 0, primitiveValuesLength);
+            try {
+                return (Object) parseValues.invokeExact(scratch);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new IllegalStateException("unexpected from a record parser", e);
+            }
+        }
         if (readValues == null) {
             Object[] args = new Object[components.length];
             for (int i = 0; i < args.length; i++) {
@@ -146,15 +250,14 @@ final class RecordShape {
     }
 
     /**
-     * {@code (DataInput, Shapes)Object}: folds one reader per component into the constructor, last
-     * first, so that the outermost fold (component 0) reads first: after step i the handle takes
-     * components 0..i-1 and the input, and reads component i itself.
+     * Folds one reader per component (each taking {@code input}) into the constructor, last first, so
+     * that the outermost fold (component 0) reads first: after step i the handle takes components
+     * 0..i-1 and the input, and reads component i itself. The result: {@code (input)Object}.
      */
-    private MethodHandle valuesReader(MethodHandle ctor, boolean named) {
-        int n = components.length;
-        MethodHandle h = MethodHandles.dropArguments(ctor, n, DataInput.class, ValueCodec.Shapes.class);
-        for (int i = n - 1; i >= 0; i--) {
-            h = MethodHandles.foldArguments(h, i, named ? components[i].namedReader() : components[i].reader());
+    private static MethodHandle folded(MethodHandle ctor, MethodHandle[] readers, Class<?>... input) {
+        MethodHandle h = MethodHandles.dropArguments(ctor, readers.length, input);
+        for (int i = readers.length - 1; i >= 0; i--) {
+            h = MethodHandles.foldArguments(h, i, readers[i]);
         }
         return h;
     }
@@ -222,6 +325,8 @@ final class RecordShape {
         final Class<?> type;
         /** {@code (Record)T}, T the component's type for primitives, Object otherwise. */
         final MethodHandle getter;
+        /** The length of a primitive's value (without its tag); -1 for references, whose length varies. */
+        final int size;
 
         Component(String owner, int index, RecordComponent rc) {
             this.owner = owner;
@@ -231,19 +336,44 @@ final class RecordShape {
             this.type = rc.getType();
             this.getter = unreflect(rc.getAccessor())
                     .asType(MethodType.methodType(type.isPrimitive() ? type : Object.class, Record.class));
+            this.size = type == long.class || type == double.class ? 8 : type == int.class || type == float.class
+                    ? 4 : type == short.class || type == char.class ? 2 : type.isPrimitive() ? 1 : -1;
+        }
+
+        /** Primitives: puts the tag at {@code b[at]} and the value after it, as {@link #write} writes them. */
+        void put(Record r, byte[] b, int at) throws IOException {
+            throw new IllegalStateException(name + " of " + owner + " is not a primitive");
         }
 
         abstract void write(Record r, DataOutput out, ValueCodec.Shapes shapes) throws IOException;
 
-        /** The static {@code (Component, DataInput, Shapes)T} method of {@link RecordShape} reading this component. */
-        abstract String readerName();
+        /**
+         * What the static methods of {@link RecordShape} for this component's type are called after:
+         * {@code read<T>(Component, DataInput, Shapes)} and (primitives) {@code parse<T>(Component, int, byte[])}.
+         */
+        abstract String typeName();
 
+        /** {@code (DataInput, Shapes)T}: reads this component's tag and value. */
         MethodHandle reader() {
             Class<?> t = type.isPrimitive() ? type : Object.class;
-            MethodHandle h = find(readerName(),
+            MethodHandle h = find("read" + typeName(),
                     MethodType.methodType(t, Component.class, DataInput.class, ValueCodec.Shapes.class));
             return MethodHandles.insertArguments(h, 0, this)
                     .asType(MethodType.methodType(type, DataInput.class, ValueCodec.Shapes.class));
+        }
+
+        /** Primitives, {@code (byte[])T}: this component's tag and value from {@code at} in an array. */
+        MethodHandle parser(int at) {
+            MethodHandle h = find("parse" + typeName(),
+                    MethodType.methodType(type, Component.class, int.class, byte[].class));
+            return MethodHandles.insertArguments(h, 0, this, at);
+        }
+
+        /** A tag other than this primitive's on a network stream, where both ends run the same classes. */
+        StateTypeChangedException unexpected(byte tag) {
+            return new StateTypeChangedException("cannot rebuild " + owner + ": component '" + name
+                    + "' holds a value with tag " + tag + ", the class declares " + type.getName()
+                    + " (do both ends run the same version of the class?)");
         }
 
         /** As {@link #reader()}, checking the component's name before its value. */
@@ -251,12 +381,23 @@ final class RecordShape {
             return MethodHandles.foldArguments(reader(), MethodHandles.insertArguments(CHECK_NAME, 0, this));
         }
 
+        /** Reads a component name and checks it is this one's (as bytes: no String per record). */
         void checkName(DataInput in) throws IOException {
-            String read = ValueCodec.readString(in);
-            if (!read.equals(name)) {
-                throw new StateTypeChangedException("state type " + owner + " changed: component " + index
-                        + " was '" + read + "', is now '" + name + "'");
+            int n = in.readInt();
+            if (n == framedName.length - 4) {
+                byte[] b = new byte[n];
+                in.readFully(b);
+                if (Arrays.equals(b, 0, n, framedName, 4, framedName.length)) {
+                    return;
+                }
+                failName(new String(b, StandardCharsets.UTF_8));
             }
+            failName(ValueCodec.readString(n, in));
+        }
+
+        private void failName(String read) {
+            throw new StateTypeChangedException("state type " + owner + " changed: component " + index
+                    + " was '" + read + "', is now '" + name + "'");
         }
 
         /**
@@ -308,6 +449,10 @@ final class RecordShape {
     }
 
     private static final MethodHandle CHECK_NAME;
+    // Big-endian, as DataOutput writes.
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle SHORTS = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
 
     static {
         try {
@@ -338,8 +483,8 @@ final class RecordShape {
         }
 
         @Override
-        String readerName() {
-            return "readReference";
+        String typeName() {
+            return "Reference";
         }
     }
 
@@ -357,22 +502,40 @@ final class RecordShape {
             super(owner, index, rc);
         }
 
-        @Override
-        void write(Record r, DataOutput out, ValueCodec.Shapes shapes) throws IOException {
-            long v;
+        private long get(Record r) throws IOException {
             try {
-                v = (long) getter.invokeExact(r);
+                return (long) getter.invokeExact(r);
             } catch (Throwable e) {
                 throw unreadable(e);
             }
+        }
+
+        @Override
+        void write(Record r, DataOutput out, ValueCodec.Shapes shapes) throws IOException {
+            long v = get(r);
             out.writeByte(ValueCodec.LONG);
             out.writeLong(v);
         }
 
         @Override
-        String readerName() {
-            return "readLong";
+        void put(Record r, byte[] b, int at) throws IOException {
+            long v = get(r);
+            b[at] = ValueCodec.LONG;
+            LONGS.set(b, at + 1, v);
         }
+
+        @Override
+        String typeName() {
+            return "Long";
+        }
+    }
+
+    @SuppressWarnings("unused") // through Component.parser()
+    private static long parseLong(Component c, int at, byte[] b) {
+        if (b[at] != ValueCodec.LONG) {
+            throw c.unexpected(b[at]);
+        }
+        return (long) LONGS.get(b, at + 1);
     }
 
     @SuppressWarnings("unused") // through Component.reader()
@@ -386,22 +549,40 @@ final class RecordShape {
             super(owner, index, rc);
         }
 
-        @Override
-        void write(Record r, DataOutput out, ValueCodec.Shapes shapes) throws IOException {
-            int v;
+        private int get(Record r) throws IOException {
             try {
-                v = (int) getter.invokeExact(r);
+                return (int) getter.invokeExact(r);
             } catch (Throwable e) {
                 throw unreadable(e);
             }
+        }
+
+        @Override
+        void write(Record r, DataOutput out, ValueCodec.Shapes shapes) throws IOException {
+            int v = get(r);
             out.writeByte(ValueCodec.INT);
             out.writeInt(v);
         }
 
         @Override
-        String readerName() {
-            return "readInt";
+        void put(Record r, byte[] b, int at) throws IOException {
+            int v = get(r);
+            b[at] = ValueCodec.INT;
+            INTS.set(b, at + 1, v);
         }
+
+        @Override
+        String typeName() {
+            return "Int";
+        }
+    }
+
+    @SuppressWarnings("unused") // through Component.parser()
+    private static int parseInt(Component c, int at, byte[] b) {
+        if (b[at] != ValueCodec.INT) {
+            throw c.unexpected(b[at]);
+        }
+        return (int) INTS.get(b, at + 1);
     }
 
     @SuppressWarnings("unused") // through Component.reader()
@@ -415,22 +596,40 @@ final class RecordShape {
             super(owner, index, rc);
         }
 
-        @Override
-        void write(Record r, DataOutput out, ValueCodec.Shapes shapes) throws IOException {
-            double v;
+        private double get(Record r) throws IOException {
             try {
-                v = (double) getter.invokeExact(r);
+                return (double) getter.invokeExact(r);
             } catch (Throwable e) {
                 throw unreadable(e);
             }
+        }
+
+        @Override
+        void write(Record r, DataOutput out, ValueCodec.Shapes shapes) throws IOException {
+            double v = get(r);
             out.writeByte(ValueCodec.DOUBLE);
             out.writeDouble(v);
         }
 
         @Override
-        String readerName() {
-            return "readDouble";
+        void put(Record r, byte[] b, int at) throws IOException {
+            double v = get(r);
+            b[at] = ValueCodec.DOUBLE;
+            LONGS.set(b, at + 1, Double.doubleToLongBits(v));
         }
+
+        @Override
+        String typeName() {
+            return "Double";
+        }
+    }
+
+    @SuppressWarnings("unused") // through Component.parser()
+    private static double parseDouble(Component c, int at, byte[] b) {
+        if (b[at] != ValueCodec.DOUBLE) {
+            throw c.unexpected(b[at]);
+        }
+        return Double.longBitsToDouble((long) LONGS.get(b, at + 1));
     }
 
     @SuppressWarnings("unused") // through Component.reader()
@@ -444,22 +643,40 @@ final class RecordShape {
             super(owner, index, rc);
         }
 
-        @Override
-        void write(Record r, DataOutput out, ValueCodec.Shapes shapes) throws IOException {
-            boolean v;
+        private boolean get(Record r) throws IOException {
             try {
-                v = (boolean) getter.invokeExact(r);
+                return (boolean) getter.invokeExact(r);
             } catch (Throwable e) {
                 throw unreadable(e);
             }
+        }
+
+        @Override
+        void write(Record r, DataOutput out, ValueCodec.Shapes shapes) throws IOException {
+            boolean v = get(r);
             out.writeByte(ValueCodec.BOOLEAN);
             out.writeBoolean(v);
         }
 
         @Override
-        String readerName() {
-            return "readBoolean";
+        void put(Record r, byte[] b, int at) throws IOException {
+            boolean v = get(r);
+            b[at] = ValueCodec.BOOLEAN;
+            b[at + 1] = (byte) (v ? 1 : 0);
         }
+
+        @Override
+        String typeName() {
+            return "Boolean";
+        }
+    }
+
+    @SuppressWarnings("unused") // through Component.parser()
+    private static boolean parseBoolean(Component c, int at, byte[] b) {
+        if (b[at] != ValueCodec.BOOLEAN) {
+            throw c.unexpected(b[at]);
+        }
+        return b[at + 1] != 0;
     }
 
     @SuppressWarnings("unused") // through Component.reader()
@@ -474,22 +691,40 @@ final class RecordShape {
             super(owner, index, rc);
         }
 
-        @Override
-        void write(Record r, DataOutput out, ValueCodec.Shapes shapes) throws IOException {
-            float v;
+        private float get(Record r) throws IOException {
             try {
-                v = (float) getter.invokeExact(r);
+                return (float) getter.invokeExact(r);
             } catch (Throwable e) {
                 throw unreadable(e);
             }
+        }
+
+        @Override
+        void write(Record r, DataOutput out, ValueCodec.Shapes shapes) throws IOException {
+            float v = get(r);
             out.writeByte(ValueCodec.FLOAT);
             out.writeFloat(v);
         }
 
         @Override
-        String readerName() {
-            return "readFloat";
+        void put(Record r, byte[] b, int at) throws IOException {
+            float v = get(r);
+            b[at] = ValueCodec.FLOAT;
+            INTS.set(b, at + 1, Float.floatToIntBits(v));
         }
+
+        @Override
+        String typeName() {
+            return "Float";
+        }
+    }
+
+    @SuppressWarnings("unused") // through Component.parser()
+    private static float parseFloat(Component c, int at, byte[] b) {
+        if (b[at] != ValueCodec.FLOAT) {
+            throw c.unexpected(b[at]);
+        }
+        return Float.intBitsToFloat((int) INTS.get(b, at + 1));
     }
 
     @SuppressWarnings("unused") // through Component.reader()
@@ -503,22 +738,40 @@ final class RecordShape {
             super(owner, index, rc);
         }
 
-        @Override
-        void write(Record r, DataOutput out, ValueCodec.Shapes shapes) throws IOException {
-            short v;
+        private short get(Record r) throws IOException {
             try {
-                v = (short) getter.invokeExact(r);
+                return (short) getter.invokeExact(r);
             } catch (Throwable e) {
                 throw unreadable(e);
             }
+        }
+
+        @Override
+        void write(Record r, DataOutput out, ValueCodec.Shapes shapes) throws IOException {
+            short v = get(r);
             out.writeByte(ValueCodec.SHORT);
             out.writeShort(v);
         }
 
         @Override
-        String readerName() {
-            return "readShort";
+        void put(Record r, byte[] b, int at) throws IOException {
+            short v = get(r);
+            b[at] = ValueCodec.SHORT;
+            SHORTS.set(b, at + 1, v);
         }
+
+        @Override
+        String typeName() {
+            return "Short";
+        }
+    }
+
+    @SuppressWarnings("unused") // through Component.parser()
+    private static short parseShort(Component c, int at, byte[] b) {
+        if (b[at] != ValueCodec.SHORT) {
+            throw c.unexpected(b[at]);
+        }
+        return (short) SHORTS.get(b, at + 1);
     }
 
     @SuppressWarnings("unused") // through Component.reader()
@@ -532,22 +785,40 @@ final class RecordShape {
             super(owner, index, rc);
         }
 
-        @Override
-        void write(Record r, DataOutput out, ValueCodec.Shapes shapes) throws IOException {
-            byte v;
+        private byte get(Record r) throws IOException {
             try {
-                v = (byte) getter.invokeExact(r);
+                return (byte) getter.invokeExact(r);
             } catch (Throwable e) {
                 throw unreadable(e);
             }
+        }
+
+        @Override
+        void write(Record r, DataOutput out, ValueCodec.Shapes shapes) throws IOException {
+            byte v = get(r);
             out.writeByte(ValueCodec.BYTE);
             out.writeByte(v);
         }
 
         @Override
-        String readerName() {
-            return "readByte";
+        void put(Record r, byte[] b, int at) throws IOException {
+            byte v = get(r);
+            b[at] = ValueCodec.BYTE;
+            b[at + 1] = v;
         }
+
+        @Override
+        String typeName() {
+            return "Byte";
+        }
+    }
+
+    @SuppressWarnings("unused") // through Component.parser()
+    private static byte parseByte(Component c, int at, byte[] b) {
+        if (b[at] != ValueCodec.BYTE) {
+            throw c.unexpected(b[at]);
+        }
+        return b[at + 1];
     }
 
     @SuppressWarnings("unused") // through Component.reader()
@@ -561,22 +832,40 @@ final class RecordShape {
             super(owner, index, rc);
         }
 
-        @Override
-        void write(Record r, DataOutput out, ValueCodec.Shapes shapes) throws IOException {
-            char v;
+        private char get(Record r) throws IOException {
             try {
-                v = (char) getter.invokeExact(r);
+                return (char) getter.invokeExact(r);
             } catch (Throwable e) {
                 throw unreadable(e);
             }
+        }
+
+        @Override
+        void write(Record r, DataOutput out, ValueCodec.Shapes shapes) throws IOException {
+            char v = get(r);
             out.writeByte(ValueCodec.CHAR);
             out.writeChar(v);
         }
 
         @Override
-        String readerName() {
-            return "readChar";
+        void put(Record r, byte[] b, int at) throws IOException {
+            char v = get(r);
+            b[at] = ValueCodec.CHAR;
+            SHORTS.set(b, at + 1, (short) v);
         }
+
+        @Override
+        String typeName() {
+            return "Char";
+        }
+    }
+
+    @SuppressWarnings("unused") // through Component.parser()
+    private static char parseChar(Component c, int at, byte[] b) {
+        if (b[at] != ValueCodec.CHAR) {
+            throw c.unexpected(b[at]);
+        }
+        return (char) (short) SHORTS.get(b, at + 1);
     }
 
     @SuppressWarnings("unused") // through Component.reader()

@@ -89,6 +89,7 @@ public final class ValueCodec {
         /** Writing side: the class last looked up in {@link #ids} and its entry (records come in runs). */
         private Class<?> lastClass;
         private Defined last;
+        private byte[] scratch = new byte[64];
         /** Reading side: the shape of each id, in the order defined. */
         private final List<RecordShape> shapes = new ArrayList<>();
 
@@ -128,6 +129,14 @@ public final class ValueCodec {
                 last = d;
             }
             return last;
+        }
+
+        /** An array of at least {@code length} bytes, reused: a record of primitives written or read in one piece. */
+        private byte[] scratch(int length) {
+            if (scratch.length < length) {
+                scratch = new byte[Math.max(length, 2 * scratch.length)];
+            }
+            return scratch;
         }
 
         private record Defined(int id, RecordShape shape) {}
@@ -232,9 +241,20 @@ public final class ValueCodec {
         if (shapes != null) {
             Shapes.Defined d = shapes.defined(c);
             if (d != null) {
-                out.writeByte(RECORD_REF);
-                out.writeShort(d.id());
-                d.shape().writeValues(r, out, shapes);
+                RecordShape shape = d.shape();
+                if (shape.primitiveValuesLength >= 0) {
+                    // One write for the whole record (see RecordShape).
+                    byte[] b = shapes.scratch(3 + shape.primitiveValuesLength);
+                    b[0] = RECORD_REF;
+                    b[1] = (byte) (d.id() >>> 8);
+                    b[2] = (byte) d.id();
+                    shape.putValues(r, b, 3);
+                    out.write(b, 0, 3 + shape.primitiveValuesLength);
+                } else {
+                    out.writeByte(RECORD_REF);
+                    out.writeShort(d.id());
+                    shape.writeValues(r, out, shapes);
+                }
                 return;
             }
             if (shapes.ids.size() < Shapes.MAX) {
@@ -253,11 +273,7 @@ public final class ValueCodec {
                 return;
             }
         }
-        RecordShape shape = RecordShape.of(c);
-        out.writeByte(RECORD);
-        out.write(shape.framedName);
-        out.writeByte(shape.components.length);
-        shape.writeNamedValues(r, out, shapes);
+        RecordShape.of(c).writeNamed(r, out, shapes);
     }
 
     public static Object read(DataInput in) throws IOException {
@@ -364,7 +380,7 @@ public final class ValueCodec {
                 }
                 RecordShape shape = readShape(in);
                 shapes.shapes.add(shape);
-                return shape.readValues(in, shapes);
+                return shape.readValues(in, shapes, shapes.scratch(shape.primitiveValuesLength));
             }
             case RECORD_REF: {
                 if (shapes == null) {
@@ -375,7 +391,8 @@ public final class ValueCodec {
                     throw new IOException("reference to record shape " + id + ", of which only "
                             + shapes.shapes.size() + " are defined");
                 }
-                return shapes.shapes.get(id).readValues(in, shapes);
+                RecordShape shape = shapes.shapes.get(id);
+                return shape.readValues(in, shapes, shapes.scratch(shape.primitiveValuesLength));
             }
             case CUSTOM: {
                 String name = readString(in);
@@ -392,9 +409,15 @@ public final class ValueCodec {
     }
 
     private static Object readRecord(DataInput in, Shapes shapes) throws IOException {
-        String name = readString(in);
-        RecordShape shape = recordShape(name);
-        checkComponentCount(in, name, shape);
+        // The class name compared as bytes with the last record's: no String, no lookup, in a run.
+        byte[] name = readBytes(in, checkedLength(in));
+        Resolved r = resolved();
+        RecordShape shape = r.lastRecord;
+        if (shape == null || !shape.isNamed(name)) {
+            shape = recordShape(new String(name, java.nio.charset.StandardCharsets.UTF_8));
+            r.lastRecord = shape;
+        }
+        checkComponentCount(in, shape.type.getName(), shape);
         return shape.readNamedValues(in, shapes);
     }
 
@@ -435,11 +458,14 @@ public final class ValueCodec {
     private static final class Resolved {
         ClassLoader loader;
         final Map<String, Class<?>> byName = new HashMap<>();
+        /** The record shape this thread read last: a snapshot's records come in runs of one class. */
+        RecordShape lastRecord;
     }
 
     private static final ThreadLocal<Resolved> RESOLVED = ThreadLocal.withInitial(Resolved::new);
 
-    private static Class<?> load(String name) {
+    /** This thread's resolved classes, for the current context class loader. */
+    private static Resolved resolved() {
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
         if (cl == null) {
             cl = ValueCodec.class.getClassLoader();
@@ -448,7 +474,14 @@ public final class ValueCodec {
         if (r.loader != cl || r.byName.size() > 64) {
             r.loader = cl;
             r.byName.clear();
+            r.lastRecord = null;
         }
+        return r;
+    }
+
+    private static Class<?> load(String name) {
+        Resolved r = resolved();
+        ClassLoader cl = r.loader;
         Class<?> c = r.byName.get(name);
         if (c != null) {
             return c;
@@ -463,7 +496,10 @@ public final class ValueCodec {
     }
 
     private static int checkedLength(DataInput in) throws IOException {
-        int n = in.readInt();
+        return checkedLength(in.readInt());
+    }
+
+    private static int checkedLength(int n) {
         if (n < 0 || n > (1 << 28)) {
             throw new CorruptSnapshotException("implausible length " + n);
         }
@@ -478,6 +514,11 @@ public final class ValueCodec {
 
     public static String readString(DataInput in) throws IOException {
         return new String(readBytes(in, checkedLength(in)), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Reads the rest of a string whose length {@code n} was read. */
+    static String readString(int n, DataInput in) throws IOException {
+        return new String(readBytes(in, checkedLength(n)), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /**

@@ -193,6 +193,24 @@ class ValueCodecRecordComponentsTest {
     }
 
     @Test
+    void givenANetworkStreamWhoseSenderHasANarrowerPrimitive_whenRead_thenStateTypeChangedNamesTheComponent()
+            throws IOException {
+        // Both ends of a stream run the same classes: no widening there (records of primitives are read in one piece).
+        ValueCodec.Shapes writer = new ValueCodec.Shapes();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        ValueCodec.write(new Narrow(1, (short) 2), out, writer);
+        ValueCodec.write(new Narrow(3, (short) 4), out, writer);
+        byte[] written = renamed(bytes.toByteArray(), Narrow.class, Widened.class);
+
+        StateTypeChangedException e = assertThrows(StateTypeChangedException.class,
+                () -> decode(written, new ValueCodec.Shapes()));
+
+        assertTrue(e.getMessage().contains("cannot rebuild " + Widened.class.getName()), e.getMessage());
+        assertTrue(e.getMessage().contains("'x'"), e.getMessage());
+    }
+
+    @Test
     void givenANullInTheSnapshot_whenReadIntoAPrimitiveComponent_thenStateTypeChangedNamesTheComponent()
             throws IOException {
         byte[] written = renamed(encode(new Maybe(null), null), Maybe.class, Definitely.class);
