@@ -102,6 +102,7 @@ public final class StreamTask extends TaskCore {
                 }
                 countRecordsIn(b.size);
                 chain.finishBatch();
+                fireDueProcessingTime(); // between batches, as Flink's mailbox runs due timers between records
             } else if (item instanceof Watermark w) {
                 advance(valve.onWatermark(gate.lastChannel(), w.timestamp()));
             } else if (item == Control.IDLE) {

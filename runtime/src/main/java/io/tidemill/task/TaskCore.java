@@ -115,11 +115,7 @@ abstract class TaskCore implements Tasklet {
                 return finish();
             }
             boolean progress = work();
-            // Not once the operators were told the input ended: as in Flink, that ends processing
-            // time too (the end of input fired what was open, and a timer due by now would fire it again).
-            long now = !ended && !endPending && chain.hasProcessingTimers() && !chain.hasPendingOutput()
-                    ? clock.now() : Long.MIN_VALUE;
-            if (now != Long.MIN_VALUE && chain.fireProcessingTime(now)) {
+            if (fireDueProcessingTime()) {
                 progress = true;
             }
             if (progress) {
@@ -131,6 +127,19 @@ abstract class TaskCore implements Tasklet {
             job.fail(t);
             return finish();
         }
+    }
+
+    /**
+     * Fires the processing-time timers due by now; also called between input batches, as Flink's
+     * mailbox runs due timers between records. Not once the operators were told the input ended: as
+     * in Flink, that ends processing time too (the end of input fired what was open, and a timer due
+     * by now would fire it again).
+     */
+    final boolean fireDueProcessingTime() throws Exception {
+        if (ended || endPending || !chain.hasProcessingTimers() || chain.hasPendingOutput()) {
+            return false;
+        }
+        return chain.fireProcessingTime(clock.now());
     }
 
     /** Sets the restored in-flight records to replay first, deepest operator of the chain first. */
