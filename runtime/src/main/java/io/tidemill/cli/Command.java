@@ -12,9 +12,17 @@ public interface Command {
     /** Full usage text, printed for {@code --help}. */
     String usage();
 
-    /** True if {@code args} ask for the usage text; by default, if any of them is {@code --help}. */
+    /**
+     * The usage text for {@code args} (the arguments after the command's name): a command with
+     * subcommands can give the help of the one named; by default, {@link #usage()}.
+     */
+    default String usage(List<String> args) {
+        return usage();
+    }
+
+    /** True if {@code args} ask for the usage text; by default, if any of them is {@code --help} or {@code -h}. */
     default boolean asksForHelp(List<String> args) {
-        return args.contains("--help");
+        return args.contains("--help") || args.contains("-h");
     }
 
     /** Runs the command; returns the process exit code. Throw {@link UsageException} for bad options. */

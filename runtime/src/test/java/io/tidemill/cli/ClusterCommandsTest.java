@@ -75,6 +75,28 @@ class ClusterCommandsTest {
         return cli.err();
     }
 
+    @Test
+    void version_printsTheProjectVersionMavenBuilt() {
+        assertEquals(0, run("--version"), err());
+        assertTrue(out().matches("tidemill \\d+\\.\\d+\\.\\d+\\S*\n"), out());
+    }
+
+    @Test
+    void dashH_printsTheCommandListWithItsSummariesInOneColumn() {
+        assertEquals(0, run("-h"), err());
+        List<String> lines = out().lines().dropWhile(l -> !l.equals("commands:")).skip(1).toList();
+        assertTrue(lines.size() >= 9, out());
+        List<Integer> summaryColumns = new ArrayList<>();
+        for (String line : lines) {
+            Matcher m = Pattern.compile("^  \\S+ +(\\S)").matcher(line);
+            assertTrue(m.find(), line);
+            summaryColumns.add(m.start(1));
+        }
+        assertEquals(1, summaryColumns.stream().distinct().count(), out());
+        assertEquals(0, run("status", "-h"), err());
+        assertTrue(out().startsWith("usage:"), out());
+    }
+
     /** Submits a job through the CLI and returns its id. */
     String submit() {
         assertEquals(0, run("submit", "--cluster", url, "--token", TOKEN, "--parallelism", "2",

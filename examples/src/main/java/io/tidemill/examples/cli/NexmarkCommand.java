@@ -32,11 +32,8 @@ import io.tidemill.local.LocalCluster;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -47,6 +44,9 @@ public final class NexmarkCommand implements Command {
     private static final Set<String> RUN_OPTIONS = Set.of("query", "input", "output", "parallelism", "events",
             "rate", "seed", "threads", "show", "checkpoint-interval", "state-dir", "restore-from", "checkpoint-mode",
             "metrics", "http-port", "tolerable-checkpoint-failures");
+    /** The names {@link ExactlyOnceFileSink} commits its part files under: part-SUBTASK-(CHECKPOINT|final).jsonl. */
+    private static final java.util.regex.Pattern COMMITTED_PART =
+            java.util.regex.Pattern.compile("part-\\d+-(\\d+|final)\\.jsonl");
     private static final Set<String> GENERATE_OPTIONS = Set.of("events", "disorder", "seed", "output", "partitions");
 
     @Override
@@ -74,8 +74,8 @@ public final class NexmarkCommand implements Command {
                   --input        a JSON-lines file of events, or a directory of them, or a Kafka topic
                                  kafka://host:port/topic (read up to its end when the run first starts)
                   --output       where result rows go, as JSON lines (malformed input lines go to
-                                 OUTPUT.dead-letter.jsonl); without it in generator mode, the first rows
-                                 are printed; or a Kafka topic kafka://host:port/topic (exactly once with
+                                 OUTPUT.dead-letter.jsonl); without it in generator mode, the top --show
+                                 rows are printed as JSON lines (see --show); or a Kafka topic kafka://host:port/topic (exactly once with
                                  --state-dir, through Kafka transactions; dead letters then go to the
                                  topic TOPIC.dead-letter)
                   --partitions   partitions of a Kafka topic that generate creates (default 4)
@@ -85,7 +85,10 @@ public final class NexmarkCommand implements Command {
                   --seed         generator seed (default 42)
                   --parallelism  parallelism of every operator (default: number of cores)
                   --threads      worker threads of the embedded cluster (default: number of cores)
-                  --show         result rows to print at the end in generator mode (default 10)
+                  --show         result rows to print at the end in generator mode (default 10): the
+                                 top rows by the query's ranking where it has one (q5: most bids, q7:
+                                 highest price, q11: most bids in a session; ties in row order), else
+                                 the first rows in arrival order
                   --disorder     maximum event-time disorder of a generated file in ms (default 0; < 5000)
                   --state-dir    checkpoint into this directory and write --output (a directory) exactly once,
                                  as committed part files (in-progress files are hidden, named .part-*),
@@ -103,6 +106,26 @@ public final class NexmarkCommand implements Command {
                   --metrics      write the job's metrics in Prometheus text format to this file at the end
                   --http-port    serve the metrics at http://HOST:PORT/metrics while the job runs
                                  (Prometheus text format; off by default; 0: any free port, printed)
+                """;
+    }
+
+    /** {@code nexmark generate --help} gives the generate help, anything else the whole usage. */
+    @Override
+    public String usage(List<String> args) {
+        return !args.isEmpty() && args.get(0).equals("generate") ? generateUsage() : usage();
+    }
+
+    private static String generateUsage() {
+        return """
+                usage:
+                  tidemill nexmark generate --events N [--disorder MS] [--seed S] --output FILE
+                  tidemill nexmark generate --events N --output kafka://HOST:PORT/TOPIC [--partitions P]
+
+                  --events       number of events to generate
+                  --output       the JSON-lines file to write, or a Kafka topic kafka://host:port/topic
+                  --disorder     maximum event-time disorder in ms (default 0; < 5000)
+                  --seed         generator seed (default 42)
+                  --partitions   partitions of a Kafka topic that generate creates (default 4)
                 """;
     }
 
@@ -177,7 +200,9 @@ public final class NexmarkCommand implements Command {
         if (exactlyOnce && output == null && kafkaOut == null) {
             throw new UsageException("--state-dir needs --output (a directory for the committed part files)");
         }
-        RowCounter<Object> counter = new RowCounter<>(output == null ? null : JsonLinesFileSink.toFile(output), show);
+        TopRows.Ranking ranking = output == null && kafkaOut == null ? TopRows.rankingOf(query) : null;
+        RowCounter<Object> counter = new RowCounter<>(output == null ? null : JsonLinesFileSink.toFile(output),
+                output == null && kafkaOut == null ? new TopRows(show, ranking) : null);
         Sink<Object> sink = exactlyOnce ? new ExactlyOnceFileSink<>(output) : counter;
         Sink<io.tidemill.api.source.DeadLetter> kafkaDeadLetters = null;
         if (kafkaOut != null) {
@@ -185,7 +210,7 @@ public final class NexmarkCommand implements Command {
             String prefix = "tidemill-nexmark-" + query + "-" + kafkaOut.topic();
             Sink<Object> kafka = kafkaSink(kafkaOut, exactlyOnce, prefix);
             // Exactly once, the writer's transactions must reach the sink operator unwrapped; rows are not counted then.
-            counter = new RowCounter<>(kafka, 0);
+            counter = new RowCounter<>(kafka, null);
             sink = exactlyOnce ? kafka : counter;
             kafkaDeadLetters = kafkaSink(new KafkaUri(kafkaOut.bootstrapServers(), kafkaOut.topic() + ".dead-letter"),
                     exactlyOnce, prefix + "-dead-letter");
@@ -273,9 +298,12 @@ public final class NexmarkCommand implements Command {
             counter.count.add(countCommittedRows(output));
         }
         double secs = result.duration().toNanos() / 1e9;
-        if (output == null) {
-            System.out.println("first " + counter.firstRows.size() + " of " + counter.count.sum() + " rows:");
-            counter.firstRows.forEach(System.out::println);
+        if (output == null && kafkaOut == null) {
+            // The rows alone on stdout, as the file sink writes them (jq-able); what they are on stderr.
+            List<String> top = counter.shown();
+            System.err.printf("%s %d of %,d rows%s:%n", ranking == null ? "first" : "top", top.size(),
+                    counter.count.sum(), ranking == null ? " (in arrival order)" : " (" + ranking.describe() + ")");
+            top.forEach(System.out::println);
         }
         String checkpoints = !jobOptions.checkpoints().enabled() ? "" : String.format(
                 "  checkpoints %d completed, %d failed", result.checkpointsCompleted(), result.checkpointsFailed());
@@ -376,10 +404,11 @@ public final class NexmarkCommand implements Command {
         return new JobOptions.SnapshotSource(new FileSnapshotStore(p.getParent()), p.getFileName().toString());
     }
 
+    /** The rows in the part files the job committed to {@code dir}; other files there are not its output. */
     private static long countCommittedRows(Path dir) throws java.io.IOException {
         long n = 0;
         try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
+            for (Path f : files.filter(f -> COMMITTED_PART.matcher(f.getFileName().toString()).matches()).toList()) {
                 try (java.util.stream.Stream<String> lines = Files.lines(f)) {
                     n += lines.count();
                 }
@@ -397,18 +426,21 @@ public final class NexmarkCommand implements Command {
         return false;
     }
 
-    /** Counts rows, keeps the first few, and passes them to an optional file sink. */
+    /** Counts rows, keeps the ones to show (if any), and passes them to an optional file sink. */
     private static final class RowCounter<T> implements Sink<T> {
         /** Rows written; subtasks add to it without contending for one counter. */
         final LongAdder count = new LongAdder();
-        private final AtomicLong kept = new AtomicLong();
-        final List<String> firstRows = Collections.synchronizedList(new ArrayList<>());
         private final Sink<T> inner;
-        private final int keep;
+        private final TopRows shown;
 
-        RowCounter(Sink<T> inner, int keep) {
+        RowCounter(Sink<T> inner, TopRows shown) {
             this.inner = inner;
-            this.keep = keep;
+            this.shown = shown;
+        }
+
+        /** The rows to show, as JSON lines, best first. */
+        List<String> shown() {
+            return shown == null ? List.of() : shown.rows();
         }
 
         @Override
@@ -419,12 +451,13 @@ public final class NexmarkCommand implements Command {
         @Override
         public SinkWriter<T> createWriter(int subtask, int parallelism) throws Exception {
             SinkWriter<T> w = inner == null ? null : inner.createWriter(subtask, parallelism);
+            TopRows.Keeper keeper = shown == null ? null : shown.keeper();
             return new SinkWriter<>() {
                 @Override
                 public void write(T value, long timestamp) throws Exception {
                     count.increment();
-                    if (kept.get() < keep && kept.incrementAndGet() <= keep) {
-                        firstRows.add(String.valueOf(value));
+                    if (keeper != null) {
+                        keeper.offer(value);
                     }
                     if (w != null) {
                         w.write(value, timestamp);
@@ -433,6 +466,9 @@ public final class NexmarkCommand implements Command {
 
                 @Override
                 public void finish() throws Exception {
+                    if (keeper != null) {
+                        keeper.flush();
+                    }
                     if (w != null) {
                         w.finish();
                     }

@@ -3,6 +3,7 @@ package io.tidemill.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tidemill.cli.Tidemill;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -116,6 +117,87 @@ class NexmarkCommandTest {
     void everyCommandPrintsHelp() {
         assertEquals(0, Tidemill.run(List.of("nexmark", "--help")));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("tidemill nexmark --query Q --input FILE"));
+    }
+
+    @Test
+    void generateHelp_printsTheGenerateOptions_notTheQueryOnes() {
+        assertEquals(0, Tidemill.run(List.of("nexmark", "generate", "--help")));
+        String help = text(out);
+        assertTrue(help.contains("tidemill nexmark generate --events N"), help);
+        assertTrue(help.contains("--disorder"), help);
+        assertTrue(!help.contains("--query"), help);
+        out.reset();
+        assertEquals(0, Tidemill.run(List.of("nexmark", "-h")));
+        assertTrue(text(out).contains("--query"), text(out));
+    }
+
+    @Test
+    @Timeout(60)
+    void givenANotesFileInTheOutputDirectory_whenACheckpointedRunEnds_thenRowsCountsOnlyWhatTheJobWrote()
+            throws Exception {
+        Path events = generatedEvents();
+        Path output = Files.createDirectories(dir.resolve("out"));
+        Files.writeString(output.resolve("notes.txt"), "my notes\nsecond line\nthird line\n");
+
+        assertEquals(0, Tidemill.run(checkpointedRun(events, output, dir.resolve("state"), "0")), text(err));
+
+        long written = committedRows(output).size() - 3; // committedRows reads every visible file, notes too
+        Matcher rows = Pattern.compile("done: .* rows ([\\d,]+) ").matcher(text(err));
+        assertTrue(rows.find(), text(err));
+        assertTrue(written > 0, text(err));
+        assertEquals(written, Long.parseLong(rows.group(1).replace(",", "")), text(err));
+        assertEquals("my notes\nsecond line\nthird line\n", Files.readString(output.resolve("notes.txt")));
+    }
+
+    @Test
+    @Timeout(60)
+    void givenTheGeneratorWithoutOutput_whenQ5Runs_thenItPrintsTheTopRowsAsJsonLines_mostBidsFirst()
+            throws Exception {
+        List<String> q5 = List.of("nexmark", "--query", "q5", "--generator", "--events", "60000",
+                "--parallelism", "2");
+        List<String> shown = new ArrayList<>(q5);
+        shown.addAll(List.of("--show", "5"));
+        assertEquals(0, Tidemill.run(shown), text(err));
+        List<String> printed = text(out).lines().toList();
+        assertTrue(text(err).contains("top 5 of "), text(err));
+        assertTrue(text(err).contains("(most bids first)"), text(err));
+
+        Path file = dir.resolve("q5.jsonl");
+        List<String> toFile = new ArrayList<>(q5);
+        toFile.addAll(List.of("--output", file.toString()));
+        assertEquals(0, Tidemill.run(toFile), text(err));
+        List<String> all = Files.readAllLines(file);
+        ObjectMapper json = new ObjectMapper();
+        List<Long> mostBids = new ArrayList<>();
+        for (String row : all) {
+            mostBids.add(json.readTree(row).get("num").asLong());
+        }
+        mostBids.sort(java.util.Comparator.reverseOrder());
+
+        assertEquals(5, printed.size(), text(out));
+        List<Long> printedBids = new ArrayList<>();
+        for (String row : printed) {
+            assertTrue(all.contains(row), row + " is a line the file sink wrote");
+            printedBids.add(json.readTree(row).get("num").asLong());
+        }
+        assertEquals(mostBids.subList(0, 5), printedBids);
+    }
+
+    @Test
+    @Timeout(60)
+    void givenTheGeneratorWithoutOutput_whenAQueryWithoutARankingRuns_thenItPrintsTheFirstRowsAsJsonLines()
+            throws Exception {
+        assertEquals(0, Tidemill.run(List.of("nexmark", "--query", "q2", "--generator", "--events", "20000",
+                "--parallelism", "2", "--show", "3")), text(err));
+
+        List<String> printed = text(out).lines().toList();
+        assertEquals(3, printed.size(), text(out));
+        ObjectMapper json = new ObjectMapper();
+        for (String row : printed) {
+            assertTrue(json.readTree(row).has("auction"), row);
+        }
+        assertTrue(text(err).contains("first 3 of "), text(err));
+        assertTrue(text(err).contains("(in arrival order)"), text(err));
     }
 
     @Test
