@@ -278,7 +278,7 @@ abstract class TaskCore implements Tasklet {
     }
 
     private void reportDone() {
-        job.reportWatermark(index, Long.MAX_VALUE);
+        reportWatermark(Long.MAX_VALUE);
         if (!reportedDone) {
             reportedDone = true;
             job.taskDone();
