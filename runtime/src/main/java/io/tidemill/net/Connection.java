@@ -2,7 +2,6 @@ package io.tidemill.net;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.parsetools.RecordParser;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,10 +25,16 @@ final class Connection {
     final NetSocket socket;
     /** The link this side dialed for; null for an accepted connection. */
     private final PeerLink dialedFor;
-    private final RecordParser parser = RecordParser.newFixed(Frames.LENGTH_BYTES);
     private final FrameInput in = new FrameInput();
     final FrameOutput out = new FrameOutput(1 << 16);
-    private boolean readingLength = true;
+    /**
+     * Received bytes not handled yet, {@code received[receivedFrom, receivedTo)}: at most one partial
+     * frame after each read. Frames are decoded in place here (one copy from the socket's buffer, none
+     * per frame); it grows up to the largest frame allowed plus one read.
+     */
+    private byte[] received = new byte[1 << 16];
+    private int receivedFrom;
+    private int receivedTo;
     private long handshakeTimer;
     /** The link of the peer once the handshake succeeded. */
     private PeerLink link;
@@ -48,7 +53,6 @@ final class Connection {
     }
 
     void start() {
-        parser.handler(this::onRecord);
         socket.handler(this::onBytes);
         socket.exceptionHandler(e -> close("socket error: " + e.getMessage()));
         socket.closeHandler(v -> onClosed());
@@ -92,7 +96,8 @@ final class Connection {
 
     private void onBytes(Buffer bytes) {
         try {
-            parser.handle(bytes);
+            append(bytes);
+            handleFrames();
             if (link != null) {
                 flush(); // credits granted and items sent while handling these bytes, in one write
             }
@@ -101,31 +106,48 @@ final class Connection {
         }
     }
 
-    private void onRecord(Buffer record) {
-        if (closed) {
-            return;
+    private void append(Buffer bytes) {
+        int n = bytes.length();
+        int pending = receivedTo - receivedFrom;
+        if (receivedTo + n > received.length) {
+            byte[] to = pending + n > received.length
+                    ? new byte[Math.max(pending + n, 2 * received.length)] : received;
+            System.arraycopy(received, receivedFrom, to, 0, pending);
+            received = to;
+            receivedFrom = 0;
+            receivedTo = pending;
         }
-        if (readingLength) {
-            int length = record.getInt(0);
+        bytes.getBytes(0, n, received, receivedTo);
+        receivedTo += n;
+    }
+
+    /** Handles every complete frame received; a partial one waits for more bytes. */
+    private void handleFrames() {
+        while (!closed && receivedTo - receivedFrom >= Frames.LENGTH_BYTES) {
+            int length = FrameInput.intAt(received, receivedFrom);
             int max = link == null ? Frames.MAX_HELLO_BYTES : plane.config().maxFrameBytes();
             if (length < 1 || length > max) {
                 close("frame length " + length + " outside 1.." + max);
                 return;
             }
-            readingLength = false;
-            parser.fixedSizeMode(length);
-        } else {
-            readingLength = true;
-            parser.fixedSizeMode(Frames.LENGTH_BYTES);
-            bytesReceived += Frames.LENGTH_BYTES + record.length();
+            int from = receivedFrom + Frames.LENGTH_BYTES;
+            if (receivedTo - from < length) {
+                break;
+            }
+            receivedFrom = from + length;
+            bytesReceived += Frames.LENGTH_BYTES + length;
             framesReceived++;
             try {
-                onFrame(in.reset(record));
+                onFrame(in.reset(received, from, from + length));
             } catch (IOException | RuntimeException e) {
                 close("malformed frame: " + e.getMessage());
             } catch (StackOverflowError e) {
                 close("malformed frame: a value nested too deeply");
             }
+        }
+        if (receivedFrom == receivedTo) {
+            receivedFrom = 0;
+            receivedTo = 0;
         }
     }
 

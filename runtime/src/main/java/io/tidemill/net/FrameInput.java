@@ -1,25 +1,37 @@
 package io.tidemill.net;
 
-import io.vertx.core.buffer.Buffer;
 import java.io.DataInput;
 import java.io.EOFException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads one received frame. Every read is checked against the frame's end, so a truncated or lying
- * frame ends in an {@link EOFException}, never in reading the next frame's bytes. Reused per
- * connection. Not thread-safe.
+ * Reads one received frame, in place in the connection's receive array. Every read is checked
+ * against the frame's end, so a truncated or lying frame ends in an {@link EOFException}, never in
+ * reading the next frame's bytes. Reused per connection. Not thread-safe.
  */
 final class FrameInput implements DataInput {
-    private Buffer buffer;
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    private byte[] bytes;
     private int position;
     private int end;
 
-    FrameInput reset(Buffer frame) {
-        this.buffer = frame;
-        this.position = 0;
-        this.end = frame.length();
+    /** The frame {@code bytes[from, to)}. */
+    FrameInput reset(byte[] bytes, int from, int to) {
+        this.bytes = bytes;
+        this.position = from;
+        this.end = to;
         return this;
+    }
+
+    /** Reads a big-endian int at {@code at} of {@code bytes} (a frame's length prefix). */
+    static int intAt(byte[] bytes, int at) {
+        return (int) INT.get(bytes, at);
     }
 
     int remaining() {
@@ -43,7 +55,7 @@ final class FrameInput implements DataInput {
     @Override
     public void readFully(byte[] b, int off, int len) throws EOFException {
         int p = advance(len);
-        buffer.getBytes(p, p + len, b, off);
+        System.arraycopy(bytes, p, b, off, len);
     }
 
     @Override
@@ -59,7 +71,7 @@ final class FrameInput implements DataInput {
 
     @Override
     public byte readByte() throws EOFException {
-        return buffer.getByte(advance(1));
+        return bytes[advance(1)];
     }
 
     @Override
@@ -69,7 +81,7 @@ final class FrameInput implements DataInput {
 
     @Override
     public short readShort() throws EOFException {
-        return buffer.getShort(advance(2));
+        return (short) SHORT.get(bytes, advance(2));
     }
 
     @Override
@@ -84,12 +96,12 @@ final class FrameInput implements DataInput {
 
     @Override
     public int readInt() throws EOFException {
-        return buffer.getInt(advance(4));
+        return (int) INT.get(bytes, advance(4));
     }
 
     @Override
     public long readLong() throws EOFException {
-        return buffer.getLong(advance(8));
+        return (long) LONG.get(bytes, advance(8));
     }
 
     @Override

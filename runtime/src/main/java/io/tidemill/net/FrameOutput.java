@@ -2,6 +2,9 @@ package io.tidemill.net;
 
 import io.vertx.core.buffer.Buffer;
 import java.io.DataOutput;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -12,6 +15,8 @@ import java.util.Arrays;
 final class FrameOutput implements DataOutput {
     /** Frames ended in this output (see {@link Frames#endFrame}); written by one thread, read by metrics. */
     volatile long frames;
+
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private byte[] bytes;
     private int size;
@@ -100,9 +105,8 @@ final class FrameOutput implements DataOutput {
     @Override
     public void writeLong(long v) {
         ensure(8);
-        for (int shift = 56; shift >= 0; shift -= 8) {
-            bytes[size++] = (byte) (v >>> shift);
-        }
+        LONG.set(bytes, size, v);
+        size += 8;
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tidemill.exchange.Batch;
 import io.tidemill.exchange.Channel;
 import io.tidemill.net.DataPlane.ChannelKey;
 import io.tidemill.net.DataPlane.Peer;
@@ -15,6 +16,9 @@ import io.tidemill.net.Nodes.Runner;
 import io.tidemill.net.Nodes.ScriptedProducer;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -114,6 +118,34 @@ class DataPlaneHostilePeerTest {
 
             // then both are refused, and the connection stays
             await().atMost(Duration.ofSeconds(5)).until(() -> b.plane.stats().refusedFrames() == 2);
+            assertFalse(peer.closedByDataPlane());
+        }
+    }
+
+    @Test
+    void framesInPiecesAndFramesPackedInOneWriteArriveWhole() throws Exception {
+        // given b expects a channel from the impostor, which speaks the protocol correctly
+        Channel channel = new Channel(4, BATCH);
+        b.plane.registerInbound(IMPOSTOR_CHANNEL, IMPOSTOR, channel, getClass().getClassLoader())
+                .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        try (RawPeer peer = new RawPeer(b.peer())) {
+            // when the handshake and a frame come a byte per write, then two frames in one write
+            peer.oneByteAtATime(true).hello(Nodes.CONFIG.clusterName(), Nodes.CONFIG.secret(), IMPOSTOR);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> b.plane.stats().channel(IMPOSTOR_CHANNEL, true).credits() == 4);
+            peer.data(IMPOSTOR_CHANNEL, "in", "pieces", 42L);
+            peer.oneByteAtATime(false).hold().data(IMPOSTOR_CHANNEL, "packed").data(IMPOSTOR_CHANNEL, 7L).release();
+
+            // then every record arrives in order and the connection stays
+            List<Object> received = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(5)).until(() -> {
+                for (Object item = channel.poll(); item != null; item = channel.poll()) {
+                    Batch batch = (Batch) item;
+                    received.addAll(Arrays.asList(batch.values).subList(0, batch.size));
+                }
+                return received.size() == 5;
+            });
+            assertEquals(List.of("in", "pieces", 42L, "packed", 7L), received);
             assertFalse(peer.closedByDataPlane());
         }
     }

@@ -11,6 +11,8 @@ final class RawPeer implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final FrameOutput out = new FrameOutput(1024);
+    private boolean oneByteAtATime;
+    private boolean held;
 
     RawPeer(DataPlane.Peer to) throws IOException {
         socket = new Socket(to.host(), to.port());
@@ -54,9 +56,38 @@ final class RawPeer implements AutoCloseable {
         return send();
     }
 
+    /** Whether to send every byte from now on in a write of its own (the receiver sees frames in pieces). */
+    RawPeer oneByteAtATime(boolean on) throws IOException {
+        oneByteAtATime = on;
+        socket.setTcpNoDelay(on);
+        return this;
+    }
+
+    /** Keeps what is encoded from now on until {@link #release}, which sends it in one write. */
+    RawPeer hold() {
+        held = true;
+        return this;
+    }
+
+    RawPeer release() throws IOException {
+        held = false;
+        return send();
+    }
+
     private RawPeer send() throws IOException {
-        socket.getOutputStream().write(out.take().getBytes());
-        socket.getOutputStream().flush();
+        if (held) {
+            return this;
+        }
+        byte[] bytes = out.take().getBytes();
+        if (oneByteAtATime) {
+            for (byte b : bytes) {
+                socket.getOutputStream().write(b);
+                socket.getOutputStream().flush();
+            }
+        } else {
+            socket.getOutputStream().write(bytes);
+            socket.getOutputStream().flush();
+        }
         return this;
     }
 
