@@ -31,7 +31,8 @@ public final class SavepointCommand implements Command {
 
                   Triggers a savepoint and prints its trigger id. The job goes on running.
 
-                  --target-directory DIR  write the savepoint there (default: the job's snapshot store)
+                  --target-directory DIR  also write the savepoint there: an absolute path every node
+                                          can read (a shared file system); default: the job's store
                 """ + WAIT_USAGE + ClusterOptions.USAGE;
     }
 

@@ -368,7 +368,8 @@ final class JobMaster {
         }
         if (r.savepoint() != null && !r.savepoint().contains("/")) {
             throw ApiException.badRequest("field 'savepoint' must be a location as a savepoint reports it "
-                    + "(<job id>/<prefix>), was '" + r.savepoint() + "'");
+                    + "(<job id>/<prefix>, or an absolute path when it was written to a target directory), was '"
+                    + r.savepoint() + "'");
         }
         JobRecord rec = new JobRecord();
         rec.spec = spec;

@@ -273,10 +273,10 @@ final class MasterJob {
         return rec.spec.savepoint() == null ? null : load(rec.spec.savepoint());
     }
 
-    /** Loads (and so verifies) the snapshot at {@code <job id>/<prefix>}. */
+    /** Loads (and so verifies) the snapshot at {@code key}, a {@link SnapshotLocation}. */
     private Restore load(String key) throws Exception {
-        String[] at = key.split("/", 2);
-        return Restore.of(at[0], LoadedCheckpoint.load(master.store(at[0]), at[1]));
+        SnapshotLocation at = SnapshotLocation.resolve(key, master::store);
+        return new Restore(key, LoadedCheckpoint.load(at.store(), at.prefix()).metadata().checkpointId());
     }
 
     // ---- messages from members ----

@@ -187,8 +187,8 @@ final class MemberRuntime {
         try {
             LoadedCheckpoint restore = null;
             if (d.restoreKey() != null) {
-                String[] at = d.restoreKey().split("/", 2); // <job id of the store>/<prefix>
-                restore = LoadedCheckpoint.load(stores.apply(at[0]), at[1]);
+                SnapshotLocation at = SnapshotLocation.resolve(d.restoreKey(), stores);
+                restore = LoadedCheckpoint.load(at.store(), at.prefix());
             }
             CheckpointConfig.Mode mode = JobMaster.modeOf(spec.checkpointMode());
             ClassLoader before = Thread.currentThread().getContextClassLoader();

@@ -11,6 +11,7 @@ import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.spi.merge.DiscardMergePolicy;
+import io.tidemill.checkpoint.SnapshotCopy;
 import io.tidemill.checkpoint.store.FileSnapshotStore;
 import io.tidemill.checkpoint.store.HazelcastSnapshotStore;
 import io.tidemill.checkpoint.store.SnapshotStore;
@@ -32,10 +33,13 @@ import io.tidemill.task.TaskBuilder;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -352,7 +356,41 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
 
     @Override
     public String triggerSavepoint(String jobId, String directory) throws ApiException {
-        return master.savepoint(jobId, "savepoint", j -> j.savepoint(JobMaster.savepointPrefix(newTrigger())));
+        Path target = targetDirectory(directory);
+        return master.savepoint(jobId, "savepoint",
+                j -> copiedTo(target, j.savepoint(JobMaster.savepointPrefix(newTrigger()))));
+    }
+
+    /** A savepoint's target directory: null (the job's store only) or an absolute path. */
+    private static Path targetDirectory(String directory) throws ApiException {
+        if (directory == null) {
+            return null;
+        }
+        if (directory.isBlank() || !directory.startsWith("/")) {
+            throw ApiException.badRequest("target-directory must be an absolute path that every node can read "
+                    + "(a shared file system), was '" + directory + "'");
+        }
+        return Path.of(directory).normalize();
+    }
+
+    /**
+     * The savepoint at {@code location} copied into {@code target} (none: as it is); completes with the
+     * copy's location, which restores from the directory.
+     */
+    private CompletableFuture<String> copiedTo(Path target, CompletableFuture<String> location) {
+        if (target == null) {
+            return location;
+        }
+        return location.thenApplyAsync(l -> {
+            try {
+                SnapshotLocation from = SnapshotLocation.resolve(l, this::storeOf);
+                SnapshotCopy.copy(from.store(), from.prefix(), new FileSnapshotStore(target));
+                return SnapshotLocation.inDirectory(target, from.prefix());
+            } catch (IOException e) {
+                throw new CompletionException(new IOException("the savepoint " + l + " was taken but could not "
+                        + "be written to " + target + ": " + e.getMessage(), e));
+            }
+        }, io);
     }
 
     private static String newTrigger() {
@@ -365,8 +403,10 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
     }
 
     @Override
-    public String stop(String jobId) throws ApiException {
-        return master.savepoint(jobId, "stop with savepoint", j -> j.stop(JobMaster.savepointPrefix(newTrigger())));
+    public String stop(String jobId, String directory) throws ApiException {
+        Path target = targetDirectory(directory);
+        return master.savepoint(jobId, "stop with savepoint",
+                j -> copiedTo(target, j.stop(JobMaster.savepointPrefix(newTrigger()))));
     }
 
     @Override

@@ -2,16 +2,20 @@ package io.tidemill.examples.cluster;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidemill.cluster.TidemillNode;
+import io.tidemill.cluster.api.ApiException;
 import io.tidemill.cluster.api.SavepointStatus;
 import io.tidemill.cluster.api.SubmitRequest;
 import io.tidemill.examples.nexmark.NexmarkJob;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -19,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * parallelism over the nodes), then stopped with a savepoint and resubmitted from it; the
  * exactly-once output of the three runs together equals the failure-free run's.
  */
+@Timeout(300)
 class ClusterSavepointTest {
     private static final long EVENTS = 400_000;
 
@@ -65,7 +70,7 @@ class ClusterSavepointTest {
 
             // stop with a savepoint, then a new job from it at parallelism 3
             await().atMost(Duration.ofSeconds(60)).until(() -> master.checkpoints(job).completed() >= 3);
-            String stop = master.stop(job);
+            String stop = master.stop(job, null);
             String location = awaitSavepoint(master, job, stop).location();
             await().atMost(Duration.ofSeconds(60)).until(() -> master.job(job).orElseThrow().status()
                     .equals("FINISHED"));
@@ -74,6 +79,36 @@ class ClusterSavepointTest {
             ClusterNexmarkTest.awaitStatus(master, resumed, "FINISHED");
         }
         List<String> want = ClusterNexmarkTest.expected(dir.resolve("expected"), "q5", EVENTS, 4);
+        assertEquals(want, ClusterNexmarkTest.rows(out));
+    }
+
+    @Test
+    void stopWithSavepointIntoATargetDirectoryThenResumeFromThatDirectoryKeepsTheOutputExact() throws Exception {
+        Path out = dir.resolve("out");
+        Path savepoints = dir.resolve("savepoints");
+        List<String> args = List.of("--query", "q5", "--events", String.valueOf(EVENTS), "--rate", "40000",
+                "--output", out.toString(), "--exactly-once");
+        try (ClusterKit kit = ClusterKit.start(2, 1)) {
+            TidemillNode master = kit.master();
+            String job = master.submit(new SubmitRequest(NexmarkJob.class.getName(), args, 2, null, 500, null, 3,
+                    100L, null));
+            await().atMost(Duration.ofSeconds(60)).until(() -> master.checkpoints(job).completed() >= 2);
+            ApiException relative = assertThrows(ApiException.class, () -> master.stop(job, "savepoints"));
+            assertEquals(400, relative.status());
+
+            // stop with a savepoint written to the directory: its location is there, metadata and blobs
+            String location = awaitSavepoint(master, job, master.stop(job, savepoints.toString())).location();
+            assertTrue(location.startsWith(savepoints + "/sp-"), location);
+            assertTrue(Files.isRegularFile(Path.of(location, "_metadata")), location);
+            await().atMost(Duration.ofSeconds(60)).until(() -> master.job(job).orElseThrow().status()
+                    .equals("FINISHED"));
+
+            // a new job resumes from the directory
+            String resumed = master.submit(new SubmitRequest(NexmarkJob.class.getName(), args, 2, null, 500, null,
+                    3, 100L, location));
+            ClusterNexmarkTest.awaitStatus(master, resumed, "FINISHED");
+        }
+        List<String> want = ClusterNexmarkTest.expected(dir.resolve("expected"), "q5", EVENTS, 2);
         assertEquals(want, ClusterNexmarkTest.rows(out));
     }
 }

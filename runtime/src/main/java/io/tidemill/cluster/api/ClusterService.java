@@ -45,8 +45,11 @@ public interface ClusterService {
     /** A savepoint's progress, also after a master failover. */
     Optional<SavepointStatus> savepoint(String jobId, String triggerId) throws ApiException;
 
-    /** Takes a savepoint and stops the job once it completed; returns the trigger id. */
-    String stop(String jobId) throws ApiException;
+    /**
+     * Takes a savepoint (into {@code directory}; null: the job's store) and stops the job once it
+     * completed; returns the trigger id.
+     */
+    String stop(String jobId, String directory) throws ApiException;
 
     /** Takes a savepoint and restarts the job from it at {@code parallelism}; returns the trigger id. */
     String rescale(String jobId, int parallelism) throws ApiException;

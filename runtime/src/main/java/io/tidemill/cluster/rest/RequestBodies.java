@@ -47,7 +47,7 @@ final class RequestBodies {
                 integer(o, "restartDelayMillis", 0, Long.MAX_VALUE), string(o, "savepoint"));
     }
 
-    /** {@code POST /jobs/{id}/savepoints}: an empty body, or {@code {"target-directory": "..."}}. */
+    /** {@code POST /jobs/{id}/savepoints} and {@code /stop}: an empty body, or {@code {"target-directory": "..."}}. */
     static String targetDirectory(Buffer body) throws ApiException {
         JsonNode o = object(body, false);
         if (o == null) {

@@ -177,8 +177,7 @@ public final class RestApi implements AutoCloseable {
                     "no savepoint '" + trigger + "' of job '" + id(ctx) + "'"));
         }));
         endpoint(HttpMethod.POST, "/jobs/:id/stop", Scope.MASTER, ctx -> answer(ctx, 202, () -> {
-            RequestBodies.empty(body(ctx));
-            return requestId(service.stop(id(ctx)));
+            return requestId(service.stop(id(ctx), RequestBodies.targetDirectory(body(ctx))));
         }));
         endpoint(HttpMethod.POST, "/jobs/:id/rescale", Scope.MASTER, ctx -> answer(ctx, 202,
                 () -> requestId(service.rescale(id(ctx),

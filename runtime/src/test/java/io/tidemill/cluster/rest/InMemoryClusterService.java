@@ -158,8 +158,8 @@ public final class InMemoryClusterService implements ClusterService {
     }
 
     @Override
-    public String stop(String jobId) throws ApiException {
-        String trigger = triggerSavepoint(jobId, null);
+    public String stop(String jobId, String directory) throws ApiException {
+        String trigger = triggerSavepoint(jobId, directory);
         setStatus(existing(jobId), JobStatus.FINISHED, existing(jobId).parallelism());
         return trigger;
     }

@@ -338,6 +338,26 @@ class RestApiTest {
     }
 
     @Test
+    void stop_withATargetDirectory_passesItToTheService() throws Exception {
+        String id = submit(master);
+        Answer a = post(master, "/jobs/" + id + "/stop", "{\"target-directory\":\"/tmp/sp\"}");
+        assertEquals(202, a.status());
+        String trigger = a.body().get("request-id").asText();
+        get(master, "/jobs/" + id + "/savepoints/" + trigger);
+        assertEquals("/tmp/sp/savepoint-" + trigger,
+                get(master, "/jobs/" + id + "/savepoints/" + trigger).body().get("location").asText());
+    }
+
+    @Test
+    void stop_withAnUnknownField_is400() throws Exception {
+        String id = submit(master);
+        Answer a = post(master, "/jobs/" + id + "/stop", "{\"targetDirectory\":\"/tmp/sp\"}");
+        assertEquals(400, a.status());
+        assertTrue(a.error().contains("targetDirectory"), a.error());
+        assertEquals("RUNNING", get(master, "/jobs/" + id).body().get("status").asText());
+    }
+
+    @Test
     void rescale_takesTheParallelismFromTheBodyOrTheQuery() throws Exception {
         String id = submit(master);
         Answer a = post(master, "/jobs/" + id + "/rescale", "{\"parallelism\":4}");
