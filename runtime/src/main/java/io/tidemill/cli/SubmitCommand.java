@@ -46,7 +46,8 @@ public final class SubmitCommand implements Command {
                   --checkpoint-mode M      exactly-once (default), unaligned or at-least-once
                   --restart-attempts N     restarts after failures before the job fails (default 3)
                   --restart-delay D        delay before a restart, e.g. 500ms (default 500ms)
-                  --savepoint PREFIX       start from this savepoint or checkpoint
+                  --savepoint LOCATION     start from this savepoint or checkpoint, as its status
+                                           reports it (JOB_ID/sp-..., or a directory path)
                   --jar FILE               upload this jar first and run <class> from it
                 """ + ClusterOptions.USAGE;
     }
