@@ -44,6 +44,10 @@ import java.util.TreeMap;
  * (a transactional writer pre-commits then), so the dead letters of the input before the recorded
  * offsets are exactly those of the checkpoint. The writer finishes before END_OF_INPUT goes
  * downstream: a dead-letter file that cannot be completed fails the job before its output commits.
+ * A dead-letter sink that may block and can be written asynchronously ({@link
+ * io.tidemill.api.sink.Sink#canWriteAsynchronously()}, Kafka) runs on a writer thread of its own
+ * (TaskBuilder): the task hands letters over, reads no split while too many wait, and waits for the
+ * writer's end over several calls, taking no barrier meanwhile (the end commits everything).
  *
  * <p>A source whose input grows (Kafka partitions added) has a {@link SplitDiscovery}: a split it
  * finds is taken by the one subtask its id hashes to, read from offset 0, and is part of the next
@@ -83,6 +87,8 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
     /** The source's dead-letter sink of this subtask, or null; its state is saved as {@code deadLetterId}. */
     private final SinkOperator<DeadLetter> deadLetters;
     private final String deadLetterId;
+    /** The dead-letter writer's end of input was started (it may finish on its own thread). */
+    private boolean endingDeadLetters;
     private final Source<T> source;
     private final WatermarkStrategy<T> strategy;
     /** New splits of a growing source, or null. */
@@ -127,7 +133,7 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
     @Override
     boolean priorityWork() throws Exception {
         long barrier = barrierToInject;
-        if (!unaligned || barrier <= lastInjected || chain.hasPendingOutput()) {
+        if (!unaligned || barrier <= lastInjected || chain.hasPendingOutput() || endingDeadLetters) {
             return false; // a paused firing is not a state to snapshot: after it, then
         }
         lastInjected = barrier;
@@ -200,7 +206,7 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
         long barrier = barrierToInject;
         if (unaligned) {
             progress = priorityWork();
-        } else if (barrier > lastInjected) {
+        } else if (barrier > lastInjected && !endingDeadLetters) {
             lastInjected = barrier;
             takeSnapshot(barrier, 0);
             progress = true;
@@ -217,6 +223,9 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
             if (s.watermark > maxAllowedWatermark) {
                 s.lastActivity = -1; // paused, not idle: it still holds back this task's watermark
                 continue;
+            }
+            if (!deadLettersHaveRoom()) {
+                break; // the dead-letter writer is behind: reading on could hand it more than it may hold
             }
             current = s;
             long n = count;
@@ -252,7 +261,9 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
             if (alignment != null) {
                 alignment.publish(Long.MAX_VALUE); // a finished source holds nobody back
             }
-            finishDeadLetters();
+            if (!finishDeadLetters()) {
+                return progress;
+            }
             job.sourceEnded();
             chain.input().emitWatermark(Long.MAX_VALUE);
             endInput();
@@ -342,13 +353,35 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
         }
     }
 
-    private void finishDeadLetters() {
+    @Override
+    boolean commitsDone() {
+        return deadLetters == null || deadLetters.commitsDone();
+    }
+
+    /** Room for a whole batch's dead letters (each record read may be one). */
+    private boolean deadLettersHaveRoom() {
+        try {
+            return deadLetters == null || deadLetters.hasRoomFor(batchSize);
+        } catch (Exception e) {
+            throw new OperatorException(sourceName + " (dead letters)", subtask, parallelism, e);
+        }
+    }
+
+    /** Ends the dead-letter writer; true once it has ended (on a writer thread, that takes several calls). */
+    private boolean finishDeadLetters() {
         if (deadLetters == null) {
-            return;
+            return true;
         }
         try {
-            deadLetters.endInput();
+            if (!endingDeadLetters) {
+                endingDeadLetters = true;
+                deadLetters.endInput();
+            }
+            if (!deadLetters.endInputDone()) {
+                return false;
+            }
             deadLetters.close();
+            return true;
         } catch (Exception e) {
             throw new OperatorException(sourceName + " (dead letters)", subtask, parallelism, e);
         }

@@ -491,7 +491,10 @@ public final class TaskBuilder {
         if (sink == null) {
             return null;
         }
-        SinkOperator<DeadLetter> op = new SinkOperator<>(sink);
+        // A source task shares a cooperative worker: a blocking writer that can, runs on a thread of its own.
+        SinkOperator<DeadLetter> op = sink.isBlocking() && sink.canWriteAsynchronously()
+                ? SinkOperator.onWriterThread(sink, "tidemill-dead-letters-" + source.name() + "-" + subtask)
+                : new SinkOperator<>(sink);
         try {
             op.open(context(source, subtask, par, null), new OperatorOutput<>(Emitter.NONE, Map.of(), () -> false));
             op.restoreState(restored(source, deadLetterId(source)));

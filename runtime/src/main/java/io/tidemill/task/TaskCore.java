@@ -89,7 +89,8 @@ abstract class TaskCore implements Tasklet {
                 chain.notifyCheckpointComplete(completed);
             }
             if (job.isCancelled()) {
-                return finish();
+                // Commits handed to a writer thread (a stop-with-savepoint's) end before the task does.
+                return commitsDone() ? finish() : ProgressState.NO_PROGRESS;
             }
             if (inFlight != null) {
                 // Before any input, barrier or snapshot: a snapshot taken earlier would miss them.
@@ -245,6 +246,14 @@ abstract class TaskCore implements Tasklet {
 
     /** A checkpoint completed: commit what the task itself pre-committed (a source's dead letters). */
     void notifyOwnCheckpointComplete(long checkpointId) throws Exception {}
+
+    /**
+     * False while commits the task handed over to a thread of their own are still running (a source's
+     * dead letters on a writer thread); the task ends only after them.
+     */
+    boolean commitsDone() {
+        return true;
+    }
 
     /** Does a bounded amount of work; returns true if anything happened. */
     abstract boolean work() throws Exception;

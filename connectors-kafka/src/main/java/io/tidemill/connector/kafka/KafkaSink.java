@@ -25,7 +25,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *       killed run left open. The prefix must be unique to the job.
  * </ul>
  * Keys and partitions are chosen by the {@link KafkaRecordSerializer} (default: JSON values, no key).
- * Kafka's calls block, so the sink's task gets a thread of its own.
+ * Kafka's calls block, so the sink's task gets a thread of its own; as a source's dead letters, its
+ * writer runs on a thread of its own beside the source's cooperative task.
  *
  * <pre>{@code
  * KafkaSink<Row> sink = KafkaSink.<Row>builder("localhost:9092", "results")
@@ -55,6 +56,15 @@ public final class KafkaSink<T> implements Sink<T> {
 
     @Override
     public boolean isBlocking() {
+        return true;
+    }
+
+    /**
+     * A writer may run on a thread of its own (as a source's dead letters do): a restarted job's writer
+     * does not depend on the old one having closed, as its transactional ids fence the old producers.
+     */
+    @Override
+    public boolean canWriteAsynchronously() {
         return true;
     }
 

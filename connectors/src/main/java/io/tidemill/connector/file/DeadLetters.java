@@ -80,6 +80,12 @@ public final class DeadLetters implements Sink<DeadLetter> {
         return true;
     }
 
+    /** As the sink it writes to: a Kafka topic's writer may run on a thread of its own, a file's not. */
+    @Override
+    public boolean canWriteAsynchronously() {
+        return files.canWriteAsynchronously();
+    }
+
     @Override
     public SinkWriter<DeadLetter> createWriter(int subtask, int parallelism) throws Exception {
         AtomicLong count = new AtomicLong();

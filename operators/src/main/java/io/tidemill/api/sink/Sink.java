@@ -16,4 +16,16 @@ public interface Sink<T> {
     default boolean isBlocking() {
         return false;
     }
+
+    /**
+     * True if a writer may be driven from a thread of its own, the records handed to it
+     * asynchronously: then, where the sink is written from a task that shares a cooperative worker
+     * (a source's dead letters), its blocking calls wait there instead. Its {@link SinkWriter#close}
+     * is not waited for, so a writer of a restarted job must not depend on the previous attempt's
+     * writer having closed (Kafka's transactional ids fence the old producers; a file shared by the
+     * attempts would not be safe).
+     */
+    default boolean canWriteAsynchronously() {
+        return false;
+    }
 }
