@@ -125,10 +125,20 @@ public final class KafkaBroker implements AutoCloseable {
      * broker restarted by its operator: clients lose their connections and reconnect.
      */
     public void restart() {
+        stopBroker();
+        startBroker();
+    }
+
+    /** Stops the broker (the controller keeps running): clients cannot connect until {@link #startBroker}. */
+    public void stopBroker() {
         kafka.server.BrokerServer b = cluster.brokers().values().iterator().next();
         b.shutdown();
         b.awaitShutdown();
-        b.startup();
+    }
+
+    /** Starts the broker stopped by {@link #stopBroker} again, on the same port. */
+    public void startBroker() {
+        cluster.brokers().values().iterator().next().startup();
     }
 
     @Override

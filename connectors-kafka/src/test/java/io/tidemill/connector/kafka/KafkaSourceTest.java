@@ -44,7 +44,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @Timeout(60)
 class KafkaSourceTest {
-    private static final Supplier<LineDecoder<Long>> NUMBERS =
+    /** Values that are numbers as text. */
+    static final Supplier<LineDecoder<Long>> NUMBERS =
             () -> (buf, off, len) -> Long.parseLong(new String(buf, off, len, StandardCharsets.UTF_8));
     private static KafkaBroker broker;
 
@@ -266,7 +267,7 @@ class KafkaSourceTest {
         broker.write(topic, partition, List.of(values), Collections.nCopies(values.length, 1000L));
     }
 
-    private static <T extends Comparable<T>> List<T> sorted(List<T> values) {
+    static <T extends Comparable<T>> List<T> sorted(List<T> values) {
         List<T> s = new ArrayList<>(values);
         s.sort(null);
         return s;
