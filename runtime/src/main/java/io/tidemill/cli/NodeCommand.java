@@ -53,7 +53,8 @@ public final class NodeCommand implements Command {
                   --cluster-name NAME          TIDEMILL_CLUSTER_NAME     members of other clusters never join (default tidemill)
                   --members H:P,H:P,...        TIDEMILL_MEMBERS          static member list: Hazelcast host:port of the nodes
                   --kubernetes-service DNS     TIDEMILL_KUBERNETES_SERVICE  instead of --members: discover the pods of this
-                                                                         headless Service by DNS (e.g. tidemill.ns.svc.cluster.local)
+                                                                         headless Service by DNS (e.g. tidemill.ns.svc.cluster.local);
+                                                                         every pod listens on the same --hazelcast-port
                   --bind ADDRESS               TIDEMILL_BIND_ADDRESS     address the Hazelcast and data ports bind to (default 127.0.0.1)
                   --public-address ADDRESS     TIDEMILL_PUBLIC_ADDRESS   address other nodes reach this one at (default: --bind)
                   --hazelcast-port PORT        TIDEMILL_HAZELCAST_PORT   (default 5701)

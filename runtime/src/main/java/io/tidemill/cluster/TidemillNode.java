@@ -161,6 +161,8 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
         hc.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
         hc.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
         hc.setProperty("hazelcast.local.localAddress", c.bindAddress());
+        // --bind means the Hazelcast port too: Hazelcast would otherwise listen on every interface
+        hc.setProperty("hazelcast.socket.bind.any", String.valueOf(c.bindAddress().equals("0.0.0.0")));
         hc.setProperty("hazelcast.wait.seconds.before.join", "1");
         var net = hc.getNetworkConfig();
         net.setPort(c.hazelcastPort()).setPortAutoIncrement(c.hazelcastPort() == 0);
@@ -171,7 +173,10 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
         if (c.kubernetesService() != null && !c.kubernetesService().isBlank()) {
-            join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", c.kubernetesService());
+            // DNS gives the pods' addresses only; they all listen on the port this node does (one
+            // StatefulSet, one port), which is also what lets a test run several on loopback addresses
+            join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", c.kubernetesService())
+                    .setProperty("service-port", String.valueOf(c.hazelcastPort() == 0 ? 5701 : c.hazelcastPort()));
         } else {
             join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).setMembers(c.members().isEmpty()
                     ? List.of(c.bindAddress() + ":" + c.hazelcastPort()) : c.members());

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,21 +39,36 @@ final class NodeProcess implements AutoCloseable {
             throws IOException {
         int dataPort = ClusterKit.freePort();
         int httpPort = ClusterKit.freePort();
+        List<String> args = new ArrayList<>(List.of("--cluster-name", cluster, "--members", String.join(",", members),
+                "--hazelcast-port", String.valueOf(hazelcastPort), "--data-port", String.valueOf(dataPort),
+                "--http-port", String.valueOf(httpPort), "--threads", "1"));
+        args.addAll(List.of(extra));
+        return launch(List.of(), Map.of(), args, hazelcastPort, dataPort, httpPort, log);
+    }
+
+    /**
+     * Starts {@code tidemill node ARGS} with these JVM options and environment variables added (the
+     * node reads its {@code TIDEMILL_*} settings from the environment as in a container); the ports
+     * are the ones the arguments or variables give it.
+     */
+    static NodeProcess launch(List<String> jvmOptions, Map<String, String> env, List<String> nodeArgs,
+                              int hazelcastPort, int dataPort, int httpPort, Path log) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx384m");
         cmd.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
         cmd.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
         cmd.addAll(JVM_FLAGS);
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Tidemill.class.getName());
-        cmd.addAll(List.of("node", "--cluster-name", cluster, "--members", String.join(",", members),
-                "--hazelcast-port", String.valueOf(hazelcastPort), "--data-port", String.valueOf(dataPort),
-                "--http-port", String.valueOf(httpPort), "--threads", "1"));
-        cmd.addAll(List.of(extra));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new NodeProcess(p, hazelcastPort, dataPort, httpPort, log);
+        cmd.add("node");
+        cmd.addAll(nodeArgs);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("TIDEMILL_")); // only what the test gives
+        pb.environment().putAll(env);
+        return new NodeProcess(pb.start(), hazelcastPort, dataPort, httpPort, log);
     }
 
     String url() {
