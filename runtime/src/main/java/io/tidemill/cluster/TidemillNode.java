@@ -67,6 +67,12 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
     static final String HTTP_HOST = "tidemill.http-host";
     static final String VERSION = "0.1.0";
 
+    /** How long the last node leaving waits for each job's savepoint, then for the job to end. */
+    private static final long SAVEPOINT_SECONDS = 60;
+    private static final long JOB_END_SECONDS = 30;
+    /** How long a leaving node waits for its tasks to stop. */
+    private static final long TASKS_STOP_MILLIS = 10_000;
+
     private final NodeConfig config;
     private final HazelcastInstance hz;
     private final Vertx vertx;
@@ -477,6 +483,15 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
         return master.recordsIn(jobId);
     }
 
+    /**
+     * The longest a graceful leave ({@link #close()}, on SIGTERM) takes with one job: the last node's
+     * savepoint and the job's end, then its tasks stopping. A Kubernetes pod's
+     * {@code terminationGracePeriodSeconds} should cover it (more jobs take longer).
+     */
+    public static java.time.Duration longestLeave() {
+        return java.time.Duration.ofSeconds(SAVEPOINT_SECONDS + JOB_END_SECONDS).plusMillis(TASKS_STOP_MILLIS);
+    }
+
     /** Leaves the cluster: this node's tasks stop, the master restarts them elsewhere. */
     @Override
     public void close() {
@@ -489,7 +504,7 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
         closed = true;
         // A leaving master stops driving jobs; the next oldest member takes them over when it is gone.
         master.deactivate();
-        member.shutdown(10_000);
+        member.shutdown(TASKS_STOP_MILLIS);
         control.close();
         try {
             hz.shutdown();
@@ -513,9 +528,10 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
     private void stopJobsWithSavepoints() {
         for (MasterJob job : List.copyOf(master.activeJobs().values())) {
             try {
-                String location = job.stop(JobMaster.savepointPrefix(newTrigger())).get(60, TimeUnit.SECONDS);
+                String location = job.stop(JobMaster.savepointPrefix(newTrigger())).get(SAVEPOINT_SECONDS,
+                        TimeUnit.SECONDS);
                 LOG.info("job {}: stopped with savepoint {} (the last node is leaving)", job.id, location);
-                job.terminal().get(30, TimeUnit.SECONDS);
+                job.terminal().get(JOB_END_SECONDS, TimeUnit.SECONDS);
             } catch (Exception e) {
                 LOG.warn("job {}: no savepoint before leaving: {}", job.id, e.getMessage());
             }
