@@ -150,17 +150,10 @@ class ClusterProcessKillTest {
             assertEquals(savepointLocation, savepoint.get("location").asText());
             assertTrue(details.get("restarts").asInt() >= 1, "the job restarted: " + details);
         } catch (Exception | Error e) {
-            for (NodeProcess n : nodes) { // what the nodes said, for the failure report
-                List<String> lines = Files.exists(n.log) ? Files.readAllLines(n.log) : List.of();
-                int keep = "true".equals(System.getenv("TIDEMILL_TEST_PRINT_LOGS")) ? 400 : 40;
-                System.out.println("---- " + n.log.getFileName() + " (last " + keep + " lines)");
-                lines.subList(Math.max(0, lines.size() - keep), lines.size()).forEach(System.out::println);
-            }
+            NodeProcess.printLogTails(nodes, "true".equals(System.getenv("TIDEMILL_TEST_PRINT_LOGS")) ? 400 : 40);
             throw e;
         } finally {
-            for (NodeProcess n : nodes) {
-                n.close();
-            }
+            NodeProcess.closeAll(nodes);
         }
         List<String> want = ClusterNexmarkTest.expected(dir.resolve("expected"), "q5", EVENTS, 4);
         List<String> got = ClusterNexmarkTest.rows(out);

@@ -70,16 +70,10 @@ class KubernetesDnsDiscoveryTest {
                         "members seen by the node on port " + n.httpPort);
             }
         } catch (Exception | Error e) {
-            for (NodeProcess n : nodes) {
-                List<String> lines = Files.exists(n.log) ? Files.readAllLines(n.log) : List.of();
-                System.out.println("---- " + n.log.getFileName() + " (last 40 lines)");
-                lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(System.out::println);
-            }
+            NodeProcess.printLogTails(nodes, 40);
             throw e;
         } finally {
-            for (NodeProcess n : nodes) {
-                n.close();
-            }
+            NodeProcess.closeAll(nodes);
         }
     }
 }

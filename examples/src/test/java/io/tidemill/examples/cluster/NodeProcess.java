@@ -2,6 +2,7 @@ package io.tidemill.examples.cluster;
 
 import io.tidemill.cli.Tidemill;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,6 +96,22 @@ final class NodeProcess implements AutoCloseable {
     void kill() throws InterruptedException {
         ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
         process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** What the nodes said, for a failure report: the last {@code keep} lines of each node's log. */
+    static void printLogTails(List<NodeProcess> nodes, int keep) throws IOException {
+        for (NodeProcess n : nodes) {
+            List<String> lines = Files.exists(n.log) ? Files.readAllLines(n.log) : List.of();
+            System.out.println("---- " + n.log.getFileName() + " (last " + keep + " lines)");
+            lines.subList(Math.max(0, lines.size() - keep), lines.size()).forEach(System.out::println);
+        }
+    }
+
+    /** Kills those of the nodes that still run, each by its pid. */
+    static void closeAll(List<NodeProcess> nodes) throws InterruptedException {
+        for (NodeProcess n : nodes) {
+            n.close();
+        }
     }
 
     @Override

@@ -77,16 +77,10 @@ class ScaleToZeroTest {
                 return d != null && d.get("status").asText().equals("FINISHED");
             });
         } catch (Exception | Error e) {
-            for (NodeProcess n : nodes) {
-                List<String> lines = Files.exists(n.log) ? Files.readAllLines(n.log) : List.of();
-                System.out.println("---- " + n.log.getFileName() + " (last 40 lines)");
-                lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(System.out::println);
-            }
+            NodeProcess.printLogTails(nodes, 40);
             throw e;
         } finally {
-            for (NodeProcess n : nodes) {
-                n.close();
-            }
+            NodeProcess.closeAll(nodes);
         }
         List<String> want = ClusterNexmarkTest.expected(dir.resolve("expected"), "q5", EVENTS, 2);
         assertEquals(want, ClusterNexmarkTest.rows(out));
