@@ -205,6 +205,32 @@ class KubernetesManifestsTest {
         assertTrue(missing.isEmpty(), "the dashboard queries metrics no node exposes: " + missing);
     }
 
+    @Test
+    @Timeout(120)
+    void theExampleJobsSubmitCommandStartsNexmarkQ5OnARealNode() throws Exception {
+        JsonNode job = Manifests.document("examples/submit-nexmark-q5.yaml", "Job");
+        String script = Manifests.container(job.path("spec").path("template").path("spec"), "submit").path("args")
+                .path(0).asText().replace("\\\n", " ");
+        String submit = script.lines().map(String::strip).filter(l -> l.contains("bin/tidemill submit")).findFirst()
+                .orElseThrow(() -> new AssertionError("the Job runs no `tidemill submit`: " + script));
+        List<String> args = new ArrayList<>(List.of(submit.split("\\s+")));
+        args.remove(0); // the script's path: run the same command line in this JVM
+        args.add(1, "--cluster"); // the Job finds the cluster through TIDEMILL_CLUSTER
+        int output = args.indexOf("--output");
+        args.set(output + 1, dir.resolve("out").toString()); // not the real /tmp
+        try (ClusterKit kit = ClusterKit.start(1, 1)) {
+            TidemillNode node = kit.nodes.get(0);
+            args.add(2, "http://127.0.0.1:" + node.httpPort());
+            assertEquals(0, io.tidemill.cli.Tidemill.run(args), "tidemill " + args);
+            var jobs = node.jobs();
+            assertEquals(1, jobs.size());
+            var details = node.job(jobs.get(0).id()).orElseThrow();
+            assertEquals(NexmarkJob.class.getName(), details.className());
+            assertTrue(details.args().containsAll(List.of("--query", "q5")), details.args()::toString);
+            node.cancel(jobs.get(0).id());
+        }
+    }
+
     // ---- helpers ----
 
     /** Metric names in every PromQL expression of a Grafana dashboard (targets and template variables). */
