@@ -2,8 +2,11 @@ package io.tidemill.examples.cluster;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tidemill.cluster.api.SubmitRequest;
+import io.tidemill.examples.nexmark.NexmarkJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * does, with Hazelcast's DNS discovery ({@code service-dns}) on a headless-Service name. The test
  * plays the cluster DNS: a hosts file ({@code jdk.net.hosts.file}) gives that name two loopback
  * addresses, one per node, as a headless Service gives one address per pod; each node binds its own
- * address (the pod IP) on the same Hazelcast port. They find each other by the lookup alone.
+ * address (the pod IP) on the same Hazelcast port. They find each other by the lookup alone, and a
+ * q5 job over both gives the failure-free rows (its records cross between the two addresses).
  */
 class KubernetesDnsDiscoveryTest {
     @TempDir
@@ -69,6 +73,18 @@ class KubernetesDnsDiscoveryTest {
                 assertEquals(Set.of(podIps.get(0) + ":" + hazelcastPort, podIps.get(1) + ":" + hazelcastPort), seen,
                         "members seen by the node on port " + n.httpPort);
             }
+            // and records flow between them: the data plane listens on, and dials, the "pod IPs"
+            Path out = dir.resolve("out");
+            String job = Rest.post(nodes.get(0).url() + "/jobs", new SubmitRequest(NexmarkJob.class.getName(),
+                    List.of("--query", "q5", "--events", "50000", "--output", out.toString()), 2, null, 0, null, 0,
+                    100L, null)).get("jobId").asText();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                JsonNode d = Rest.tryGet(nodes.get(1).url() + "/jobs/" + job);
+                assertTrue(d == null || !d.get("status").asText().equals("FAILED"), () -> "job failed: " + d);
+                return d != null && d.get("status").asText().equals("FINISHED");
+            });
+            assertEquals(ClusterNexmarkTest.expected(dir.resolve("expected"), "q5", 50_000, 2),
+                    ClusterNexmarkTest.rows(out));
         } catch (Exception | Error e) {
             NodeProcess.printLogTails(nodes, 40);
             throw e;
