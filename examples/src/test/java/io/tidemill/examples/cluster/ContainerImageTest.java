@@ -61,7 +61,8 @@ class ContainerImageTest {
                 copies.add(i[1]);
             }
         }
-        assertTrue(copies.stream().anyMatch(c -> c.endsWith("/bin/tidemill " + home + "/bin/tidemill")), copies::toString);
+        assertTrue(copies.stream().anyMatch(c -> c.endsWith("/bin/tidemill " + home + "/bin/tidemill")),
+                copies::toString);
         assertTrue(copies.stream().anyMatch(c -> c.endsWith(" " + home + "/" + jar.group(1))), copies::toString);
 
         // the flags bin/tidemill gives the JVM are the ones the tests' nodes run with (Hazelcast's)

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ScaleToZeroTest {
     private static final long EVENTS = 300_000;
-    private static final Pattern SAVEPOINT = Pattern.compile("stopped with savepoint (\\S+) \\(the last node is leaving\\)");
+    private static final Pattern SAVEPOINT =
+            Pattern.compile("stopped with savepoint (\\S+) \\(the last node is leaving\\)");
 
     @TempDir
     Path dir;
