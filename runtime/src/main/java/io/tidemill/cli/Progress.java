@@ -1,13 +1,17 @@
 package io.tidemill.cli;
 
 import io.tidemill.local.JobHandle;
+import io.tidemill.metrics.PeakBackpressure;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** Prints a job's progress to stderr every few seconds: records, records/s, watermark. */
+/**
+ * Prints a job's progress to stderr every few seconds: records, records/s, watermark; and samples
+ * its subtasks' backpressure at the same times, for the peak a summary reports ({@link #peakBackpressure}).
+ */
 public final class Progress implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "tidemill-progress");
@@ -18,14 +22,17 @@ public final class Progress implements AutoCloseable {
     private final long startNanos = System.nanoTime();
     private long lastCount;
     private long lastNanos = startNanos;
+    private final PeakBackpressure backpressure;
 
     public Progress(JobHandle job, PrintStream err, long periodMillis) {
         this.err = err;
+        this.backpressure = PeakBackpressure.of(job.taskStats(), startNanos);
         timer.scheduleAtFixedRate(() -> report(job), periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     }
 
     private void report(JobHandle job) {
         long now = System.nanoTime();
+        backpressure.sample(now);
         long count = job.recordsIn();
         double rate = (count - lastCount) / Math.max(1e-9, (now - lastNanos) / 1e9);
         lastCount = count;
@@ -48,8 +55,18 @@ public final class Progress implements AutoCloseable {
         return Instant.ofEpochMilli(wm).toString();
     }
 
+    /**
+     * The highest share of a sampling interval that any subtask could not emit, with its vertex; null
+     * for a job without subtasks. Final once this is closed.
+     */
+    public PeakBackpressure.Peak peakBackpressure() {
+        return backpressure.peak();
+    }
+
+    /** Stops printing and ends the last backpressure interval. */
     @Override
     public void close() {
         timer.shutdownNow();
+        backpressure.finish(System.nanoTime());
     }
 }

@@ -42,6 +42,8 @@ final class NodeMeters implements AutoCloseable {
     private final Map<String, TaskMeters> executions = new ConcurrentHashMap<>();
     /** On the master: the checkpoint distributions of each job not ended, by job name. */
     private final Map<String, CheckpointMeters> checkpoints = new ConcurrentHashMap<>();
+    /** On the master: when each job not ended last completed a checkpoint here (epoch millis), by job name. */
+    private final Map<String, Long> lastCompletedAt = new ConcurrentHashMap<>();
     private final SampledSeries bytesSent;
     private final SampledSeries bytesReceived;
     private final SampledSeries framesSent;
@@ -57,6 +59,7 @@ final class NodeMeters implements AutoCloseable {
     private final SampledSeries lastCheckpointId;
     private final SampledSeries lastCheckpointDuration;
     private final SampledSeries lastCheckpointSize;
+    private final SampledSeries lastCheckpointAge;
 
     NodeMeters(TidemillNode node) {
         this.node = node;
@@ -92,11 +95,15 @@ final class NodeMeters implements AutoCloseable {
                 "duration of a job's last completed checkpoint (master only)");
         lastCheckpointSize = SampledSeries.gauge(registry, "tidemill.checkpoint.last.size.bytes",
                 "size of a job's last completed checkpoint (master only)");
+        lastCheckpointAge = SampledSeries.gauge(registry, "tidemill.checkpoint.last.age.seconds",
+                "time since a job's last checkpoint completed (master only; after a failover, from the first the "
+                        + "new master completes)");
     }
 
     /** On the master: job {@code jobName} completed checkpoint {@code c}. */
     void checkpointCompleted(String jobName, CheckpointCoordinator.Completed c) {
         checkpoints.computeIfAbsent(jobName, n -> new CheckpointMeters(registry, Tags.of("job_name", n))).record(c);
+        lastCompletedAt.put(jobName, System.currentTimeMillis());
     }
 
     /** An execution of job {@code jobId} was deployed here: its subtasks' meters replace the job's earlier ones. */
@@ -179,6 +186,8 @@ final class NodeMeters implements AutoCloseable {
         Map<Tags, Double> lastId = new HashMap<>();
         Map<Tags, Double> lastDuration = new HashMap<>();
         Map<Tags, Double> lastSize = new HashMap<>();
+        Map<Tags, Double> lastAge = new HashMap<>();
+        long now = System.currentTimeMillis();
         if (node.isMaster()) {
             for (JobStatus st : JobStatus.values()) {
                 counts.put(Tags.of("status", st.name()), 0.0);
@@ -193,6 +202,10 @@ final class NodeMeters implements AutoCloseable {
                     status.put(job.and("status", st.name()), st.name().equals(j.status()) ? 1.0 : 0.0);
                 }
                 restart.put(job, (double) j.restarts());
+                Long at = lastCompletedAt.get(j.name());
+                if (at != null) {
+                    lastAge.put(job, (now - at) / 1000.0);
+                }
                 try {
                     CheckpointStats c = node.checkpoints(j.id());
                     completed.put(job, (double) c.completed());
@@ -214,6 +227,7 @@ final class NodeMeters implements AutoCloseable {
                 if (gone != null) {
                     gone.close();
                 }
+                lastCompletedAt.remove(name);
             }
         }
         jobStatus.update(status);
@@ -224,6 +238,7 @@ final class NodeMeters implements AutoCloseable {
         lastCheckpointId.update(lastId);
         lastCheckpointDuration.update(lastDuration);
         lastCheckpointSize.update(lastSize);
+        lastCheckpointAge.update(lastAge);
     }
 
     private static boolean isEnded(String status) {

@@ -62,6 +62,7 @@ class NodeMetricsTest {
 
             String masterText = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .until(() -> scrape(master), t -> t.contains("tidemill_checkpoint_last_id{job_name=\"endless\"}")
+                            && t.contains("tidemill_checkpoint_last_age_seconds{job_name=\"endless\"}")
                             && t.contains("tidemill_job_status{job_name=\"endless\",status=\"RUNNING\"} 1.0"));
             assertTrue(masterText.contains("tidemill_cluster_members 2.0"), masterText);
             assertTrue(masterText.contains("tidemill_node_master 1.0"), masterText);

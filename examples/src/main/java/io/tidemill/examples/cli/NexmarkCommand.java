@@ -12,6 +12,7 @@ import io.tidemill.cli.StopOnSignal;
 import io.tidemill.cli.UsageException;
 import io.tidemill.connector.file.DeadLetters;
 import io.tidemill.checkpoint.CheckpointConfig;
+import io.tidemill.checkpoint.CheckpointCoordinator;
 import io.tidemill.checkpoint.LoadedCheckpoint;
 import io.tidemill.checkpoint.store.FileSnapshotStore;
 import io.tidemill.connector.file.ExactlyOnceFileSink;
@@ -25,6 +26,7 @@ import io.tidemill.local.JobFailedException;
 import io.tidemill.local.JobHandle;
 import io.tidemill.metrics.JobMetrics;
 import io.tidemill.metrics.MetricsServer;
+import io.tidemill.metrics.PeakBackpressure;
 import io.tidemill.metrics.PrometheusMetrics;
 import io.tidemill.local.JobOptions;
 import io.tidemill.local.RestartStrategy;
@@ -251,6 +253,8 @@ public final class NexmarkCommand implements Command {
         }
 
         JobResult result;
+        PeakBackpressure.Peak backpressure;
+        List<CheckpointCoordinator.Completed> completedCheckpoints;
         int httpPort = (int) o.longValue("http-port", -1, 0);
         if (httpPort > 65535) {
             throw new UsageException("option --http-port must be a port number (0 to 65535), got " + httpPort);
@@ -262,7 +266,8 @@ public final class NexmarkCommand implements Command {
             DeadLetters dead = deadLetters;
             // The job's meters go when it ended, after the --metrics file has them.
             JobMetrics jobMetrics = JobMetrics.bind(job, metrics.registry(), dead == null ? null : dead::count);
-            try (Progress progress = new Progress(job, System.err, 2000);
+            Progress progress = new Progress(job, System.err, 2000);
+            try (progress;
                  StopOnSignal stop = StopOnSignal.install(job, System.err, "tidemill " + name(),
                          () -> whatWasLeft(jobOptions, output))) {
                 try {
@@ -282,6 +287,8 @@ public final class NexmarkCommand implements Command {
                     jobMetrics.close();
                 }
             }
+            backpressure = progress.peakBackpressure(); // closed: the run's last interval is in
+            completedCheckpoints = job.completedCheckpoints();
         } catch (JobFailedException e) {
             if (exactlyOnce || output == null) {
                 throw e;
@@ -313,7 +320,38 @@ public final class NexmarkCommand implements Command {
                         + "late %,d%s%s%n", query, result.recordsIn(), secs, result.recordsIn() / Math.max(secs, 1e-9),
                 rows, deadLetters == null ? 0 : deadLetters.count(), result.lateRecordsDropped(),
                 checkpoints, output == null ? (kafkaOut == null ? "" : "  output " + kafkaOut) : "  output " + output);
+        if (jobOptions.checkpoints().enabled()) {
+            System.err.println("  " + describeCheckpoints(completedCheckpoints));
+        }
+        System.err.println("  " + describeBackpressure(backpressure));
         return 0;
+    }
+
+    /**
+     * The summary's checkpoint figures beside the counts of its first line: the average and longest
+     * duration of the completed checkpoints and the last one's size.
+     */
+    static String describeCheckpoints(List<CheckpointCoordinator.Completed> completed) {
+        if (completed.isEmpty()) {
+            return "checkpoints: none completed";
+        }
+        long total = 0;
+        long max = 0;
+        for (CheckpointCoordinator.Completed c : completed) {
+            total += c.durationMillis();
+            max = Math.max(max, c.durationMillis());
+        }
+        return String.format("checkpoints: duration avg %,d ms, max %,d ms; last size %,d bytes",
+                Math.round((double) total / completed.size()), max, completed.get(completed.size() - 1).bytes());
+    }
+
+    /** The summary's backpressure figure: the highest share of a sampling interval any subtask could not emit. */
+    static String describeBackpressure(PeakBackpressure.Peak peak) {
+        if (peak == null || peak.share() == 0) {
+            return "backpressure: none (no subtask was ever blocked on a full output)";
+        }
+        return String.format("backpressure: peak %.1f%% of %.1f s at %s subtask %d", peak.share() * 100,
+                peak.intervalSeconds(), peak.vertex(), peak.subtask());
     }
 
     /** The embedded run's /metrics on every interface, as a node's REST API listens. */

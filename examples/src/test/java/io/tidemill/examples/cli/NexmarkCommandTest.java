@@ -378,16 +378,73 @@ class NexmarkCommandTest {
     }
 
     @Test
-    void givenAStateDir_whenAQueryRuns_thenTheSummaryCountsCheckpoints() throws Exception {
+    void givenAStateDir_whenAQueryRuns_thenTheSummaryReportsCheckpointCountsDurationsAndLastSize() throws Exception {
         Path events = generatedEvents();
+        Path state = dir.resolve("state");
 
-        int exit = Tidemill.run(checkpointedRun(events, dir.resolve("out"), dir.resolve("state"), "40000"));
+        // 2.5 s: a first checkpoint can take 0.5 s on a loaded machine, and one in flight at the end is aborted.
+        int exit = Tidemill.run(checkpointedRun(events, dir.resolve("out"), state, "8000"));
 
         String text = err.toString(StandardCharsets.UTF_8);
         assertEquals(0, exit, text);
         Matcher summary = Pattern.compile("checkpoints (\\d+) completed, 0 failed").matcher(text);
         assertTrue(summary.find(), text);
         assertTrue(Integer.parseInt(summary.group(1)) >= 1, text);
+        Matcher figures = Pattern.compile("(?m)^  checkpoints: duration avg ([\\d,]+) ms, max ([\\d,]+) ms; "
+                + "last size ([\\d,]+) bytes$").matcher(text);
+        assertTrue(figures.find(), text);
+        long avg = number(figures.group(1));
+        long max = number(figures.group(2));
+        assertTrue(avg <= max && max < 30_000, "avg " + avg + " ms, max " + max + " ms: " + text);
+        // q5 keeps window state: the last checkpoint holds some, and its blobs take about that much on disk.
+        long size = number(figures.group(3));
+        long onDisk = bytesIn(state.resolve("chk-" + TidemillProcess.latestCheckpoint(state)));
+        assertTrue(size > 0 && size <= onDisk, "last size " + size + ", on disk " + onDisk + ": " + text);
+    }
+
+    @Test
+    @Timeout(60)
+    void givenAQueryWhoseSourceOutrunsItsSessionWindows_whenRun_thenTheSummaryNamesThePeakBackpressure()
+            throws Exception {
+        Path metrics = dir.resolve("metrics.prom");
+        // q11 sends every bid through a keyed exchange to session windows, slower than the generator.
+        int exit = Tidemill.run(List.of("nexmark", "--query", "q11", "--generator", "--events", "600000",
+                "--parallelism", "2", "--threads", "2", "--show", "0", "--metrics", metrics.toString()));
+
+        String text = text(err);
+        assertEquals(0, exit, text);
+        Matcher line = Pattern.compile("(?m)^  backpressure: peak (\\d+\\.\\d)% of (\\d+\\.\\d) s at (.+) subtask (\\d+)$")
+                .matcher(text);
+        assertTrue(line.find(), text);
+        double share = Double.parseDouble(line.group(1)) / 100;
+        double interval = Double.parseDouble(line.group(2));
+        String vertex = line.group(3);
+        int subtask = Integer.parseInt(line.group(4));
+        assertTrue(share > 0 && share <= 1 && interval > 0 && subtask < 2, text);
+        // The same subtask's backpressured time in the final metrics covers its peak interval's share
+        // (the line rounds the interval to 0.1 s).
+        String series = "tidemill_task_backpressured_seconds_total{job_name=\"nexmark-q11\",subtask=\"" + subtask
+                + "\",vertex=\"" + vertex + "\"} ";
+        String scrape = Files.readString(metrics);
+        String value = scrape.lines().filter(l -> l.startsWith(series)).findFirst()
+                .orElseThrow(() -> new AssertionError("no series " + series + " in\n" + scrape))
+                .substring(series.length());
+        assertTrue(Double.parseDouble(value) >= share * (interval - 0.05) - 0.001, value + " s backpressured in all, "
+                + "peak " + share + " of " + interval + " s");
+    }
+
+    private static long number(String digits) {
+        return Long.parseLong(digits.replace(",", ""));
+    }
+
+    private static long bytesIn(Path dir) throws java.io.IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            long n = 0;
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                n += Files.size(f);
+            }
+            return n;
+        }
     }
 
     @Test
