@@ -531,7 +531,10 @@ final class JobMaster {
         for (JobRecord.Checkpoint c : r.history) {
             history.add(new CheckpointStats.Entry(c.id(), c.location(), c.durationMillis(), c.bytes()));
         }
-        return new CheckpointStats(r.checkpointsCompleted, r.checkpointsFailed, history);
+        MasterJob live = jobs.get(id);
+        int[] current = live == null ? new int[2] : live.currentCheckpointFailures();
+        return new CheckpointStats(r.checkpointsCompleted, r.checkpointsFailed + current[0],
+                r.checkpointsAborted + current[1], history);
     }
 
     String uploadJar(String fileName, byte[] jar) throws ApiException {

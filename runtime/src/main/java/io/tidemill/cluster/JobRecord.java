@@ -26,6 +26,7 @@ final class JobRecord {
     public long executionId;
     public int checkpointsCompleted;
     public int checkpointsFailed;
+    public int checkpointsAborted;
     /** The latest completed checkpoints, newest last (at most 10). */
     public List<Checkpoint> history = new ArrayList<>();
 

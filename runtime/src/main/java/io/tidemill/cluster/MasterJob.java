@@ -465,6 +465,7 @@ final class MasterJob {
             e.coordinator.stop("the execution ended");
             rec.nextCheckpointId = Math.max(rec.nextCheckpointId, e.coordinator.nextId());
             rec.checkpointsFailed += e.coordinator.failedCount();
+            rec.checkpointsAborted += e.coordinator.abortedCount();
         }
         LOG.info("job {}: execution {} ended{}", id, e.executionId, e.failure == null ? "" : " (" + e.failure + ")");
         if (rescaleTo != null && e.failure == null) {
@@ -538,6 +539,13 @@ final class MasterJob {
         } else if (!e.cancelled) {
             cancelEverywhere(e);
         }
+    }
+
+    /** Checkpoints of the running execution that failed and were aborted so far (the record counts ended ones). */
+    synchronized int[] currentCheckpointFailures() {
+        Exec e = current;
+        return e == null || e.coordinator == null ? new int[2]
+                : new int[] {e.coordinator.failedCount(), e.coordinator.abortedCount()};
     }
 
     /** Takes a savepoint; the future completes with its location ({@code <job id>/<prefix>}). */

@@ -40,6 +40,8 @@ final class NodeMeters implements AutoCloseable {
     private final PrometheusMeterRegistry registry = metrics.registry();
     /** The task meters of the execution of each job running here, by job id. */
     private final Map<String, TaskMeters> executions = new ConcurrentHashMap<>();
+    /** The name of each job in {@link #executions}, by job id. */
+    private final Map<String, String> jobNames = new ConcurrentHashMap<>();
     /** On the master: the checkpoint distributions of each job not ended, by job name. */
     private final Map<String, CheckpointMeters> checkpoints = new ConcurrentHashMap<>();
     /** On the master: when each job not ended last completed a checkpoint here (epoch millis), by job name. */
@@ -56,6 +58,8 @@ final class NodeMeters implements AutoCloseable {
     private final SampledSeries restarts;
     private final SampledSeries checkpointsCompleted;
     private final SampledSeries checkpointsFailed;
+    private final SampledSeries checkpointsAborted;
+    private final SampledSeries deadLetters;
     private final SampledSeries lastCheckpointId;
     private final SampledSeries lastCheckpointDuration;
     private final SampledSeries lastCheckpointSize;
@@ -89,6 +93,11 @@ final class NodeMeters implements AutoCloseable {
                 "completed checkpoints of a job (master only)");
         checkpointsFailed = SampledSeries.counter(registry, "tidemill.checkpoints.failed",
                 "failed checkpoints of a job (master only)");
+        checkpointsAborted = SampledSeries.counter(registry, "tidemill.checkpoints.aborted",
+                "checkpoints of a job in flight when one of its executions ended (master only)");
+        deadLetters = SampledSeries.counter(registry, "tidemill.dead.letters",
+                "malformed input records the sources of a job sent to their dead-letter output on this node "
+                        + "(counted per execution)");
         lastCheckpointId = SampledSeries.gauge(registry, "tidemill.checkpoint.last.id",
                 "id of a job's last completed checkpoint (master only)");
         lastCheckpointDuration = SampledSeries.gauge(registry, "tidemill.checkpoint.last.duration.seconds",
@@ -118,6 +127,7 @@ final class NodeMeters implements AutoCloseable {
                 before.close();
             }
             executions.put(jobId, TaskMeters.register(registry, jobName, stats));
+            jobNames.put(jobId, jobName);
         }
     }
 
@@ -127,6 +137,7 @@ final class NodeMeters implements AutoCloseable {
             TaskMeters m = executions.get(jobId);
             if (m != null && !tasks.isEmpty() && m.stats().contains(TaskCoreAccess.stats(tasks.get(0)))) {
                 executions.remove(jobId).close();
+                jobNames.remove(jobId);
             }
         }
     }
@@ -136,6 +147,7 @@ final class NodeMeters implements AutoCloseable {
         try {
             sampleExchange();
             sampleJobs();
+            sampleDeadLetters();
         } catch (RuntimeException e) {
             LOG.debug("sampling the cluster for metrics: {}", e.toString()); // the rest is still worth serving
         }
@@ -177,12 +189,27 @@ final class NodeMeters implements AutoCloseable {
         credits.update(outstanding);
     }
 
+    private void sampleDeadLetters() {
+        Map<Tags, Double> letters = new HashMap<>();
+        synchronized (executions) {
+            executions.forEach((jobId, meters) -> {
+                long n = 0;
+                for (TaskStats s : meters.stats()) {
+                    n += s.deadLetters();
+                }
+                letters.merge(Tags.of("job_name", jobNames.getOrDefault(jobId, jobId)), (double) n, Double::sum);
+            });
+        }
+        deadLetters.update(letters);
+    }
+
     private void sampleJobs() {
         Map<Tags, Double> status = new HashMap<>();
         Map<Tags, Double> counts = new LinkedHashMap<>();
         Map<Tags, Double> restart = new HashMap<>();
         Map<Tags, Double> completed = new HashMap<>();
         Map<Tags, Double> failed = new HashMap<>();
+        Map<Tags, Double> aborted = new HashMap<>();
         Map<Tags, Double> lastId = new HashMap<>();
         Map<Tags, Double> lastDuration = new HashMap<>();
         Map<Tags, Double> lastSize = new HashMap<>();
@@ -210,6 +237,7 @@ final class NodeMeters implements AutoCloseable {
                     CheckpointStats c = node.checkpoints(j.id());
                     completed.put(job, (double) c.completed());
                     failed.put(job, (double) c.failed());
+                    aborted.put(job, (double) c.aborted());
                     if (!c.history().isEmpty()) {
                         CheckpointStats.Entry last = c.history().get(c.history().size() - 1);
                         lastId.put(job, (double) last.id());
@@ -235,6 +263,7 @@ final class NodeMeters implements AutoCloseable {
         restarts.update(restart);
         checkpointsCompleted.update(completed);
         checkpointsFailed.update(failed);
+        checkpointsAborted.update(aborted);
         lastCheckpointId.update(lastId);
         lastCheckpointDuration.update(lastDuration);
         lastCheckpointSize.update(lastSize);
@@ -254,6 +283,7 @@ final class NodeMeters implements AutoCloseable {
         synchronized (executions) {
             executions.values().forEach(TaskMeters::close);
             executions.clear();
+            jobNames.clear();
         }
         checkpoints.values().forEach(CheckpointMeters::close);
         checkpoints.clear();

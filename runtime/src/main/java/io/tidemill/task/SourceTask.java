@@ -428,6 +428,7 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
         }
         try {
             deadLetters.processElement(letter, TimestampAssigner.NO_TIMESTAMP);
+            stats.deadLettersCount++;
         } catch (Exception e) {
             throw new OperatorException(sourceName + " (dead letters)", subtask, parallelism, e);
         }

@@ -21,6 +21,7 @@ public final class TaskStats {
     long recordsOutCount;
     long lateDroppedCount;
     long lateToSideOutputCount;
+    long deadLettersCount;
     private long blockedSinceNanos;
 
     // ---- published ----
@@ -28,6 +29,7 @@ public final class TaskStats {
     private volatile long recordsOut;
     private volatile long lateDropped;
     private volatile long lateToSideOutput;
+    private volatile long deadLetters;
     private volatile long busyNanos;
     /** When the call going on started (System.nanoTime), 0 between calls: a long call counts as it goes. */
     private volatile long callSince;
@@ -63,6 +65,11 @@ public final class TaskStats {
 
     public long lateRecordsDropped() {
         return lateDropped;
+    }
+
+    /** Malformed records this (source) subtask sent to its dead-letter output. */
+    public long deadLetters() {
+        return deadLetters;
     }
 
     public long lateRecordsToSideOutput() {
@@ -142,6 +149,7 @@ public final class TaskStats {
         recordsOut = recordsOutCount;
         lateDropped = lateDroppedCount;
         lateToSideOutput = lateToSideOutputCount;
+        deadLetters = deadLettersCount;
     }
 
     /** The task ended: a stretch of backpressure ends with it. */
@@ -155,5 +163,6 @@ public final class TaskStats {
         recordsOut = recordsOutCount;
         lateDropped = lateDroppedCount;
         lateToSideOutput = lateToSideOutputCount;
+        deadLetters = deadLettersCount;
     }
 }

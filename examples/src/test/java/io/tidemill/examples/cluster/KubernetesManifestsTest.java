@@ -195,9 +195,14 @@ class KubernetesManifestsTest {
                     "--events", "100000000", "--rate", "20000", "--output", out.toString(), "--exactly-once"), 2,
                     null, 200, "exactly-once", 0, 100L, null));
             await().atMost(Duration.ofSeconds(90)).until(() -> master.checkpoints(job).completed() >= 2);
-            for (TidemillNode n : kit.nodes) {
-                exposed.addAll(sampleNames(httpGet(n.httpPort(), "/metrics").body()));
-            }
+            // Micrometer's GC pause series appear with the first collection after the nodes started
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                System.gc();
+                for (TidemillNode n : kit.nodes) {
+                    exposed.addAll(sampleNames(httpGet(n.httpPort(), "/metrics").body()));
+                }
+                return exposed.contains("jvm_gc_pause_seconds_sum");
+            });
             master.cancel(job);
         }
         Set<String> missing = new TreeSet<>(queried);

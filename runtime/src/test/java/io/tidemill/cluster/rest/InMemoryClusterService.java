@@ -174,7 +174,7 @@ public final class InMemoryClusterService implements ClusterService {
     @Override
     public CheckpointStats checkpoints(String jobId) throws ApiException {
         existing(jobId);
-        return new CheckpointStats(2, 1, List.of(new CheckpointStats.Entry(2, "/store/chk-2", 35, 4096),
+        return new CheckpointStats(2, 1, 0, List.of(new CheckpointStats.Entry(2, "/store/chk-2", 35, 4096),
                 new CheckpointStats.Entry(1, "/store/chk-1", 40, 4000)));
     }
 
