@@ -241,9 +241,21 @@ class RestApiTest {
         assertEquals("window -> sink", vertex.get("name").asText());
         assertEquals(List.of("m-2", "m-1"), JSON.convertValue(vertex.get("placement"), List.class));
         for (String field : List.of("index", "name", "parallelism", "placement", "recordsIn", "recordsOut",
-                "watermark")) {
+                "watermark", "busySeconds", "backpressuredSeconds")) {
             assertTrue(vertex.has(field), field + " in " + vertex);
         }
+        JsonNode edge = a.body().get("edges").get(0);
+        assertEquals(0, edge.get("from").asInt());
+        assertEquals(1, edge.get("to").asInt());
+        assertEquals("keyed", edge.get("partitioning").asText());
+        assertEquals(List.of("savepoint", "stop", "cancel"), JSON.convertValue(a.body().get("actions"), List.class));
+    }
+
+    @Test
+    void jobDetails_ofACancelledJob_offerNoActions() throws Exception {
+        String id = submit(master);
+        assertEquals(202, post(master, "/jobs/" + id + "/cancel", null).status());
+        assertEquals(List.of(), JSON.convertValue(get(master, "/jobs/" + id).body().get("actions"), List.class));
     }
 
     @Test
