@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * api.close();
  * }</pre>
  *
- * <p>An embedded run serves the same API over its own jobs ({@link #standalone} with a
+ * <p>{@code GET /} is the web dashboard ({@link Dashboard}), which reads the endpoints below.
+ * An embedded run serves the same API over its own jobs ({@link #standalone} with a
  * {@link io.tidemill.local.LocalClusterService}).
  *
  * <p>Requests about jobs are answered by the job master: on any other node {@link MasterForwarding}
@@ -192,6 +193,9 @@ public final class RestApi implements AutoCloseable {
                 ctx -> answer(ctx, 200, () -> Map.of("members", service.members())));
         endpoint(HttpMethod.GET, "/exchange", Scope.LOCAL, ctx -> answer(ctx, 200, service::exchange));
         endpoint(HttpMethod.GET, "/metrics", Scope.LOCAL, this::metrics);
+        for (String file : Dashboard.FILES) {
+            endpoint(HttpMethod.GET, file, Scope.LOCAL, ctx -> Dashboard.serve(ctx, file));
+        }
 
         endpoint(HttpMethod.GET, "/jobs", Scope.MASTER,
                 ctx -> answer(ctx, 200, () -> Map.of("jobs", service.jobs())));
