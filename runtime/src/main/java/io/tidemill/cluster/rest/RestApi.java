@@ -54,9 +54,10 @@ import org.slf4j.LoggerFactory;
  * {@code /metrics} (this node's metrics in Prometheus text format),
  * {@code /health} and {@code /ready} are answered by the node asked. {@link ClusterService} calls run on worker threads, never on the event loop,
  * except {@link ClusterService#isMaster()} and {@link ClusterService#masterUrl()}, which must not
- * block. Every answer is JSON; every error is {@code {"error": "..."}} with the status of
- * {@link ApiException#status()} (or 400 for a bad body, 404 for an unknown path, 405 with an
- * {@code Allow} header for a wrong method, 413 for a body over the limit, 500 for anything else).
+ * block. Every answer but the metrics and the dashboard's files is JSON; every error is
+ * {@code {"error": "..."}} with the status of {@link ApiException#status()} (or 400 for a bad body,
+ * 404 for an unknown path, 405 with an {@code Allow} header for a wrong method, 413 for a body over
+ * the limit, 500 for anything else).
  * With an API token, POST, PATCH and DELETE need {@code Authorization: Bearer <token>}; GETs stay open.
  */
 public final class RestApi implements AutoCloseable {
