@@ -64,7 +64,8 @@ record ControlMessage(
      * @param vertices the master's description of each vertex, to compare with the member's own plan
      * @param restoreKey the snapshot to restore, or null
      * @param quorum the fewest members the execution may run with
-     * @param stats STATS only: per task of the member {@code [task index, watermark, records in]}
+     * @param stats STATS only: per task of the member {@code [task index, watermark, records in, records out,
+     *        busy microseconds, backpressured microseconds]} (a member of an older version sends the first three)
      */
     record Deploy(JobSpec spec, List<String> placement, Map<String, String> dataAddresses, List<String> vertices,
                   String restoreKey, int quorum, List<long[]> stats) {}

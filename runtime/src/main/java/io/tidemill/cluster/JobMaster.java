@@ -10,12 +10,12 @@ import io.tidemill.cluster.ControlMessage.Kind;
 import io.tidemill.cluster.api.ApiException;
 import io.tidemill.cluster.api.CheckpointStats;
 import io.tidemill.cluster.api.JobDetails;
+import io.tidemill.cluster.api.JobViews;
 import io.tidemill.cluster.api.JobStatus;
 import io.tidemill.cluster.api.JobSummary;
 import io.tidemill.cluster.api.SavepointStatus;
 import io.tidemill.cluster.api.SubmitRequest;
 import io.tidemill.plan.ExecutionPlan;
-import io.tidemill.plan.Vertex;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -427,29 +427,32 @@ final class JobMaster {
         }
         JobRecord r = JobRecord.parse(json);
         MasterJob live = jobs.get(id);
-        List<JobDetails.VertexView> vertices = new ArrayList<>();
+        List<JobDetails.VertexView> vertices = List.of();
+        List<JobDetails.EdgeView> edges = List.of();
         MasterJob.Exec e = live == null ? null : live.current();
         if (e != null) {
             synchronized (live) {
-                int task = 0;
-                for (Vertex v : e.plan.vertices()) {
-                    List<String> placement = new ArrayList<>();
-                    long wm = Long.MAX_VALUE;
-                    long in = 0;
-                    for (int s = 0; s < v.parallelism(); s++, task++) {
-                        placement.add(describeMember(e.placement.get(task)));
-                        long[] t = e.taskStats.get(task);
-                        wm = Math.min(wm, t != null ? t[1] : Long.MIN_VALUE);
-                        in += t != null ? t[2] : 0;
-                    }
-                    // records out of a vertex are the records in of the next: not counted twice here
-                    vertices.add(new JobDetails.VertexView(v.index(), v.name(), v.parallelism(), placement,
-                            in, -1, wm));
+                List<String> placement = new ArrayList<>(e.placement.size());
+                for (String member : e.placement) {
+                    placement.add(describeMember(member));
                 }
+                vertices = JobViews.vertices(e.plan, placement, task -> figures(e.taskStats.get(task)));
+                edges = JobViews.edges(e.plan);
             }
         }
+        // every job of a cluster has a snapshot store: savepoints and stop need only a running job
         return Optional.of(new JobDetails(id, r.name, r.status, r.spec.className(), r.spec.args(),
-                r.spec.parallelism(), r.startTime, r.executionId, r.restarts, r.lastFailure, vertices));
+                r.spec.parallelism(), r.startTime, r.executionId, r.restarts, r.lastFailure, vertices, edges,
+                JobViews.actions(JobStatus.valueOf(r.status), true)));
+    }
+
+    /** A task's figures as its member last reported them (see {@link ControlMessage.Deploy#stats}). */
+    private static JobViews.SubtaskFigures figures(long[] t) {
+        if (t == null) {
+            return null;
+        }
+        return t.length < 6 ? new JobViews.SubtaskFigures(t[2], 0, t[1], 0, 0)
+                : new JobViews.SubtaskFigures(t[2], t[3], t[1], t[4] / 1e6, t[5] / 1e6);
     }
 
     /** Records consumed by the current execution's tasks on all members (as last reported). */

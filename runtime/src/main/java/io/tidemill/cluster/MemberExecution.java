@@ -9,6 +9,7 @@ import io.tidemill.operator.OperatorException;
 import io.tidemill.task.JobControl;
 import io.tidemill.task.SourceTask;
 import io.tidemill.task.TaskCoreAccess;
+import io.tidemill.task.TaskStats;
 import io.tidemill.task.Tasklet;
 import java.util.List;
 import java.util.Map;
@@ -119,13 +120,18 @@ final class MemberExecution implements JobControl, CheckpointAcks {
         return recordsIn.sum();
     }
 
-    /** Per local task: {@code [task index, watermark, records in]}. */
+    /**
+     * Per local task: {@code [task index, watermark, records in, records out, busy microseconds,
+     * backpressured microseconds]} (see {@link ControlMessage.Deploy#stats}).
+     */
     List<long[]> taskStats() {
         AtomicLongArray w = watermarks;
         List<long[]> out = new java.util.ArrayList<>();
         for (Tasklet t : tasks) {
             int i = TaskCoreAccess.index(t);
-            out.add(new long[] {i, i < w.length() ? w.get(i) : Long.MIN_VALUE, TaskCoreAccess.recordsIn(t)});
+            TaskStats s = TaskCoreAccess.stats(t);
+            out.add(new long[] {i, i < w.length() ? w.get(i) : Long.MIN_VALUE, TaskCoreAccess.recordsIn(t),
+                    s.recordsOut(), (long) (s.busySeconds() * 1e6), (long) (s.backpressuredSeconds() * 1e6)});
         }
         return out;
     }

@@ -299,21 +299,13 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
 
     @Override
     public Overview overview() {
-        int running = 0;
-        int finished = 0;
-        int failed = 0;
-        int cancelled = 0;
+        List<JobStatus> statuses = new ArrayList<>();
         for (JobRecord r : master.records()) {
-            switch (JobStatus.valueOf(r.status)) {
-                case FINISHED -> finished++;
-                case FAILED -> failed++;
-                case CANCELLED -> cancelled++;
-                default -> running++;
-            }
+            statuses.add(JobStatus.valueOf(r.status));
         }
         Member oldest = hz.getCluster().getMembers().iterator().next();
-        return new Overview(config.clusterName(), hz.getCluster().getMembers().size(), oldest.getUuid().toString(),
-                running, finished, failed, cancelled, VERSION);
+        return Overview.of(config.clusterName(), hz.getCluster().getMembers().size(), oldest.getUuid().toString(),
+                statuses, VERSION);
     }
 
     @Override

@@ -77,6 +77,7 @@ final class Job implements JobHandle {
     private volatile boolean cancelRequested;
     private volatile boolean stopAfterSavepoint;
     private int restarts;
+    private volatile String lastFailure;
 
     Job(String name, ExecutionPlan plan, JobOptions options, TaskBuilder.Config config, CooperativeScheduler scheduler,
         ScheduledExecutorService timer, Executor io) {
@@ -198,6 +199,9 @@ final class Job implements JobHandle {
             nextCheckpointId = Math.max(nextCheckpointId, a.coordinator.nextId());
         }
         Throwable failure = a.failure();
+        if (failure != null) {
+            lastFailure = failure.getMessage() != null ? failure.getMessage() : failure.toString();
+        }
         if (failure == null) {
             if (cancelRequested && !stopAfterSavepoint) {
                 result.completeExceptionally(new CancellationException("job '" + name + "' was cancelled"));
@@ -372,5 +376,15 @@ final class Job implements JobHandle {
     public long watermark() {
         Execution a = current;
         return a == null ? Long.MIN_VALUE : a.watermark();
+    }
+
+    @Override
+    public ExecutionPlan plan() {
+        return plan;
+    }
+
+    @Override
+    public String lastFailure() {
+        return lastFailure;
     }
 }

@@ -2,6 +2,7 @@ package io.tidemill.local;
 
 import io.tidemill.api.JobResult;
 import io.tidemill.checkpoint.CheckpointCoordinator;
+import io.tidemill.plan.ExecutionPlan;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -57,6 +58,12 @@ public interface JobHandle {
     long watermark();
 
     long lateRecordsDropped();
+
+    /** The job's physical plan: its vertices (chains of operators) and the edges between them. */
+    ExecutionPlan plan();
+
+    /** What made the latest attempt fail (the cause's message), or null while none failed. */
+    String lastFailure();
 
     /** Waits for the job to end; rethrows its failure. */
     default JobResult join() {

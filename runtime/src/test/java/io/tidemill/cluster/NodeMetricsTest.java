@@ -16,9 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -54,7 +52,7 @@ class NodeMetricsTest {
     @Test
     @Timeout(150)
     void givenAJobAcrossTwoNodes_whenEachNodeIsScraped_thenItsSubtasksConnectionsAndJobsAreThere() throws Exception {
-        List<TidemillNode> nodes = startTwoNodes();
+        List<TidemillNode> nodes = TwoNodes.start();
         try {
             TidemillNode master = nodes.stream().filter(TidemillNode::isMaster).findFirst().orElseThrow();
             String id = master.submit(new SubmitRequest(EndlessJob.class.getName(), List.of(), 2, null, 100,
@@ -100,9 +98,7 @@ class NodeMetricsTest {
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                     .until(() -> !scrape(master).contains("job_name=\"endless\""));
         } finally {
-            for (int i = nodes.size() - 1; i >= 0; i--) {
-                nodes.get(i).close();
-            }
+            TwoNodes.close(nodes);
         }
     }
 
@@ -126,19 +122,5 @@ class NodeMetricsTest {
             sum += Double.parseDouble(m.group(1));
         }
         return sum;
-    }
-
-    private static List<TidemillNode> startTwoNodes() throws Exception {
-        String cluster = "test-" + UUID.randomUUID();
-        List<String> members = List.of("127.0.0.1:" + FreePorts.pick(), "127.0.0.1:" + FreePorts.pick());
-        List<TidemillNode> nodes = new ArrayList<>();
-        for (String m : members) {
-            int port = Integer.parseInt(m.substring(m.indexOf(':') + 1));
-            nodes.add(TidemillNode.start(NodeConfig.forTest(cluster, port, members).withWorkerThreads(2)));
-        }
-        await().atMost(Duration.ofSeconds(60)).until(() -> nodes.stream()
-                .allMatch(n -> n.members().size() == 2 && n.ready())
-                && nodes.stream().anyMatch(TidemillNode::isMaster));
-        return nodes;
     }
 }

@@ -14,7 +14,6 @@ import io.tidemill.net.DataPlane;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Timeout;
@@ -68,7 +67,7 @@ class TwoNodeExchangeTest {
     void aJobAcrossTwoNodesGetsEveryRecordOnceWithCheckpoints(String mode) throws Exception {
         COUNT.set(0);
         SUM.set(0);
-        List<TidemillNode> nodes = startTwoNodes();
+        List<TidemillNode> nodes = TwoNodes.start();
         try {
             TidemillNode master = nodes.stream().filter(TidemillNode::isMaster).findFirst().orElseThrow();
             String id = master.submit(new SubmitRequest(RebalancedJob.class.getName(), List.of(), 2, null, 20,
@@ -91,26 +90,7 @@ class TwoNodeExchangeTest {
             assertEquals(RECORDS * (RECORDS - 1), SUM.get(), "sum of the doubled numbers");
             assertTrue(remoteItems[0] > 0, "items crossed the data plane");
         } finally {
-            for (int i = nodes.size() - 1; i >= 0; i--) {
-                nodes.get(i).close();
-            }
+            TwoNodes.close(nodes);
         }
-    }
-
-    private static List<TidemillNode> startTwoNodes() throws Exception {
-        String cluster = "test-" + UUID.randomUUID();
-        List<String> members = List.of("127.0.0.1:" + freePort(), "127.0.0.1:" + freePort());
-        List<TidemillNode> nodes = new ArrayList<>();
-        for (String m : members) {
-            int port = Integer.parseInt(m.substring(m.indexOf(':') + 1));
-            nodes.add(TidemillNode.start(NodeConfig.forTest(cluster, port, members).withWorkerThreads(2)));
-        }
-        await().atMost(Duration.ofSeconds(60)).until(() -> nodes.stream()
-                .allMatch(n -> n.members().size() == 2 && n.ready()) && nodes.stream().anyMatch(TidemillNode::isMaster));
-        return nodes;
-    }
-
-    private static int freePort() {
-        return io.tidemill.cluster.FreePorts.pick();
     }
 }

@@ -10,6 +10,7 @@ import io.tidemill.cli.Options;
 import io.tidemill.cli.Progress;
 import io.tidemill.cli.StopOnSignal;
 import io.tidemill.cli.UsageException;
+import io.tidemill.cluster.rest.RestApi;
 import io.tidemill.connector.file.DeadLetters;
 import io.tidemill.checkpoint.CheckpointConfig;
 import io.tidemill.checkpoint.CheckpointCoordinator;
@@ -25,10 +26,10 @@ import io.tidemill.examples.nexmark.NexmarkQueries;
 import io.tidemill.local.JobFailedException;
 import io.tidemill.local.JobHandle;
 import io.tidemill.metrics.JobMetrics;
-import io.tidemill.metrics.MetricsServer;
 import io.tidemill.metrics.PeakBackpressure;
 import io.tidemill.metrics.PrometheusMetrics;
 import io.tidemill.local.JobOptions;
+import io.tidemill.local.LocalClusterService;
 import io.tidemill.local.RestartStrategy;
 import io.tidemill.local.LocalCluster;
 import java.nio.file.Files;
@@ -36,6 +37,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -106,8 +108,9 @@ public final class NexmarkCommand implements Command {
                                  a full disk, or timed out) before the run fails with the cause (default 3)
                   --restore-from a checkpoint or savepoint directory (e.g. DIR/chk-7) to start from
                   --metrics      write the job's metrics in Prometheus text format to this file at the end
-                  --http-port    serve the metrics at http://HOST:PORT/metrics while the job runs
-                                 (Prometheus text format; off by default; 0: any free port, printed)
+                  --http-port    serve a web dashboard at http://HOST:PORT/, the REST API's job
+                                 endpoints and the metrics at /metrics while the job runs (Prometheus
+                                 text format; off by default; 0: any free port, printed)
                 """;
     }
 
@@ -259,36 +262,44 @@ public final class NexmarkCommand implements Command {
         if (httpPort > 65535) {
             throw new UsageException("option --http-port must be a port number (0 to 65535), got " + httpPort);
         }
-        try (PrometheusMetrics metrics = PrometheusMetrics.create();
-             MetricsServer server = httpPort < 0 ? null : serveMetrics(httpPort, metrics);
-             LocalCluster cluster = LocalCluster.start(threads)) {
-            JobHandle job = cluster.submit(pipeline, jobOptions);
-            DeadLetters dead = deadLetters;
-            // The job's meters go when it ended, after the --metrics file has them.
-            JobMetrics jobMetrics = JobMetrics.bind(job, metrics.registry(), dead == null ? null : dead::count);
-            Progress progress = new Progress(job, System.err, 2000);
-            try (progress;
-                 StopOnSignal stop = StopOnSignal.install(job, System.err, "tidemill " + name(),
-                         () -> whatWasLeft(jobOptions, output))) {
-                try {
-                    result = job.join();
-                } catch (RuntimeException e) {
-                    if (stop.stopped()) {
-                        return 130; // the signal's hook says what was left
-                    }
-                    throw e;
-                }
-            } finally {
-                try {
-                    if (o.has("metrics")) {
-                        Files.writeString(Path.of(o.string("metrics", null)), metrics.registry().scrape());
+        try (PrometheusMetrics metrics = PrometheusMetrics.create()) {
+            LocalClusterService service = new LocalClusterService("embedded " + name(), metrics.registry()::scrape);
+            try (RestApi server = httpPort < 0 ? null : serve(httpPort, service);
+                 LocalCluster cluster = LocalCluster.start(threads)) {
+                JobHandle job = cluster.submit(pipeline, jobOptions);
+                service.add(job, jobOptions);
+                DeadLetters dead = deadLetters;
+                // The job's meters go when it ended, after the --metrics file has them.
+                JobMetrics jobMetrics = JobMetrics.bind(job, metrics.registry(), dead == null ? null : dead::count);
+                Progress progress = new Progress(job, System.err, 2000);
+                try (progress;
+                     StopOnSignal stop = StopOnSignal.install(job, System.err, "tidemill " + name(),
+                             () -> whatWasLeft(jobOptions, output))) {
+                    try {
+                        result = job.join();
+                    } catch (RuntimeException e) {
+                        if (stop.stopped()) {
+                            return 130; // the signal's hook says what was left
+                        }
+                        if (e instanceof CancellationException) { // through the REST API or the dashboard
+                            System.err.println("tidemill " + name() + ": the job was cancelled; "
+                                    + whatWasLeft(jobOptions, output));
+                            return 1;
+                        }
+                        throw e;
                     }
                 } finally {
-                    jobMetrics.close();
+                    try {
+                        if (o.has("metrics")) {
+                            Files.writeString(Path.of(o.string("metrics", null)), metrics.registry().scrape());
+                        }
+                    } finally {
+                        jobMetrics.close();
+                    }
                 }
+                backpressure = progress.peakBackpressure(); // closed: the run's last interval is in
+                completedCheckpoints = job.completedCheckpoints();
             }
-            backpressure = progress.peakBackpressure(); // closed: the run's last interval is in
-            completedCheckpoints = job.completedCheckpoints();
         } catch (JobFailedException e) {
             if (exactlyOnce || output == null) {
                 throw e;
@@ -354,10 +365,15 @@ public final class NexmarkCommand implements Command {
                 peak.intervalSeconds(), peak.vertex(), peak.subtask());
     }
 
-    /** The embedded run's /metrics on every interface, as a node's REST API listens. */
-    private MetricsServer serveMetrics(int port, PrometheusMetrics metrics) {
-        MetricsServer server = MetricsServer.start("0.0.0.0", port, metrics.registry());
-        System.err.println("tidemill " + name() + ": metrics at http://localhost:" + server.port() + "/metrics");
+    /**
+     * The embedded run's REST API (its job, no submissions), web dashboard and /metrics on every
+     * interface, as a node's REST API listens.
+     */
+    private RestApi serve(int port, LocalClusterService service) {
+        RestApi server = RestApi.standalone("0.0.0.0", port, service, null);
+        service.httpPort(server.port());
+        System.err.println("tidemill " + name() + ": dashboard at http://localhost:" + server.port()
+                + "/, metrics at http://localhost:" + server.port() + "/metrics");
         return server;
     }
 

@@ -45,14 +45,19 @@ import org.slf4j.LoggerFactory;
  * api.close();
  * }</pre>
  *
+ * <p>{@code GET /} is the web dashboard ({@link Dashboard}), which reads the endpoints below.
+ * An embedded run serves the same API over its own jobs ({@link #standalone} with a
+ * {@link io.tidemill.local.LocalClusterService}).
+ *
  * <p>Requests about jobs are answered by the job master: on any other node {@link MasterForwarding}
  * relays them. {@code /overview}, {@code /members}, {@code /exchange} (this node's data connections),
  * {@code /metrics} (this node's metrics in Prometheus text format),
  * {@code /health} and {@code /ready} are answered by the node asked. {@link ClusterService} calls run on worker threads, never on the event loop,
  * except {@link ClusterService#isMaster()} and {@link ClusterService#masterUrl()}, which must not
- * block. Every answer is JSON; every error is {@code {"error": "..."}} with the status of
- * {@link ApiException#status()} (or 400 for a bad body, 404 for an unknown path, 405 with an
- * {@code Allow} header for a wrong method, 413 for a body over the limit, 500 for anything else).
+ * block. Every answer but the metrics and the dashboard's files is JSON; every error is
+ * {@code {"error": "..."}} with the status of {@link ApiException#status()} (or 400 for a bad body,
+ * 404 for an unknown path, 405 with an {@code Allow} header for a wrong method, 413 for a body over
+ * the limit, 500 for anything else).
  * With an API token, POST, PATCH and DELETE need {@code Authorization: Bearer <token>}; GETs stay open.
  */
 public final class RestApi implements AutoCloseable {
@@ -68,6 +73,8 @@ public final class RestApi implements AutoCloseable {
     private record Shape(Pattern path, HttpMethod method) {}
 
     private final Vertx vertx;
+    /** True if {@link #standalone} made {@link #vertx} for this API alone: closing closes it. */
+    private final boolean ownsVertx;
     private final ClusterService service;
     private final Handler<RoutingContext> token;
     private final HttpClient client;
@@ -78,8 +85,9 @@ public final class RestApi implements AutoCloseable {
     private final List<Shape> shapes = new ArrayList<>();
     private volatile HttpServer server;
 
-    private RestApi(Vertx vertx, ClusterService service, String apiToken) {
+    private RestApi(Vertx vertx, boolean ownsVertx, ClusterService service, String apiToken) {
         this.vertx = vertx;
+        this.ownsVertx = ownsVertx;
         this.service = service;
         this.token = apiToken == null || apiToken.isEmpty() ? null : new BearerToken(apiToken);
         this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000));
@@ -95,9 +103,12 @@ public final class RestApi implements AutoCloseable {
 
     /** Starts the API on {@code host:port} (port 0: any free one) and returns once it is bound. */
     public static RestApi start(Vertx vertx, String host, int port, ClusterService service, String apiToken) {
+        return await(listen(vertx, host, port, service, apiToken), host, port);
+    }
+
+    private static RestApi await(Future<RestApi> listening, String host, int port) {
         try {
-            return listen(vertx, host, port, service, apiToken).toCompletionStage().toCompletableFuture()
-                    .get(30, TimeUnit.SECONDS);
+            return listening.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the REST API on " + host + ":" + port, e);
@@ -108,17 +119,45 @@ public final class RestApi implements AutoCloseable {
         }
     }
 
+    /**
+     * As {@link #start}, on a Vert.x instance of the API's own that {@link #close} closes: for a
+     * process that runs no other Vert.x code, as an embedded run.
+     */
+    public static RestApi standalone(String host, int port, ClusterService service, String apiToken) {
+        Vertx vertx = Vertx.vertx();
+        RestApi api;
+        try {
+            api = new RestApi(vertx, true, service, apiToken);
+        } catch (RuntimeException e) {
+            vertx.close();
+            throw e;
+        }
+        try {
+            return await(api.listen(host, port), host, port);
+        } catch (RuntimeException e) {
+            api.close(); // here, not on the event loop of the Vert.x instance it closes
+            throw e;
+        }
+    }
+
     /** As {@link #start}, for callers on an event loop. */
     public static Future<RestApi> listen(Vertx vertx, String host, int port, ClusterService service,
                                          String apiToken) {
-        RestApi api = new RestApi(vertx, service, apiToken);
+        return new RestApi(vertx, false, service, apiToken).listen(host, port);
+    }
+
+    private Future<RestApi> listen(String host, int port) {
         return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
-                .requestHandler(api.router).listen()
+                .requestHandler(router).listen()
                 .map(s -> {
-                    api.server = s;
-                    return api;
+                    server = s;
+                    return this;
                 })
-                .onFailure(e -> api.close());
+                .onFailure(e -> {
+                    if (!ownsVertx) {
+                        close();
+                    }
+                });
     }
 
     /** The bound port. */
@@ -130,6 +169,9 @@ public final class RestApi implements AutoCloseable {
     public void close() {
         Future<Void> closed = server == null ? client.close() : Future.join(server.close(), client.close())
                 .mapEmpty();
+        if (ownsVertx) {
+            closed = closed.eventually(vertx::close);
+        }
         try {
             closed.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -152,6 +194,9 @@ public final class RestApi implements AutoCloseable {
                 ctx -> answer(ctx, 200, () -> Map.of("members", service.members())));
         endpoint(HttpMethod.GET, "/exchange", Scope.LOCAL, ctx -> answer(ctx, 200, service::exchange));
         endpoint(HttpMethod.GET, "/metrics", Scope.LOCAL, this::metrics);
+        for (String file : Dashboard.FILES) {
+            endpoint(HttpMethod.GET, file, Scope.LOCAL, ctx -> Dashboard.serve(ctx, file));
+        }
 
         endpoint(HttpMethod.GET, "/jobs", Scope.MASTER,
                 ctx -> answer(ctx, 200, () -> Map.of("jobs", service.jobs())));

@@ -5,6 +5,7 @@ import io.tidemill.cluster.api.CheckpointStats;
 import io.tidemill.cluster.api.ClusterService;
 import io.tidemill.cluster.api.ExchangeStats;
 import io.tidemill.cluster.api.JobDetails;
+import io.tidemill.cluster.api.JobViews;
 import io.tidemill.cluster.api.JobStatus;
 import io.tidemill.cluster.api.JobSummary;
 import io.tidemill.cluster.api.MemberView;
@@ -94,9 +95,10 @@ public final class InMemoryClusterService implements ClusterService {
         jobs.put(id, new JobDetails(id, simple, JobStatus.RUNNING.name(), request.className(), request.args(),
                 request.parallelism(), 1_700_000_000_000L, 1, 0, null, List.of(
                         new JobDetails.VertexView(0, "source", request.parallelism(), List.of("m-1", "m-2"), 0, 1200,
-                                Long.MIN_VALUE),
+                                Long.MIN_VALUE, 1.5, 0.25),
                         new JobDetails.VertexView(1, "window -> sink", request.parallelism(), List.of("m-2", "m-1"),
-                                1200, 40, 1_700_000_005_000L))));
+                                1200, 40, 1_700_000_005_000L, 0.5, 0)),
+                List.of(new JobDetails.EdgeView(0, 1, "keyed", null)), JobViews.ALL_ACTIONS));
         return id;
     }
 
@@ -130,7 +132,8 @@ public final class InMemoryClusterService implements ClusterService {
 
     private void setStatus(JobDetails j, JobStatus status, int parallelism) {
         jobs.put(j.id(), new JobDetails(j.id(), j.name(), status.name(), j.className(), j.args(), parallelism,
-                j.startTime(), j.executionId(), j.restarts(), j.lastFailure(), j.vertices()));
+                j.startTime(), j.executionId(), j.restarts(), j.lastFailure(), j.vertices(), j.edges(),
+                JobViews.actions(status, true)));
     }
 
     @Override

@@ -241,9 +241,42 @@ class RestApiTest {
         assertEquals("window -> sink", vertex.get("name").asText());
         assertEquals(List.of("m-2", "m-1"), JSON.convertValue(vertex.get("placement"), List.class));
         for (String field : List.of("index", "name", "parallelism", "placement", "recordsIn", "recordsOut",
-                "watermark")) {
+                "watermark", "busySeconds", "backpressuredSeconds")) {
             assertTrue(vertex.has(field), field + " in " + vertex);
         }
+        JsonNode edge = a.body().get("edges").get(0);
+        assertEquals(0, edge.get("from").asInt());
+        assertEquals(1, edge.get("to").asInt());
+        assertEquals("keyed", edge.get("partitioning").asText());
+        assertEquals(List.of("savepoint", "stop", "cancel"), JSON.convertValue(a.body().get("actions"), List.class));
+    }
+
+    @Test
+    void jobDetails_ofACancelledJob_offerNoActions() throws Exception {
+        String id = submit(master);
+        assertEquals(202, post(master, "/jobs/" + id + "/cancel", null).status());
+        assertEquals(List.of(), JSON.convertValue(get(master, "/jobs/" + id).body().get("actions"), List.class));
+    }
+
+    @Test
+    void dashboard_isServedAtTheRootOfEveryNode_asSelfContainedFiles() throws Exception {
+        for (String[] file : new String[][] {{"/", "text/html"}, {"/dashboard.js", "text/javascript"},
+                {"/dashboard.css", "text/css"}}) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url(follower) + file[0]))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), file[0]);
+            assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith(file[1] + "; charset=utf-8"),
+                    file[0] + ": " + r.headers().map());
+            assertEquals("default-src 'self'; img-src 'self' data:",
+                    r.headers().firstValue("Content-Security-Policy").orElse(""), file[0]);
+            String links = r.body().replace("'http://www.w3.org/2000/svg'", ""); // a namespace, not a link
+            assertFalse(links.contains("http://") || links.contains("https://"), file[0] + " loads nothing from elsewhere");
+        }
+        assertTrue(HTTP.send(HttpRequest.newBuilder(URI.create(url(master) + "/")).build(),
+                HttpResponse.BodyHandlers.ofString()).body().contains("<script src=\"dashboard.js\""));
+        Answer wrongMethod = post(master, "/dashboard.js", "{}");
+        assertEquals(405, wrongMethod.status());
+        assertEquals("GET", wrongMethod.raw().headers().firstValue("Allow").orElse(""));
     }
 
     @Test
