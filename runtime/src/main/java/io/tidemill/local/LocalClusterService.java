@@ -202,7 +202,7 @@ public final class LocalClusterService implements ClusterService {
         for (CheckpointCoordinator.Completed c : done.subList(Math.max(0, done.size() - HISTORY), done.size())) {
             history.add(new CheckpointStats.Entry(c.id(), c.prefix(), c.durationMillis(), c.bytes()));
         }
-        return new CheckpointStats(done.size(), e.job().failedCheckpoints(), history);
+        return new CheckpointStats(done.size(), e.job().failedCheckpoints(), e.job().abortedCheckpoints(), history);
     }
 
     @Override
