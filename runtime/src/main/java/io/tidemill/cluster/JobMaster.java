@@ -54,6 +54,10 @@ final class JobMaster {
     private final Function<String, SnapshotStore> stores;
     private final int configuredQuorum;
     private final IMap<String, String> jobMap;
+    /** Members leaving gracefully (SIGTERM), by uuid: when they said so. Entries expire. */
+    private final IMap<String, Long> leaving;
+    /** Jobs this master is stopping with a savepoint because leaving members would take their quorum. */
+    private final Set<String> stoppingForLeave = ConcurrentHashMap.newKeySet();
     private final IMap<String, String> savepointMap;
     private final IMap<String, byte[]> jars;
     private final Map<String, MasterJob> jobs = new ConcurrentHashMap<>();
@@ -76,6 +80,7 @@ final class JobMaster {
         this.jobMap = hz.getMap("tidemill-jobs");
         this.savepointMap = hz.getMap("tidemill-savepoints");
         this.jars = hz.getMap("tidemill-jars");
+        this.leaving = hz.getMap("tidemill-leaving");
     }
 
     // ---- what the jobs use ----
@@ -188,6 +193,79 @@ final class JobMaster {
             default -> throw new IllegalArgumentException("unknown checkpoint mode '" + mode
                     + "' (exactly-once, unaligned or at-least-once)");
         };
+    }
+
+    // ---- graceful leaves ----
+
+    /** This member is leaving gracefully: the master stops the jobs that would lose their quorum. */
+    void announceLeaving() {
+        leaving.set(self(), System.currentTimeMillis(), 10, TimeUnit.MINUTES);
+    }
+
+    /** The current members, by uuid, that do not leave. */
+    private int stayingMembers() {
+        int staying = 0;
+        for (Member m : hz.getCluster().getMembers()) {
+            if (!leaving.containsKey(m.getUuid().toString())) {
+                staying++;
+            }
+        }
+        return staying;
+    }
+
+    /** A job's quorum, as {@link MasterJob#quorum}, from its record. */
+    private int quorumOf(JobRecord r) {
+        return Math.max(configuredQuorum, r.maxMembers / 2 + 1);
+    }
+
+    /**
+     * On the master: the jobs that members leaving gracefully would leave without a quorum (the last
+     * nodes of a cluster scaled to zero) stop with a savepoint while those members still run their
+     * tasks, to be resubmitted from it; a job that keeps its quorum restarts on the others as usual.
+     */
+    void stopJobsLosingQuorumToLeavers() {
+        if (!active || leaving.isEmpty()) {
+            return;
+        }
+        int staying = stayingMembers();
+        for (MasterJob job : List.copyOf(activeJobs().values())) {
+            if (staying < job.quorum() && stoppingForLeave.add(job.id)) {
+                LOG.info("job {}: {} member(s) would stay, fewer than its quorum of {}: stopping it with a savepoint",
+                        job.id, staying, job.quorum());
+                job.stop(savepointPrefix(newJobId())).whenComplete((location, t) -> {
+                    if (t != null) {
+                        stoppingForLeave.remove(job.id);
+                        LOG.warn("job {}: no savepoint before the members leave: {}", job.id,
+                                (t.getCause() != null ? t.getCause() : t).getMessage());
+                    } else {
+                        LOG.info("job {}: stopped with savepoint {} (members are leaving)", job.id, location);
+                    }
+                });
+            }
+        }
+    }
+
+    /**
+     * Whether a job that has not ended would lose its quorum to the members leaving: a leaving member
+     * then waits (its tasks are needed for the savepoint) until the job ended or it gives up.
+     */
+    boolean anyJobLosesQuorumToLeavers() {
+        int staying = stayingMembers();
+        for (String json : jobMap.values()) {
+            JobRecord r = JobRecord.parse(json);
+            if (r.status != null && !isTerminal(r.status) && staying < quorumOf(r)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isTerminal(String status) {
+        try {
+            return JobStatus.valueOf(status).isTerminal();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     // ---- the master role ----

@@ -72,6 +72,8 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
     private static final long JOB_END_SECONDS = 30;
     /** How long a leaving node waits for its tasks to stop. */
     private static final long TASKS_STOP_MILLIS = 10_000;
+    /** How long a leaving node waits for others told to stop at the same moment to say so. */
+    private static final long LEAVE_GATHER_MILLIS = 1_000;
 
     private final NodeConfig config;
     private final HazelcastInstance hz;
@@ -130,6 +132,13 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
         });
         controlThread.execute(() -> membershipChanged(null));
         timer.scheduleAtFixedRate(() -> controlThread.execute(member::reportStats), 1, 1, TimeUnit.SECONDS);
+        timer.scheduleAtFixedRate(() -> controlThread.execute(() -> {
+            try {
+                master.stopJobsLosingQuorumToLeavers();
+            } catch (RuntimeException e) { // no quorum to read the map: nothing to decide now
+                LOG.debug("checking the leaving members: {}", e.toString());
+            }
+        }), 500, 500, TimeUnit.MILLISECONDS);
         timer.scheduleAtFixedRate(() -> controlThread.execute(() -> {
             if (!master.isActive()) {
                 membershipChanged(null);
@@ -481,7 +490,8 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
      * {@code terminationGracePeriodSeconds} should cover it (more jobs take longer).
      */
     public static java.time.Duration longestLeave() {
-        return java.time.Duration.ofSeconds(SAVEPOINT_SECONDS + JOB_END_SECONDS).plusMillis(TASKS_STOP_MILLIS);
+        return java.time.Duration.ofSeconds(SAVEPOINT_SECONDS + JOB_END_SECONDS)
+                .plusMillis(LEAVE_GATHER_MILLIS + TASKS_STOP_MILLIS);
     }
 
     /** Leaves the cluster: this node's tasks stop, the master restarts them elsewhere. */
@@ -490,9 +500,7 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
         if (closed) {
             return;
         }
-        if (master.isActive() && hz.getCluster().getMembers().size() == 1) {
-            stopJobsWithSavepoints();
-        }
+        leaveKeepingQuorums();
         closed = true;
         // A leaving master stops driving jobs; the next oldest member takes them over when it is gone.
         master.deactivate();
@@ -516,17 +524,30 @@ public final class TidemillNode implements ClusterService, AutoCloseable {
         }
     }
 
-    /** The last node leaves: its jobs stop with a savepoint each, to be resubmitted from later. */
-    private void stopJobsWithSavepoints() {
-        for (MasterJob job : List.copyOf(master.activeJobs().values())) {
-            try {
-                String location = job.stop(JobMaster.savepointPrefix(newTrigger())).get(SAVEPOINT_SECONDS,
-                        TimeUnit.SECONDS);
-                LOG.info("job {}: stopped with savepoint {} (the last node is leaving)", job.id, location);
-                job.terminal().get(JOB_END_SECONDS, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                LOG.warn("job {}: no savepoint before leaving: {}", job.id, e.getMessage());
+    /**
+     * Before leaving: says so, and waits while a job would lose its quorum without the members
+     * leaving (the last nodes of a cluster scaled to zero, also when they are told to stop at the same
+     * moment): the master stops such a job with a savepoint, which needs their tasks, to be resubmitted
+     * from later. A job that keeps its quorum restarts on the others from its latest checkpoint.
+     */
+    private void leaveKeepingQuorums() {
+        try {
+            master.announceLeaving();
+            // members told to stop at the same moment (a scale to zero) say so within this time
+            Thread.sleep(LEAVE_GATHER_MILLIS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SAVEPOINT_SECONDS + JOB_END_SECONDS);
+            while (master.anyJobLosesQuorumToLeavers()) {
+                master.stopJobsLosingQuorumToLeavers(); // this node may be the master
+                if (System.nanoTime() > deadline) {
+                    LOG.warn("leaving although a job would lose its quorum: its savepoint did not end in time");
+                    return;
+                }
+                Thread.sleep(200);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) { // no quorum to read the job records, Hazelcast shutting down
+            LOG.warn("leaving without checking the jobs' quorums: {}", e.getMessage());
         }
     }
 
