@@ -93,6 +93,8 @@ public final class CheckpointCoordinator implements CheckpointAcks {
     /** In flight when the coordinator stopped. */
     private int aborted;
     private int failedInARow;
+    /** Operator id to name, written into the metadata (see {@link #nameOperators}). */
+    private volatile Map<String, String> operatorNames = Map.of();
 
     /**
      * @param firstId the first checkpoint id: above every id an earlier coordinator of the job used
@@ -119,6 +121,16 @@ public final class CheckpointCoordinator implements CheckpointAcks {
         this.driver = driver;
         this.io = io;
         this.clock = clock;
+    }
+
+    /**
+     * The names of the job's operators by operator id, written into every checkpoint's metadata so
+     * that a restore refused because the pipeline changed can name the operators (call before the
+     * first trigger).
+     */
+    public CheckpointCoordinator nameOperators(Map<String, String> names) {
+        this.operatorNames = Map.copyOf(names);
+        return this;
     }
 
     /** Advances the state machine to {@code nowMillis}: timeouts, then maybe a new trigger. */
@@ -228,7 +240,7 @@ public final class CheckpointCoordinator implements CheckpointAcks {
                     a.blob(), a.bytes()));
         }
         return new CheckpointMetadata(CheckpointMetadata.FORMAT_VERSION, p.id, p.savepoint, clock.getAsLong(),
-                jobName, maxParallelism, states);
+                jobName, maxParallelism, states, operatorNames);
     }
 
     /** On the I/O executor: writes the metadata (the commit point), then completes or aborts. */

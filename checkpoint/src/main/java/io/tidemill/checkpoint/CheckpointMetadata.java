@@ -3,6 +3,7 @@ package io.tidemill.checkpoint;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a completed checkpoint or savepoint consists of; stored as JSON in {@code <prefix>/_metadata}
@@ -10,9 +11,12 @@ import java.util.List;
  *
  * @param formatVersion the savepoint format; readers refuse versions they do not know
  * @param tasks one entry per task (vertex subtask) that acknowledged
+ * @param operatorNames the name of each operator id of the job that took it, so that a restore into a
+ *     changed pipeline can name the operators it is about; null in snapshots written before it existed
  */
 public record CheckpointMetadata(int formatVersion, long checkpointId, boolean savepoint, long timestamp,
-                                 String jobName, int maxParallelism, List<TaskState> tasks) {
+                                 String jobName, int maxParallelism, List<TaskState> tasks,
+                                 Map<String, String> operatorNames) {
     public static final int FORMAT_VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -22,6 +26,12 @@ public record CheckpointMetadata(int formatVersion, long checkpointId, boolean s
      */
     public record TaskState(int vertex, int subtask, int parallelism, List<String> operators, String blob,
                             long bytes) {}
+
+    /** The operator's name in the job that took the snapshot, else its id. */
+    public String nameOf(String operatorId) {
+        String name = operatorNames == null ? null : operatorNames.get(operatorId);
+        return name == null ? operatorId : name;
+    }
 
     public byte[] toJson() {
         try {

@@ -220,7 +220,7 @@ final class MasterJob {
         }
         CheckpointConfig cc = checkpointConfig();
         CheckpointCoordinator c = new CheckpointCoordinator(cc, store, id, e.plan.maxParallelism(),
-                TaskBuilder.taskInfos(e.plan), firstId, new ExecDriver(e), io);
+                TaskBuilder.taskInfos(e.plan), firstId, new ExecDriver(e), io).nameOperators(TaskBuilder.operatorNames(e.plan));
         try {
             for (Long chk : LoadedCheckpoint.completedIds(store)) {
                 c.adoptRetained(chk, "chk-" + chk);

@@ -170,7 +170,7 @@ final class Job implements JobHandle {
                 infos.add(TaskCoreAccess.info(t, plan));
             }
             a.coordinator = new CheckpointCoordinator(options.checkpoints(), options.store(), name,
-                    plan.maxParallelism(), infos, firstId, a, io);
+                    plan.maxParallelism(), infos, firstId, a, io).nameOperators(TaskBuilder.operatorNames(plan));
             for (Long id : ids) {
                 a.coordinator.adoptRetained(id, "chk-" + id);
             }

@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -220,13 +221,13 @@ public final class TaskBuilder {
                 ids.add(deadLetterId(v.head()));
             }
         }
-        positionsHoldState = restore.operators().keySet().stream()
-                .anyMatch(id -> !id.startsWith("u:") && !id.startsWith("in:u:") && !id.startsWith("dl:u:")
-                        && restore.hasState(id));
+        positionsHoldState = !positionalStateOf(restore).isEmpty();
         for (String id : restore.operators().keySet()) {
             if (!ids.contains(id) && (positionsHoldState || restore.hasState(id))) {
-                throw new IllegalStateException("snapshot " + restore.prefix() + " has state for operator " + id
-                        + ", which this job does not have: the pipeline changed since the snapshot was taken");
+                String operator = baseId(id);
+                throw new IllegalStateException(snapshotOfWhichJob() + " has state for operator '"
+                        + restore.metadata().nameOf(operator) + "' (" + operator + "), which this job does not have: "
+                        + "the pipeline changed since the snapshot was taken" + uidAdvice());
             }
         }
         if (!positionsHoldState) {
@@ -235,12 +236,70 @@ public final class TaskBuilder {
         for (Vertex v : plan.vertices()) {
             for (Node n : v.chain()) {
                 if (n.uid() == null && !restore.operators().containsKey(operatorId(n))) {
-                    throw new IllegalStateException("snapshot " + restore.prefix() + " has no state for operator "
-                            + operatorId(n) + " ('" + n.name() + "') of this job: the pipeline changed since the "
-                            + "snapshot was taken (give stateful operators a uid() to allow such changes)");
+                    throw new IllegalStateException(snapshotOfWhichJob() + " has no operator at the position of '"
+                            + n.name() + "' (" + operatorId(n) + "): the pipeline changed since the snapshot was taken"
+                            + uidAdvice());
                 }
             }
         }
+    }
+
+    /**
+     * The operators whose state the snapshot keeps under their position ({@code n<k>}) rather than a
+     * uid, by base id (a dead-letter or in-flight id counts for its operator), in id order.
+     */
+    private static Set<String> positionalStateOf(LoadedCheckpoint restore) {
+        Set<String> positional = new TreeSet<>();
+        for (String id : restore.operators().keySet()) {
+            String base = baseId(id);
+            if (!base.startsWith("u:") && restore.hasState(id)) {
+                positional.add(base);
+            }
+        }
+        return positional;
+    }
+
+    /** The operator an id belongs to: {@code dl:n3} and {@code in:n3} belong to {@code n3}. */
+    private static String baseId(String id) {
+        return id.startsWith("dl:") || id.startsWith("in:") ? id.substring(3) : id;
+    }
+
+    /** "snapshot P", and whose it is when it was taken by another job than this one. */
+    private String snapshotOfWhichJob() {
+        String taker = restore.metadata().jobName();
+        String s = "snapshot " + restore.prefix();
+        return taker == null || taker.equals(plan.jobName()) ? s
+                : s + " (taken by job '" + taker + "', not by this job '" + plan.jobName() + "')";
+    }
+
+    /**
+     * Which operators need a uid: those whose state the snapshot keeps by position. The operator the
+     * mismatch was found at is often a new stateless one, which is not the one to change.
+     */
+    private String uidAdvice() {
+        List<String> names = new ArrayList<>();
+        for (String id : positionalStateOf(restore)) {
+            names.add("'" + restore.metadata().nameOf(id) + "' (" + id + ")");
+        }
+        if (names.isEmpty()) {
+            return "";
+        }
+        return "; the snapshot keeps the state of " + String.join(", ", names) + " by position, not by uid, so "
+                + (names.size() == 1 ? "that operator" : "these operators") + " must keep "
+                + (names.size() == 1 ? "its" : "their") + " place: give "
+                + (names.size() == 1 ? "it" : "them") + " a uid(...) in the job that takes the snapshot, or restore"
+                + " into the unchanged pipeline";
+    }
+
+    /** Operator id to name of every operator of the plan, for checkpoint metadata. */
+    public static Map<String, String> operatorNames(ExecutionPlan plan) {
+        Map<String, String> names = new HashMap<>();
+        for (Vertex v : plan.vertices()) {
+            for (Node n : v.chain()) {
+                names.put(operatorId(n), n.name());
+            }
+        }
+        return names;
     }
 
     /** Builds only the subtasks {@code placement} names; channels crossing nodes go to {@code remote}. */

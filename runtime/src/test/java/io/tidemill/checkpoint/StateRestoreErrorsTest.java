@@ -205,7 +205,7 @@ class StateRestoreErrorsTest {
         Throwable failure = failureOfRestoring(job(new Tallying(), after));
 
         IllegalStateException e = causeOfType(failure, IllegalStateException.class);
-        assertTrue(e.getMessage().contains("operator " + operatorId), e.getMessage());
+        assertTrue(e.getMessage().contains("(" + operatorId + ")"), e.getMessage());
         assertTrue(e.getMessage().contains("the pipeline changed"), e.getMessage());
         assertTrue(e.getMessage().contains(SAVEPOINT), e.getMessage());
     }

@@ -2,6 +2,7 @@ package io.tidemill.checkpoint;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,7 @@ import io.tidemill.local.RestartStrategy;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A savepoint restores into a changed pipeline when its stateful operators carry uids. */
@@ -126,6 +128,64 @@ class UidRestoreTest {
                     JobOptions.DEFAULT.withRestoreFrom(new JobOptions.SnapshotSource(store, savepoint))).join());
             assertTrue(String.valueOf(e.getMessage()).contains("the pipeline changed since the snapshot was taken"),
                     e.getMessage());
+        }
+    }
+
+    /** The windowed job with uids on the window and the sink but not on the source (whose offsets are state, under n1). */
+    private static Pipeline withoutSourceUid(String name, long rate, boolean addedMap, Path out) {
+        Pipeline p = Pipeline.create().setName(name).setParallelism(2);
+        GeneratorSource<CheckpointJobs.Event> source = GeneratorSource.bounded(EVENTS,
+                i -> new CheckpointJobs.Event(i % 37, i * 5, i));
+        DataStream<CheckpointJobs.Event> in = p.fromSource(rate > 0 ? source.withRate(rate) : source,
+                CheckpointJobs.STRATEGY, "events");
+        if (addedMap) {
+            in = in.map(e -> e).name("added-map");
+        }
+        CheckpointJobs.sumPerKeyAndSecond(in).uid("sums").sinkTo(new ExactlyOnceFileSink<>(out), "sink").uid("output");
+        return p;
+    }
+
+    private String savepointWithoutSourceUid(LocalCluster cluster, FileSnapshotStore store, Path out)
+            throws Exception {
+        JobHandle job = cluster.submit(withoutSourceUid("uids", 20_000, false, out),
+                new JobOptions(CheckpointConfig.DISABLED, store, RestartStrategy.NONE, false, null));
+        await().atMost(Duration.ofSeconds(10)).until(() -> job.recordsIn() > EVENTS / 4);
+        String savepoint = job.stopWithSavepoint("v1").get().prefix();
+        job.join();
+        return savepoint;
+    }
+
+    @Test
+    @Timeout(60)
+    void givenASourceWithoutUid_whenAMapIsAdded_thenTheRefusalNamesTheSourceAsTheOperatorThatNeedsAUid()
+            throws Exception {
+        FileSnapshotStore store = new FileSnapshotStore(dir.resolve("state"));
+        Path out = dir.resolve("out");
+        try (LocalCluster cluster = LocalCluster.start(2)) {
+            String savepoint = savepointWithoutSourceUid(cluster, store, out);
+            Exception e = assertThrows(Exception.class, () -> cluster.submit(withoutSourceUid("uids", 0, true, out),
+                    JobOptions.DEFAULT.withRestoreFrom(new JobOptions.SnapshotSource(store, savepoint))).join());
+            String message = String.valueOf(e.getMessage());
+            assertTrue(message.contains("the snapshot keeps the state of 'events' (n1) by position, not by uid"),
+                    message);
+            assertTrue(message.contains("give it a uid(...)"), message);
+            assertTrue(message.contains("'added-map'"), "says where the pipeline changed: " + message);
+            assertFalse(message.contains("taken by job"), "the same job: " + message);
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void givenASavepointOfAnotherJob_whenItDoesNotFit_thenTheRefusalNamesTheJobThatTookIt() throws Exception {
+        FileSnapshotStore store = new FileSnapshotStore(dir.resolve("state"));
+        Path out = dir.resolve("out");
+        try (LocalCluster cluster = LocalCluster.start(2)) {
+            String savepoint = savepointWithoutSourceUid(cluster, store, out);
+            Exception e = assertThrows(Exception.class, () -> cluster.submit(
+                    withoutSourceUid("another-job", 0, true, out),
+                    JobOptions.DEFAULT.withRestoreFrom(new JobOptions.SnapshotSource(store, savepoint))).join());
+            String message = String.valueOf(e.getMessage());
+            assertTrue(message.contains("(taken by job 'uids', not by this job 'another-job')"), message);
         }
     }
 }
