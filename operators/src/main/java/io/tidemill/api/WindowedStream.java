@@ -1,6 +1,7 @@
 package io.tidemill.api;
 
 import io.tidemill.api.function.AggregateFunction;
+import io.tidemill.api.function.Collector;
 import io.tidemill.api.function.ProcessWindowFunction;
 import io.tidemill.api.function.ReduceFunction;
 import io.tidemill.api.function.RichFunction;
@@ -122,6 +123,28 @@ public final class WindowedStream<K, T> {
     public <ACC, V, R> DataStream<R> aggregate(AggregateFunction<T, ACC, V> agg,
                                                Supplier<? extends ProcessWindowFunction<V, R, K>> fn) {
         return build("aggregate", agg, fn, false);
+    }
+
+    /**
+     * Counts the records of each key in each window: one {@link WindowCount} per key and window
+     * firing, with the key, the window's start and end and the count. The count is kept as a plain
+     * {@code long} per key and window, as {@link Aggregates#count()} is.
+     *
+     * <pre>{@code
+     * words.keyBy(w -> w).window(TumblingWindows.eventTime(Duration.ofSeconds(10))).count()
+     *      .map(c -> c.key() + " " + c.count());
+     * }</pre>
+     */
+    public DataStream<WindowCount<K>> count() {
+        return aggregate(Aggregates.count(), new CountOfWindow<>());
+    }
+
+    /** Turns a window's count into a {@link WindowCount}; keeps no state, so subtasks may share it. */
+    private static final class CountOfWindow<K> extends ProcessWindowFunction<Long, WindowCount<K>, K> {
+        @Override
+        public void process(K key, Context ctx, Iterable<Long> count, Collector<WindowCount<K>> out) {
+            out.collect(new WindowCount<>(key, ctx.window().start(), ctx.window().end(), count.iterator().next()));
+        }
     }
 
     public DataStream<T> reduce(ReduceFunction<T> fn) {
