@@ -1,5 +1,7 @@
 package io.tidemill.operator;
 
+import io.tidemill.io.FileErrors;
+
 /** A failure inside an operator, naming the operator and subtask; fails the job. */
 public final class OperatorException extends RuntimeException {
     private final String operatorName;
@@ -36,6 +38,6 @@ public final class OperatorException extends RuntimeException {
     }
 
     private static String describe(Throwable t) {
-        return t.getMessage() == null ? t.getClass().getName() : t.getClass().getName() + ": " + t.getMessage();
+        return FileErrors.inWords(t);
     }
 }

@@ -1,5 +1,6 @@
 package io.tidemill.cli;
 
+import io.tidemill.io.FileErrors;
 import io.tidemill.local.JobFailedException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,6 +62,9 @@ public final class Tidemill {
         } catch (LockFile.HeldException e) {
             System.err.println("tidemill " + command.name() + ": " + e.getMessage());
             return 1;
+        } catch (IOException e) {
+            System.err.println("tidemill " + command.name() + ": " + FileErrors.inWords(e));
+            return 1;
         } catch (ClusterRequestException e) {
             System.err.println("tidemill " + command.name() + ": " + e.getMessage());
             return 1;
@@ -68,7 +72,7 @@ public final class Tidemill {
             System.err.println("tidemill " + command.name() + ": " + e.getMessage());
             return 1;
         } catch (Exception e) {
-            System.err.println("tidemill " + command.name() + ": " + e);
+            System.err.println("tidemill " + command.name() + ": " + FileErrors.inWords(e));
             return 1;
         }
     }

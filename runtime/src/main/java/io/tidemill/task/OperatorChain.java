@@ -5,6 +5,7 @@ import io.tidemill.checkpoint.RestoredState;
 import io.tidemill.exchange.Barrier;
 import io.tidemill.exchange.Control;
 import io.tidemill.exchange.Router;
+import io.tidemill.io.FileErrors;
 import io.tidemill.operator.Operator;
 import io.tidemill.operator.OperatorException;
 import java.util.LinkedHashMap;
@@ -200,7 +201,7 @@ final class OperatorChain {
                 operators[i].close();
             } catch (Throwable e) { // an Error too: the other operators must still close
                 if (first == null) {
-                    first = new OperatorException(names[i], subtask, parallelism, "close: " + e, e);
+                    first = new OperatorException(names[i], subtask, parallelism, "close: " + FileErrors.inWords(e), e);
                 }
             }
         }
