@@ -26,7 +26,7 @@ public final class Q11UserSessions {
         return NexmarkQueries.bids(events)
                 .keyBy(Bid::bidder)
                 .window(SessionWindows.eventTime(GAP))
-                .aggregate(Aggregates.count(), new WindowCount<>(Row::new))
+                .aggregate(Aggregates.count(), new WindowRow<>(Row::new))
                 .name("q11");
     }
 }

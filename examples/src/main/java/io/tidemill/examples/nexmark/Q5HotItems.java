@@ -34,11 +34,11 @@ public final class Q5HotItems {
                 .keyBy(Bid::auction)
                 .window(TumblingWindows.eventTime(SLIDE))
                 .preAggregate() // counted per subtask before the exchange, then added up
-                .aggregate(Aggregates.count(), new WindowCount<>(Row::new)) // a Row per pane
+                .aggregate(Aggregates.count(), new WindowRow<>(Row::new)) // a Row per pane
                 .name("q5-bids-per-pane")
                 .keyBy(Row::auction)
                 .window(SlidingWindows.eventTime(SIZE, SLIDE))
-                .aggregate(Aggregates.sum(Row::num), new WindowCount<>(Row::new))
+                .aggregate(Aggregates.sum(Row::num), new WindowRow<>(Row::new))
                 .name("q5-bids-per-auction")
                 .keyBy(Row::windowEnd)
                 .window(TumblingWindows.eventTime(SLIDE))

@@ -4,14 +4,16 @@ import io.tidemill.api.function.Collector;
 import io.tidemill.api.function.ProcessWindowFunction;
 
 /**
- * Turns the count of one key in one window into a row {@code (key, count, windowStart, windowEnd)};
- * use after {@code Aggregates.count()}:
+ * Turns the count or sum of one key in one window into a query's row
+ * {@code (key, value, windowStart, windowEnd)}; use after {@code Aggregates.count()} or
+ * {@code Aggregates.sum(...)} (for a plain count, {@code WindowedStream.count()} gives a
+ * {@code WindowCount} without a function of one's own):
  *
  * <pre>{@code
- * bids.keyBy(Bid::auction).window(...).aggregate(Aggregates.count(), new WindowCount<>(Row::new));
+ * bids.keyBy(Bid::auction).window(...).aggregate(Aggregates.count(), new WindowRow<>(Row::new));
  * }</pre>
  */
-final class WindowCount<R> extends ProcessWindowFunction<Long, R, Long> {
+final class WindowRow<R> extends ProcessWindowFunction<Long, R, Long> {
     /** Makes the row, typically a record's constructor. */
     @FunctionalInterface
     interface RowFactory<R> {
@@ -20,7 +22,7 @@ final class WindowCount<R> extends ProcessWindowFunction<Long, R, Long> {
 
     private final RowFactory<R> rows;
 
-    WindowCount(RowFactory<R> rows) {
+    WindowRow(RowFactory<R> rows) {
         this.rows = rows;
     }
 
