@@ -2,27 +2,71 @@ package io.tidemill.api.source;
 
 import io.tidemill.api.sink.Sink;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Limits another source to {@code recordsPerSecond} in total, over all its splits, e.g. to replay a
  * file at a realistic rate. Offsets and splits are the wrapped source's. The budget is shared by the
  * split readers of this JVM (not divided by a split count, which a restore from a checkpoint does not
- * recompute), counted from the first reader's creation.
+ * recompute).
+ *
+ * <p>The budget is counted from the moment readers are made while none is open: the job's start, or
+ * a restart or restore in this JVM (the earlier attempt's readers were closed). Records read before
+ * that, and the time the job was down, do not count: a restored run reads at the rate asked from its
+ * restored offsets on, instead of catching up on the time since the first attempt.
  */
 public final class RateLimitedSource<T> implements Source<T> {
     private final Source<T> source;
     private final long recordsPerSecond;
-    /** Records all readers emitted, and when the first reader was made (0: none yet). */
-    private final AtomicLong emitted = new AtomicLong();
-    private final AtomicLong startNanos = new AtomicLong();
+    private final LongSupplier nanoClock;
+    /** Guards the fields below. */
+    private final Object lock = new Object();
+    /** Readers made and not closed yet. */
+    private int openReaders;
+    /** Records read since {@link #startNanos}, when readers were made while none was open. */
+    private long emitted;
+    private long startNanos;
 
     public RateLimitedSource(Source<T> source, long recordsPerSecond) {
+        this(source, recordsPerSecond, System::nanoTime);
+    }
+
+    /** With {@code nanoClock} in place of {@link System#nanoTime} (tests pace a source on a manual clock). */
+    RateLimitedSource(Source<T> source, long recordsPerSecond, LongSupplier nanoClock) {
         if (recordsPerSecond <= 0) {
             throw new IllegalArgumentException("rate must be positive, was " + recordsPerSecond);
         }
         this.source = source;
         this.recordsPerSecond = recordsPerSecond;
+        this.nanoClock = nanoClock;
+    }
+
+    /** How many records the readers may read now (at least 1 at the start of a second's budget). */
+    private long allowed() {
+        synchronized (lock) {
+            return (long) ((nanoClock.getAsLong() - startNanos) / 1e9 * recordsPerSecond) + 1 - emitted;
+        }
+    }
+
+    private void readerOpened() {
+        synchronized (lock) {
+            if (openReaders++ == 0) {
+                startNanos = nanoClock.getAsLong();
+                emitted = 0;
+            }
+        }
+    }
+
+    private void readerClosed() {
+        synchronized (lock) {
+            openReaders--;
+        }
+    }
+
+    private void add(long records) {
+        synchronized (lock) {
+            emitted += records;
+        }
     }
 
     @Override
@@ -53,12 +97,13 @@ public final class RateLimitedSource<T> implements Source<T> {
     @Override
     public SplitReader<T> createReader(SourceSplit split, long offset) throws Exception {
         SplitReader<T> reader = source.createReader(split, offset);
-        startNanos.compareAndSet(0, System.nanoTime());
-        long start = startNanos.get();
+        readerOpened();
         return new SplitReader<>() {
+            private boolean closed;
+
             @Override
             public Status read(SourceOutput<T> out, int max) throws Exception {
-                long allowed = (long) ((System.nanoTime() - start) / 1e9 * recordsPerSecond) + 1 - emitted.get();
+                long allowed = allowed();
                 if (allowed <= 0) {
                     return Status.NOTHING_AVAILABLE;
                 }
@@ -82,7 +127,7 @@ public final class RateLimitedSource<T> implements Source<T> {
                         out.deadLetter(letter);
                     }
                 }, budget);
-                emitted.addAndGet(count[0]);
+                add(count[0]);
                 return s;
             }
 
@@ -98,6 +143,10 @@ public final class RateLimitedSource<T> implements Source<T> {
 
             @Override
             public void close() throws Exception {
+                if (!closed) { // a task may close a reader that ended once more when it closes
+                    closed = true;
+                    readerClosed();
+                }
                 reader.close();
             }
         };
