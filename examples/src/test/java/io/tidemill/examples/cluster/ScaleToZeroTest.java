@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ScaleToZeroTest {
     private static final long EVENTS = 300_000;
     private static final Pattern SAVEPOINT =
-            Pattern.compile("stopped with savepoint (\\S+) \\(the last node is leaving\\)");
+            Pattern.compile("stopped with savepoint (\\S+) \\(members are leaving\\)");
 
     @TempDir
     Path dir;
