@@ -57,6 +57,11 @@ public final class TaskMeters implements AutoCloseable {
         meters.add(FunctionCounter.builder("tidemill.task.backpressured.seconds", s, TaskStats::backpressuredSeconds)
                 .description("time a subtask could not emit because an output was full; "
                         + "its rate is the share of time backpressured").tags(tags).register(registry));
+        meters.add(Gauge.builder("tidemill.task.source.pending.records", s,
+                        t -> t.pendingRecords() < 0 ? Double.NaN : t.pendingRecords())
+                .description("source lag: records a source subtask has not read yet where its source can tell "
+                        + "(Kafka: up to the partition ends; a bounded generator); NaN otherwise")
+                .tags(tags).register(registry));
         meters.add(Gauge.builder("tidemill.task.input.queue.fill.ratio", s, TaskStats::inputQueueFill)
                 .description("items queued in a subtask's input channels over their capacity")
                 .tags(tags).register(registry));

@@ -266,13 +266,20 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
             }
             job.sourceEnded();
             chain.input().emitWatermark(Long.MAX_VALUE);
+            stats.pendingRecords(0);
             endInput();
             return true;
         }
+        long pending = -1; // the source lag, where the readers can tell
         for (int i = 0; i < splits.size(); i++) {
             Split s = splits.get(i);
             s.generator.onPeriodicEmit(s);
+            long p = s.reader.pendingRecords();
+            if (p >= 0) {
+                pending = Math.max(pending, 0) + p;
+            }
         }
+        stats.pendingRecords(pending);
         emitWatermark();
         return progress;
     }

@@ -30,6 +30,7 @@ public final class TaskStats {
     private volatile long lateDropped;
     private volatile long lateToSideOutput;
     private volatile long deadLetters;
+    private volatile long pendingRecords = -1;
     private volatile long busyNanos;
     /** When the call going on started (System.nanoTime), 0 between calls: a long call counts as it goes. */
     private volatile long callSince;
@@ -65,6 +66,15 @@ public final class TaskStats {
 
     public long lateRecordsDropped() {
         return lateDropped;
+    }
+
+    /** Records a source subtask's splits have not read yet, as far as its readers know; -1: unknown. */
+    public long pendingRecords() {
+        return pendingRecords;
+    }
+
+    void pendingRecords(long n) {
+        pendingRecords = n;
     }
 
     /** Malformed records this (source) subtask sent to its dead-letter output. */

@@ -51,6 +51,8 @@ final class PartitionReader<T> implements SplitReader<T> {
     private volatile boolean closed;
     /** The fetch thread's consumer, for {@link #close} to wake it; only the fetch thread calls anything else. */
     private volatile KafkaConsumer<byte[], byte[]> consumer;
+    /** The partition's end (read_committed: its last stable offset) at the last fetch, -1 before; fetch thread writes. */
+    private volatile long endAtLastFetch = -1;
     private Chunk chunk;
     private int next;
     private long offset;
@@ -89,6 +91,7 @@ final class PartitionReader<T> implements SplitReader<T> {
                 }
                 List<ConsumerRecord<byte[], byte[]>> records = consumer.poll(POLL).records(partition);
                 long after = consumer.position(partition);
+                consumer.currentLag(partition).ifPresent(lag -> endAtLastFetch = after + lag);
                 if (!records.isEmpty() || after != position) {
                     handOver(new Chunk(records, after, false));
                     position = after;
@@ -125,6 +128,12 @@ final class PartitionReader<T> implements SplitReader<T> {
                 }
             });
         }
+    }
+
+    @Override
+    public long pendingRecords() {
+        long end = endAtLastFetch;
+        return end < 0 ? -1 : Math.max(0, Math.min(end, split.stopOffset()) - offset);
     }
 
     @Override

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tidemill.api.Aggregates;
 import io.tidemill.api.Pipeline;
 import io.tidemill.api.sink.CollectSink;
+import io.tidemill.api.source.RateLimitedSource;
 import io.tidemill.checkpoint.CheckpointConfig;
 import io.tidemill.checkpoint.store.FileSnapshotStore;
 import io.tidemill.connector.file.DeadLetters;
@@ -14,6 +15,7 @@ import io.tidemill.connector.file.LineDecoder;
 import io.tidemill.local.JobHandle;
 import io.tidemill.local.JobOptions;
 import io.tidemill.local.LocalCluster;
+import io.tidemill.task.TaskStats;
 import io.tidemill.watermark.WatermarkStrategy;
 import io.tidemill.window.TumblingWindows;
 import java.nio.charset.StandardCharsets;
@@ -92,6 +94,27 @@ class KafkaSourceTest {
             JobHandle job = cluster.submit(windowCounts("idle",
                     WatermarkStrategy.<Long>forMonotonousTimestamps().withIdleness(Duration.ofMillis(300)), counts));
             await().atMost(Duration.ofSeconds(20)).until(() -> counts.values().equals(List.of(9L, 10L)));
+            job.cancel();
+        }
+    }
+
+    @Test
+    void givenASourceBehindItsPartitions_thenItsPendingRecordsShowTheLagUntilItCatchesUp() throws Exception {
+        broker.createTopic("lag", 2);
+        writeValues("lag", 0, 0, 150);
+        writeValues("lag", 1, 1000, 150);
+        CollectSink<Long> values = new CollectSink<>();
+        Pipeline p = Pipeline.create().setName("lag").setParallelism(1);
+        // 100 records/s: the 300 records take 3 s to read, the fetch thread sees the ends at once
+        p.fromSource(new RateLimitedSource<>(KafkaSource.builder(broker.bootstrap(), "lag", NUMBERS).build(), 100),
+                WatermarkStrategy.<Long>noWatermarks(), "kafka").sinkTo(values, "out");
+        try (LocalCluster cluster = LocalCluster.start(1)) {
+            JobHandle job = cluster.submit(p);
+            TaskStats source = job.taskStats().stream().filter(s -> s.vertex().startsWith("kafka")).findFirst()
+                    .orElseThrow();
+            await().atMost(Duration.ofSeconds(20)).until(() -> source.pendingRecords() > 100);
+            assertTrue(values.size() < 300, "still reading");
+            await().atMost(Duration.ofSeconds(20)).until(() -> values.size() == 300 && source.pendingRecords() == 0);
             job.cancel();
         }
     }

@@ -59,6 +59,15 @@ public final class GeneratorSource<T> implements Source<T> {
             private final long startOffset = offset;
 
             @Override
+            public long pendingRecords() {
+                if (count < 0) {
+                    return -1;
+                }
+                long inStride = count <= s.index ? 0 : (count - s.index + s.of - 1) / s.of;
+                return Math.max(0, inStride - emitted);
+            }
+
+            @Override
             public Status read(SourceOutput<T> out, int max) {
                 long budget = max;
                 if (perSplitRate > 0) {

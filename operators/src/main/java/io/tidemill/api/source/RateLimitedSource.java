@@ -137,6 +137,11 @@ public final class RateLimitedSource<T> implements Source<T> {
             }
 
             @Override
+            public long pendingRecords() {
+                return reader.pendingRecords();
+            }
+
+            @Override
             public void notifyCheckpointComplete(long offset) {
                 reader.notifyCheckpointComplete(offset);
             }

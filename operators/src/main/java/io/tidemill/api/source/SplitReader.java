@@ -21,6 +21,14 @@ public interface SplitReader<T> extends AutoCloseable {
     long offset();
 
     /**
+     * Records of this split not read yet, as far as the reader knows without blocking (Kafka: up to
+     * the partition's end when last fetched), for the source-lag metric; -1 if it cannot tell.
+     */
+    default long pendingRecords() {
+        return -1;
+    }
+
+    /**
      * A checkpoint that recorded {@code offset} for this split has completed. For monitoring only
      * (Kafka commits it to the consumer group); recovery never reads it back. Must not block.
      */
