@@ -229,7 +229,7 @@ final class JobMaster {
         }
         int staying = stayingMembers();
         for (MasterJob job : List.copyOf(activeJobs().values())) {
-            if (staying < job.quorum() && stoppingForLeave.add(job.id)) {
+            if (staying < job.quorum() && job.canTakeSavepoint() && stoppingForLeave.add(job.id)) {
                 LOG.info("job {}: {} member(s) would stay, fewer than its quorum of {}: stopping it with a savepoint",
                         job.id, staying, job.quorum());
                 job.stop(savepointPrefix(newJobId())).whenComplete((location, t) -> {
@@ -246,26 +246,19 @@ final class JobMaster {
     }
 
     /**
-     * Whether a job that has not ended would lose its quorum to the members leaving: a leaving member
-     * then waits (its tasks are needed for the savepoint) until the job ended or it gives up.
+     * Whether a running job would lose its quorum to the members leaving: a leaving member then waits
+     * (its tasks are needed for the savepoint) until the job ended or it gives up. A job that is not
+     * running (restarting, waiting for members) cannot take a savepoint: it pauses without a quorum.
      */
     boolean anyJobLosesQuorumToLeavers() {
         int staying = stayingMembers();
         for (String json : jobMap.values()) {
             JobRecord r = JobRecord.parse(json);
-            if (r.status != null && !isTerminal(r.status) && staying < quorumOf(r)) {
+            if (JobStatus.RUNNING.name().equals(r.status) && staying < quorumOf(r)) {
                 return true;
             }
         }
         return false;
-    }
-
-    private static boolean isTerminal(String status) {
-        try {
-            return JobStatus.valueOf(status).isTerminal();
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     // ---- the master role ----

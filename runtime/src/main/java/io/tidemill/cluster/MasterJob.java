@@ -541,6 +541,12 @@ final class MasterJob {
         }
     }
 
+    /** Whether an execution runs that can take a savepoint now. */
+    synchronized boolean canTakeSavepoint() {
+        Exec e = current;
+        return e != null && e.started && !e.cancelled && e.coordinator != null;
+    }
+
     /** Checkpoints of the running execution that failed and were aborted so far (the record counts ended ones). */
     synchronized int[] currentCheckpointFailures() {
         Exec e = current;
