@@ -110,10 +110,6 @@ final class JobMaster {
         return jars;
     }
 
-    int configuredQuorum() {
-        return configuredQuorum;
-    }
-
     long newExecutionId() {
         return hz.getFlakeIdGenerator("tidemill-executions").newId();
     }
@@ -204,17 +200,18 @@ final class JobMaster {
 
     /** The current members, by uuid, that do not leave. */
     private int stayingMembers() {
+        Set<String> gone = leaving.keySet(); // one read of the map, not one per member
         int staying = 0;
         for (Member m : hz.getCluster().getMembers()) {
-            if (!leaving.containsKey(m.getUuid().toString())) {
+            if (!gone.contains(m.getUuid().toString())) {
                 staying++;
             }
         }
         return staying;
     }
 
-    /** A job's quorum, as {@link MasterJob#quorum}, from its record. */
-    private int quorumOf(JobRecord r) {
+    /** A job's quorum: a majority of the most members it ran on, at least the node's configured quorum. */
+    int quorumOf(JobRecord r) {
         return Math.max(configuredQuorum, r.maxMembers / 2 + 1);
     }
 

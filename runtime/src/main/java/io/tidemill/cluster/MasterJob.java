@@ -208,7 +208,7 @@ final class MasterJob {
 
     /** A majority of the most members the job ran on, at least the node's configured quorum. */
     int quorum() {
-        return Math.max(master.configuredQuorum(), rec.maxMembers / 2 + 1);
+        return master.quorumOf(rec);
     }
 
     private CheckpointCoordinator coordinator(Exec e, long restoredId) {
