@@ -33,6 +33,7 @@ public final class NodeCommand implements Command {
         ENV.put("secret", "TIDEMILL_SECRET");
         ENV.put("heartbeat-seconds", "TIDEMILL_HEARTBEAT_SECONDS");
         ENV.put("failure-timeout-seconds", "TIDEMILL_FAILURE_TIMEOUT_SECONDS");
+        ENV.put("buffer-timeout-ms", "TIDEMILL_BUFFER_TIMEOUT_MS");
     }
 
     @Override
@@ -69,6 +70,8 @@ public final class NodeCommand implements Command {
                   --secret S                   TIDEMILL_SECRET           shared secret of the data-plane handshake
                   --heartbeat-seconds N        TIDEMILL_HEARTBEAT_SECONDS  (default 1)
                   --failure-timeout-seconds N  TIDEMILL_FAILURE_TIMEOUT_SECONDS  a silent member is removed after this (default 5)
+                  --buffer-timeout-ms N        TIDEMILL_BUFFER_TIMEOUT_MS  records for another node wait at most this long to
+                                                                         be sent with more: fewer, larger writes (default 5)
                   TIDEMILL_API_TOKEN (environment only): the REST API requires it as a bearer token for changes
 
                 Multicast and auto-detection are off. SIGTERM or SIGINT: the node leaves gracefully (its subtasks
@@ -100,7 +103,8 @@ public final class NodeCommand implements Command {
                 value(o, "secret", null),
                 emptyToNull(System.getenv("TIDEMILL_API_TOKEN")),
                 number(o, "heartbeat-seconds", d.heartbeatSeconds()),
-                number(o, "failure-timeout-seconds", d.maxNoHeartbeatSeconds()));
+                number(o, "failure-timeout-seconds", d.maxNoHeartbeatSeconds()),
+                number(o, "buffer-timeout-ms", d.bufferTimeoutMillis()));
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());

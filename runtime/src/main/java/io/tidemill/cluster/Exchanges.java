@@ -20,7 +20,8 @@ final class Exchanges {
      */
     static Exchange start(Vertx vertx, NodeConfig config, FailureListener listener) {
         DataPlane plane = DataPlane.start(vertx, config.bindAddress(), config.advertisedHost(), config.dataPort(),
-                new DataPlane.Config(config.clusterName(), config.secret()),
+                new DataPlane.Config(config.clusterName(), config.secret(), DataPlane.Config.DEFAULT_MAX_FRAME_BYTES,
+                        config.bufferTimeoutMillis()),
                 (execution, reason, lostPeer) -> listener.executionFailed(execution, reason,
                         lostPeer == null ? null : lostPeer.toString()));
         return new Exchange() {

@@ -1,5 +1,6 @@
 package io.tidemill.cluster;
 
+import io.tidemill.net.DataPlane;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -18,11 +19,13 @@ import java.util.List;
  *     protection); 0: a majority of {@code members}, or 1 without a static list
  * @param secret shared secret of the data plane handshake, or null
  * @param apiToken bearer token the REST API requires for changes, or null
+ * @param bufferTimeoutMillis how long records queued for another node may wait to be sent with more
+ *     (Flink's buffer timeout): a latency bound per hop, traded for fewer, larger network writes
  */
 public record NodeConfig(String clusterName, List<String> members, String kubernetesService, String bindAddress,
                          String publicAddress, int hazelcastPort, int dataPort, int httpPort, String httpHost,
                          int workerThreads, Path storeDirectory, int quorum, String secret, String apiToken,
-                         int heartbeatSeconds, int maxNoHeartbeatSeconds) {
+                         int heartbeatSeconds, int maxNoHeartbeatSeconds, int bufferTimeoutMillis) {
     public NodeConfig {
         members = members == null ? List.of() : List.copyOf(members);
         if (clusterName == null || clusterName.isBlank()) {
@@ -35,42 +38,47 @@ public record NodeConfig(String clusterName, List<String> members, String kubern
             throw new IllegalArgumentException("the heartbeat interval must be at least 1 s and shorter than "
                     + "the failure timeout");
         }
+        if (bufferTimeoutMillis < 1 || bufferTimeoutMillis > DataPlane.Config.MAX_BUFFER_TIMEOUT_MILLIS) {
+            throw new IllegalArgumentException("the buffer timeout must be 1.."
+                    + DataPlane.Config.MAX_BUFFER_TIMEOUT_MILLIS + " ms, was " + bufferTimeoutMillis);
+        }
     }
 
     /** A node alone on this machine: loopback, Hazelcast 5701, data 6123, REST 8081, a core per worker. */
     public static NodeConfig defaults() {
         return new NodeConfig("tidemill", List.of(), null, "127.0.0.1", null, 5701, 6123, 8081, "127.0.0.1",
-                Runtime.getRuntime().availableProcessors(), null, 0, null, null, 1, 5);
+                Runtime.getRuntime().availableProcessors(), null, 0, null, null, 1, 5,
+                DataPlane.Config.DEFAULT_BUFFER_TIMEOUT_MILLIS);
     }
 
     /** For tests: a cluster of nodes on loopback with free ports, joining the given members. */
     public static NodeConfig forTest(String clusterName, int hazelcastPort, List<String> members) {
         return new NodeConfig(clusterName, members, null, "127.0.0.1", null, hazelcastPort, 0, 0, "127.0.0.1", 2,
-                null, 0, null, null, 1, 5);
+                null, 0, null, null, 1, 5, DataPlane.Config.DEFAULT_BUFFER_TIMEOUT_MILLIS);
     }
 
     public NodeConfig withWorkerThreads(int n) {
         return new NodeConfig(clusterName, members, kubernetesService, bindAddress, publicAddress, hazelcastPort,
                 dataPort, httpPort, httpHost, n, storeDirectory, quorum, secret, apiToken, heartbeatSeconds,
-                maxNoHeartbeatSeconds);
+                maxNoHeartbeatSeconds, bufferTimeoutMillis);
     }
 
     public NodeConfig withStoreDirectory(Path dir) {
         return new NodeConfig(clusterName, members, kubernetesService, bindAddress, publicAddress, hazelcastPort,
                 dataPort, httpPort, httpHost, workerThreads, dir, quorum, secret, apiToken, heartbeatSeconds,
-                maxNoHeartbeatSeconds);
+                maxNoHeartbeatSeconds, bufferTimeoutMillis);
     }
 
     public NodeConfig withQuorum(int q) {
         return new NodeConfig(clusterName, members, kubernetesService, bindAddress, publicAddress, hazelcastPort,
                 dataPort, httpPort, httpHost, workerThreads, storeDirectory, q, secret, apiToken, heartbeatSeconds,
-                maxNoHeartbeatSeconds);
+                maxNoHeartbeatSeconds, bufferTimeoutMillis);
     }
 
     public NodeConfig withApiToken(String token) {
         return new NodeConfig(clusterName, members, kubernetesService, bindAddress, publicAddress, hazelcastPort,
                 dataPort, httpPort, httpHost, workerThreads, storeDirectory, quorum, secret, token, heartbeatSeconds,
-                maxNoHeartbeatSeconds);
+                maxNoHeartbeatSeconds, bufferTimeoutMillis);
     }
 
     /** The split-brain quorum this node applies. */

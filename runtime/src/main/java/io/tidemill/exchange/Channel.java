@@ -21,7 +21,18 @@ public final class Channel {
     /** An unaligned barrier that overtakes the queue. */
     private final AtomicReference<PriorityBarrier> priority = new AtomicReference<>();
     /** Told after each hand-over (the data plane's sender of a channel to another node), or null. */
-    private volatile Runnable pushListener;
+    private volatile PushListener pushListener;
+
+    /** Told by the producer's thread what it handed over; see {@link #onPush}. */
+    @FunctionalInterface
+    public interface PushListener {
+        /**
+         * @param urgent the item is not a batch of records (a watermark, a barrier, the end of input or
+         *     another control event) or a priority barrier was set: something a consumer waits for,
+         *     not more of what it has
+         */
+        void pushed(boolean urgent);
+    }
 
     public Channel(int queueCapacity, int batchSize) {
         this.queue = new SpscQueue<>(queueCapacity);
@@ -61,22 +72,22 @@ public final class Channel {
     public void addPriorityBarrier(long checkpointId) {
         flush();
         priority.set(new PriorityBarrier(checkpointId, pushed));
-        notifyPush();
+        notifyPush(true);
     }
 
     /**
      * Calls {@code listener} on the producer's thread after every item (or priority barrier) it hands
-     * over: the data plane's sender wakes up instead of finding it at its next tick. It must be cheap
-     * and must not block.
+     * over, so that the data plane's sender can decide to send now rather than at its next flush. It
+     * must be cheap and must not block.
      */
-    public void onPush(Runnable listener) {
+    public void onPush(PushListener listener) {
         this.pushListener = listener;
     }
 
-    private void notifyPush() {
-        Runnable l = pushListener;
+    private void notifyPush(boolean urgent) {
+        PushListener l = pushListener;
         if (l != null) {
-            l.run();
+            l.pushed(urgent);
         }
     }
 
@@ -102,7 +113,7 @@ public final class Channel {
     private void push(Object item) {
         pushed++;
         if (overflow.isEmpty() && queue.offer(item)) {
-            notifyPush();
+            notifyPush(!(item instanceof Batch));
             return;
         }
         overflow.add(item);
@@ -111,18 +122,21 @@ public final class Channel {
     /** Moves overflow into the queue; true when nothing is left waiting. */
     public boolean drain() {
         boolean moved = false;
+        boolean urgent = false;
         try {
             while (!overflow.isEmpty()) {
-                if (!queue.offer(overflow.peek())) {
+                Object item = overflow.peek();
+                if (!queue.offer(item)) {
                     return false;
                 }
                 overflow.poll();
                 moved = true;
+                urgent |= !(item instanceof Batch);
             }
             return true;
         } finally {
             if (moved) {
-                notifyPush();
+                notifyPush(urgent);
             }
         }
     }

@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,11 +50,20 @@ import org.slf4j.LoggerFactory;
  * one. A lost or broken connection reports each execution with channels over it to the
  * {@link Listener} once, and the node goes on.
  *
- * <p>Threads: all state lives on one Vert.x event loop of this data plane: frame handling, a 1 ms
- * periodic check (running only while channels are registered) that grants credits for space the
- * consumers freed and sends what producers queued, and the sends triggered by arriving credits.
- * Public methods may be called from any thread; registrations and releases take effect on the event
- * loop in call order.
+ * <p>Batching (Flink's buffer timeout): the sender does not write each item as its producer queues
+ * it. It sends at once what an arriving credit allows, and when a producer has queued
+ * {@value #WAKE_ITEMS} items or queues something a consumer waits for (a watermark, a barrier, the end
+ * of input); anything else waits for the periodic flush, every {@link Config#bufferTimeoutMillis}
+ * (default {@value Config#DEFAULT_BUFFER_TIMEOUT_MILLIS} ms), which also grants credits for the space
+ * consumers freed. So a busy channel moves in writes of many items and an idle one costs nothing,
+ * while a record waits at most about one buffer timeout per hop between nodes. Every wake-up of the
+ * event loop, and every write and read, is a system call on both nodes, which costs far more per item
+ * than encoding it when items come one at a time.
+ *
+ * <p>Threads: all state lives on one Vert.x event loop of this data plane: frame handling, the
+ * periodic flush (running only while channels are registered), the sends triggered by producers and
+ * by arriving credits. Public methods may be called from any thread; registrations and releases take
+ * effect on the event loop in call order.
  *
  * <pre>{@code
  * DataPlane plane = DataPlane.start(vertx, "10.0.0.1", 7100, new DataPlane.Config("prod", secret), listener);
@@ -62,7 +72,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class DataPlane implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DataPlane.class);
-    private static final long CHECK_INTERVAL_MS = 1;
+    /**
+     * Queued items at which a producer wakes its sender before the periodic flush (or a quarter of a
+     * smaller channel's capacity): with the remote
+     * channels' capacity (hundreds of items) the sender never waits for the flush to find the queue
+     * full, and a few items make one write of tens of kilobytes.
+     */
+    static final int WAKE_ITEMS = 16;
     private static final int MAX_FENCED = 10_000;
     /** Open connections, handshaken or not: a flood of sockets cannot take more. */
     private static final int MAX_CONNECTIONS = 1024;
@@ -73,9 +89,13 @@ public final class DataPlane implements AutoCloseable {
      * @param clusterName both ends must have the same
      * @param secret both ends must have the same; null for none (no authentication beyond the name)
      * @param maxFrameBytes a frame over this closes the connection; a batch must encode within it
+     * @param bufferTimeoutMillis how long queued items may wait before they are sent (1 ms..1 min): the
+     *     period of the flush that sends what producers queued and grants credits (see the class comment)
      */
-    public record Config(String clusterName, String secret, int maxFrameBytes) {
+    public record Config(String clusterName, String secret, int maxFrameBytes, int bufferTimeoutMillis) {
         public static final int DEFAULT_MAX_FRAME_BYTES = 16 << 20;
+        public static final int DEFAULT_BUFFER_TIMEOUT_MILLIS = 5;
+        public static final int MAX_BUFFER_TIMEOUT_MILLIS = 60_000;
         private static final int MIN_MAX_FRAME_BYTES = 64 << 10;
 
         public Config {
@@ -90,10 +110,18 @@ public final class DataPlane implements AutoCloseable {
             if (maxFrameBytes < MIN_MAX_FRAME_BYTES) {
                 throw new IllegalArgumentException("maxFrameBytes must be at least " + MIN_MAX_FRAME_BYTES);
             }
+            if (bufferTimeoutMillis < 1 || bufferTimeoutMillis > MAX_BUFFER_TIMEOUT_MILLIS) {
+                throw new IllegalArgumentException("the buffer timeout must be 1.." + MAX_BUFFER_TIMEOUT_MILLIS
+                        + " ms, was " + bufferTimeoutMillis);
+            }
         }
 
         public Config(String clusterName, String secret) {
-            this(clusterName, secret, DEFAULT_MAX_FRAME_BYTES);
+            this(clusterName, secret, DEFAULT_MAX_FRAME_BYTES, DEFAULT_BUFFER_TIMEOUT_MILLIS);
+        }
+
+        public Config(String clusterName, String secret, int maxFrameBytes) {
+            this(clusterName, secret, maxFrameBytes, DEFAULT_BUFFER_TIMEOUT_MILLIS);
         }
 
         private static int utf8Length(String s) {
@@ -188,7 +216,7 @@ public final class DataPlane implements AutoCloseable {
     private final Set<Connection> connections = new HashSet<>();
     /** Released and failed executions, newest last, bounded (event loop only). */
     private final LinkedHashSet<Long> fenced = new LinkedHashSet<>();
-    private long checkTimer = -1;
+    private long flushTimer = -1;
     private volatile boolean closing;
     private volatile long refusedFrames;
     private volatile long refusedConnections;
@@ -259,7 +287,7 @@ public final class DataPlane implements AutoCloseable {
         return onEventLoop(() -> {
             if (admit(key, producerNode)) {
                 link(producerNode).addInbound(bridge);
-                updateCheckTimer();
+                updateFlushTimer();
             }
         });
     }
@@ -275,18 +303,22 @@ public final class DataPlane implements AutoCloseable {
             if (admit(key, consumerNode)) {
                 PeerLink link = link(consumerNode);
                 link.addOutbound(bridge);
-                // The producer wakes the sender when it queues an item (coalesced: one pending wake-up
-                // on the event loop at a time); the periodic check still covers anything missed.
-                java.util.concurrent.atomic.AtomicBoolean pending = new java.util.concurrent.atomic.AtomicBoolean();
-                channel.onPush(() -> {
-                    if (pending.compareAndSet(false, true)) {
+                // The producer wakes the sender for what should not wait for the flush (see the class
+                // comment), coalesced: one pending wake-up on the event loop at a time. Items queued
+                // without credits wait for the credits, whose arrival sends them; a wake-up missed in a
+                // race with that arrival leaves them to the next flush.
+                AtomicBoolean pending = new AtomicBoolean();
+                int wakeAt = Math.max(1, Math.min(WAKE_ITEMS, channel.capacity() / 4));
+                channel.onPush(urgent -> {
+                    if ((urgent || channel.queued() >= wakeAt && bridge.credits > 0)
+                            && pending.compareAndSet(false, true)) {
                         context.runOnContext(v -> {
                             pending.set(false);
                             link.wake();
                         });
                     }
                 });
-                updateCheckTimer();
+                updateFlushTimer();
             }
         });
     }
@@ -304,7 +336,7 @@ public final class DataPlane implements AutoCloseable {
             for (PeerLink link : links.values()) {
                 link.release(executionId, deadline);
             }
-            updateCheckTimer();
+            updateFlushTimer();
         });
     }
 
@@ -342,8 +374,8 @@ public final class DataPlane implements AutoCloseable {
         closing = true;
         Promise<Void> done = Promise.promise();
         if (!runOnContext(v -> {
-            if (checkTimer >= 0) {
-                vertx.cancelTimer(checkTimer);
+            if (flushTimer >= 0) {
+                vertx.cancelTimer(flushTimer);
             }
             for (Connection c : new ArrayList<>(connections)) {
                 c.socket.close();
@@ -378,25 +410,25 @@ public final class DataPlane implements AutoCloseable {
         return links.computeIfAbsent(peer, p -> new PeerLink(this, p));
     }
 
-    /** Runs the periodic check only while some channel is registered. */
-    private void updateCheckTimer() {
+    /** Runs the periodic flush only while some channel is registered. */
+    private void updateFlushTimer() {
         boolean needed = false;
         for (PeerLink link : links.values()) {
             needed |= link.hasChannels();
         }
-        if (needed && checkTimer < 0 && !closing) {
-            checkTimer = vertx.setPeriodic(CHECK_INTERVAL_MS, id -> check());
-        } else if (!needed && checkTimer >= 0) {
-            vertx.cancelTimer(checkTimer);
-            checkTimer = -1;
+        if (needed && flushTimer < 0 && !closing) {
+            flushTimer = vertx.setPeriodic(config.bufferTimeoutMillis(), id -> flushAll());
+        } else if (!needed && flushTimer >= 0) {
+            vertx.cancelTimer(flushTimer);
+            flushTimer = -1;
         }
     }
 
-    private void check() {
+    private void flushAll() {
         for (PeerLink link : links.values()) {
-            link.tick();
+            link.flush();
         }
-        updateCheckTimer(); // drained channels of released executions are gone
+        updateFlushTimer(); // drained channels of released executions are gone
     }
 
     private void accept(Connection c) {
@@ -479,7 +511,7 @@ public final class DataPlane implements AutoCloseable {
             link.forget(executionId);
         }
         notifyFailed(executionId, reason, lostPeer);
-        updateCheckTimer();
+        updateFlushTimer();
     }
 
     private void notifyFailed(long executionId, String reason, Peer lostPeer) {

@@ -12,10 +12,11 @@ import io.tidemill.exchange.Channel;
  * granted and not yet used by an item. A credit is used by exactly one received item, which goes
  * straight into the queue, so the queue never overflows and the memory of a channel is bounded by
  * its capacity. An item arriving without a credit breaks the protocol: the connection is closed.
- * The consumer frees slots concurrently; the event loop sees that on its periodic check (the
+ * The consumer frees slots concurrently; the event loop sees that on its periodic flush (the
  * queue's size is read conservatively: at worst too high, so too few credits are granted, never too
  * many). Credits are granted when a quarter of the capacity is free, or as soon as anything is free
- * while the sender has no credit left, so a waiting sender is never starved for more than a check.
+ * while the sender has no credit left, so a waiting sender is never starved for more than a flush
+ * period (the buffer timeout).
  */
 final class InboundBridge {
     final DataPlane.ChannelKey key;

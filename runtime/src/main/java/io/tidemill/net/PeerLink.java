@@ -137,7 +137,7 @@ final class PeerLink {
         }
         connection = c;
         dialing = false;
-        tick();
+        flush();
     }
 
     void connectionLost(Connection c, String reason) {
@@ -162,8 +162,8 @@ final class PeerLink {
 
     // ---- sending ----
 
-    /** The periodic step: grants credits for space the consumers freed, sends what producers queued. */
-    void tick() {
+    /** The periodic flush: grants credits for space the consumers freed, sends what producers queued. */
+    void flush() {
         Connection c = connection;
         if (c == null) {
             return;
@@ -187,7 +187,7 @@ final class PeerLink {
         }
     }
 
-    /** A producer queued an item: send what credits allow now, not at the next tick. */
+    /** A producer queued enough, or something urgent: send what credits allow now, not at the next flush. */
     void wake() {
         Connection c = connection;
         if (c != null) {
@@ -207,7 +207,7 @@ final class PeerLink {
     /**
      * Encodes the pending priority barrier and the items that credits allow. Frames are cut at a soft
      * size so one channel cannot hold the connection for long; false when the socket's write queue is
-     * full (the drain handler and the next tick go on).
+     * full (the drain handler and the next flush go on).
      */
     private boolean pump(OutboundBridge b) {
         Connection c = connection;

@@ -357,9 +357,10 @@ public final class TaskBuilder {
                         if (!producerHere && !consumerHere) {
                             continue;
                         }
-                        // A channel to or from another node holds more: the network moves it in ticks of
-                        // the data plane (about 1 ms) and items are often small (a few records, or a
-                        // watermark), so the local capacity in flight would cap a channel at that many items per tick.
+                        // A channel to or from another node holds more: the data plane moves it in writes
+                        // of many items, grants credits at its periodic flush (the buffer timeout, a few
+                        // ms) and items are often small (a few records, or a watermark), so the local
+                        // capacity in flight would cap a channel at that many items per flush.
                         int capacity = producerHere && consumerHere ? config.queueCapacity()
                                 : config.queueCapacity() * REMOTE_CAPACITY_FACTOR;
                         c[p][q] = new Channel(capacity, config.batchSize());

@@ -7,9 +7,11 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidemill.exchange.Barrier;
+import io.tidemill.exchange.Batch;
 import io.tidemill.exchange.Channel;
 import io.tidemill.exchange.Control;
 import io.tidemill.net.DataPlane.ChannelKey;
@@ -139,6 +141,66 @@ class DataPlaneTransferTest {
             assertNull(a.lostPeers.get(key.executionId()), "no connection was lost");
             assertNull(a.plane.stats().channel(key, false));
             assertEquals(0, channel[1].queued());
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void enoughQueuedItemsOrAControlItemAreSentAtOnceWithoutWaitingForTheBufferTimeout() throws Exception {
+        // given data planes that flush only once a minute
+        DataPlane.Config minute = new DataPlane.Config("test-cluster", "s3cret", DataPlane.Config.DEFAULT_MAX_FRAME_BYTES,
+                60_000);
+        try (Node a = new Node(minute); Node b = new Node(minute)) {
+            ChannelKey key = new ChannelKey(9, 0, 0, 0);
+            Channel[] channel = Nodes.connect(key, a, b, 256, 10);
+
+            // when the producer queues three wake-ups' worth of full batches
+            int batches = 3 * DataPlane.WAKE_ITEMS;
+            for (int i = 0; i < batches * 10; i++) {
+                channel[0].add(Nodes.trade(i), i);
+            }
+            // then all but fewer than a wake-up's worth arrive long before the minute is over
+            await().atMost(Duration.ofSeconds(10)).until(() -> channel[1].queued() > batches - DataPlane.WAKE_ITEMS);
+
+            // and when it ends its input, the rest and the end arrive at once too
+            channel[0].addControl(Control.END_OF_INPUT);
+            await().atMost(Duration.ofSeconds(10)).until(() -> channel[1].queued() == batches + 1);
+            long records = 0;
+            for (int i = 0; i < batches; i++) {
+                records += ((Batch) channel[1].poll()).size;
+            }
+            assertEquals(batches * 10L, records);
+            assertEquals(Control.END_OF_INPUT, channel[1].poll());
+            assertTrue(a.failures.isEmpty() && b.failures.isEmpty(), a.failures + " " + b.failures);
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void aLoneItemIsSentByThePeriodicFlush() throws Exception {
+        // given data planes that flush every 50 ms
+        DataPlane.Config config = new DataPlane.Config("test-cluster", "s3cret", DataPlane.Config.DEFAULT_MAX_FRAME_BYTES,
+                50);
+        try (Node a = new Node(config); Node b = new Node(config)) {
+            ChannelKey key = new ChannelKey(10, 0, 0, 0);
+            Channel[] channel = Nodes.connect(key, a, b, 256, 10);
+
+            // when the producer queues one batch, too few to wake the sender
+            channel[0].add(Nodes.trade(1), 1);
+            channel[0].flush();
+
+            // then the flush sends it
+            await().atMost(Duration.ofSeconds(10)).until(() -> channel[1].queued() == 1);
+            assertEquals(Nodes.trade(1), ((Batch) channel[1].poll()).values[0]);
+        }
+    }
+
+    @Test
+    void aBufferTimeoutOutsideOneMillisecondToOneMinuteIsRefused() {
+        for (int ms : new int[] {0, -1, 60_001}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new DataPlane.Config("c", null, DataPlane.Config.DEFAULT_MAX_FRAME_BYTES, ms));
+            assertTrue(e.getMessage().contains("buffer timeout"), e.getMessage());
         }
     }
 
