@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -47,7 +48,7 @@ public final class LocalClusterService implements ClusterService {
     private static final int HISTORY = 10;
 
     /** A job of this run: savepoints by trigger id, and whether it has a snapshot store to take them. */
-    private record Entry(String id, JobHandle job, long startTime, boolean snapshotStore,
+    private record Entry(String id, JobHandle job, long startTime, AtomicLong endTime, boolean snapshotStore,
                          Map<String, CompletableFuture<CheckpointCoordinator.Completed>> savepoints) {}
 
     private final String clusterName;
@@ -68,7 +69,10 @@ public final class LocalClusterService implements ClusterService {
     /** Shows {@code job}, started with {@code options}, from now on; returns its id. */
     public String add(JobHandle job, JobOptions options) {
         String id = newId();
-        jobs.add(new Entry(id, job, System.currentTimeMillis(), options.store() != null, new ConcurrentHashMap<>()));
+        AtomicLong endTime = new AtomicLong(-1);
+        job.result().whenComplete((r, t) -> endTime.set(System.currentTimeMillis()));
+        jobs.add(new Entry(id, job, System.currentTimeMillis(), endTime, options.store() != null,
+                new ConcurrentHashMap<>()));
         return id;
     }
 
@@ -138,7 +142,7 @@ public final class LocalClusterService implements ClusterService {
                 Collections.nCopies(stats.size(), MEMBER), task -> figures(stats.get(task)));
         JobStatus status = status(job);
         return Optional.of(new JobDetails(e.id(), job.name(), status.name(), null, List.of(), parallelism(job),
-                e.startTime(), 1, job.restarts(), job.lastFailure(), vertices, JobViews.edges(job.plan()),
+                e.startTime(), e.endTime().get(), 1, job.restarts(), job.lastFailure(), vertices, JobViews.edges(job.plan()),
                 JobViews.actions(status, e.snapshotStore())));
     }
 

@@ -89,6 +89,9 @@ class TwoNodeExchangeTest {
             assertEquals(RECORDS, COUNT.get(), "records at the sinks");
             assertEquals(RECORDS * (RECORDS - 1), SUM.get(), "sum of the doubled numbers");
             assertTrue(remoteItems[0] > 0, "items crossed the data plane");
+            JobDetails done = master.job(id).orElseThrow();
+            assertTrue(done.endTime() >= done.startTime() && done.endTime() <= System.currentTimeMillis(),
+                    "the end time of a finished job: " + done);
         } finally {
             TwoNodes.close(nodes);
         }

@@ -6,11 +6,14 @@ import java.util.List;
  * {@code GET /jobs/{id}}: the job, the graph of its running execution (vertices with their placement
  * and figures, edges between them), and what can be done to it now.
  *
+ * @param startTime when the job was submitted (ms since the epoch)
+ * @param endTime when it ended (finished, failed or was cancelled; ms since the epoch), or -1 while it
+ *        has not (as Flink's {@code end-time})
  * @param actions what the job takes now, of {@code savepoint}, {@code stop} and {@code cancel} (none
  *        once it ended; no savepoint or stop without a snapshot store)
  */
 public record JobDetails(String id, String name, String status, String className, List<String> args,
-                         int parallelism, long startTime, long executionId, int restarts, String lastFailure,
+                         int parallelism, long startTime, long endTime, long executionId, int restarts, String lastFailure,
                          List<VertexView> vertices, List<EdgeView> edges, List<String> actions) {
     /**
      * A vertex of the running execution: where its subtasks are, and how far it got, summed over its

@@ -93,7 +93,7 @@ public final class InMemoryClusterService implements ClusterService {
         String id = name + "-job-" + ids.incrementAndGet();
         String simple = request.className().substring(request.className().lastIndexOf('.') + 1);
         jobs.put(id, new JobDetails(id, simple, JobStatus.RUNNING.name(), request.className(), request.args(),
-                request.parallelism(), 1_700_000_000_000L, 1, 0, null, List.of(
+                request.parallelism(), 1_700_000_000_000L, -1, 1, 0, null, List.of(
                         new JobDetails.VertexView(0, "source", request.parallelism(), List.of("m-1", "m-2"), 0, 1200,
                                 Long.MIN_VALUE, 1.5, 0.25),
                         new JobDetails.VertexView(1, "window -> sink", request.parallelism(), List.of("m-2", "m-1"),
@@ -132,7 +132,7 @@ public final class InMemoryClusterService implements ClusterService {
 
     private void setStatus(JobDetails j, JobStatus status, int parallelism) {
         jobs.put(j.id(), new JobDetails(j.id(), j.name(), status.name(), j.className(), j.args(), parallelism,
-                j.startTime(), j.executionId(), j.restarts(), j.lastFailure(), j.vertices(), j.edges(),
+                j.startTime(), status == JobStatus.RUNNING ? -1 : 1_700_000_009_000L, j.executionId(), j.restarts(), j.lastFailure(), j.vertices(), j.edges(),
                 JobViews.actions(status, true)));
     }
 

@@ -249,13 +249,16 @@ class RestApiTest {
         assertEquals(1, edge.get("to").asInt());
         assertEquals("keyed", edge.get("partitioning").asText());
         assertEquals(List.of("savepoint", "stop", "cancel"), JSON.convertValue(a.body().get("actions"), List.class));
+        assertEquals(-1, a.body().get("endTime").asLong(), "no end time while running");
     }
 
     @Test
     void jobDetails_ofACancelledJob_offerNoActions() throws Exception {
         String id = submit(master);
         assertEquals(202, post(master, "/jobs/" + id + "/cancel", null).status());
-        assertEquals(List.of(), JSON.convertValue(get(master, "/jobs/" + id).body().get("actions"), List.class));
+        JsonNode cancelled = get(master, "/jobs/" + id).body();
+        assertEquals(List.of(), JSON.convertValue(cancelled.get("actions"), List.class));
+        assertTrue(cancelled.get("endTime").asLong() >= cancelled.get("startTime").asLong(), cancelled::toString);
     }
 
     @Test
