@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * <ol>
  *   <li>runs Nexmark queries on two nodes against the embedded {@link LocalCluster} in this JVM, with
  *   the same job class, events, total parallelism and total worker threads, and reports events/s and
- *   the ratio cluster/embedded (median of the repetitions after a warm-up of each);</li>
+ *   the ratio cluster/embedded (median of the repetitions after warm-up runs of each: the JIT of
+ *   the node JVMs, which only the cluster runs exercise, takes a few runs to settle);</li>
  *   <li>reads every node's {@code GET /exchange} before and after each cluster run and reports the
  *   records/s and MB/s each data connection sent;</li>
  *   <li>on a fresh three-node cluster per repetition, kills a worker or the master of a checkpointed
@@ -38,7 +39,7 @@ import java.util.stream.Stream;
  * Every node JVM is killed by its pid at the end, also on failure and, by a shutdown hook, on interrupt.
  */
 public final class BenchClusterCommand implements Command {
-    private static final Set<String> OPTIONS = Set.of("events", "queries", "parallelism", "threads", "reps",
+    private static final Set<String> OPTIONS = Set.of("events", "queries", "parallelism", "threads", "reps", "warmup",
             "recovery-reps", "recovery-rate", "work");
     /**
      * How often a cluster run's status is polled. Not the timer's resolution: a run ends at the job's
@@ -69,7 +70,8 @@ public final class BenchClusterCommand implements Command {
                   --parallelism    total parallelism of both modes (default 2)
                   --threads        worker threads per node; the embedded run gets as many in total as
                                    the two nodes (default 1)
-                  --reps           measured runs per query and mode, after one warm-up (default 3)
+                  --reps           measured runs per query and mode (default 3)
+                  --warmup         unmeasured runs per query and mode before them (default 2)
                   --recovery-reps  kills of a worker and of the master, each on a fresh 3-node cluster
                                    (default 5; 0 skips recovery)
                   --recovery-rate  events/s of the recovered job's generator (default 40000)
@@ -85,6 +87,7 @@ public final class BenchClusterCommand implements Command {
         int parallelism = (int) o.longValue("parallelism", 2, 1);
         int threads = (int) o.longValue("threads", 1, 1);
         int reps = (int) o.longValue("reps", 3, 1);
+        int warmup = (int) o.longValue("warmup", 2, 0);
         int recoveryReps = (int) o.longValue("recovery-reps", 5, 0);
         long rate = o.longValue("recovery-rate", 40_000, 1);
         List<String> queries = Arrays.stream(o.string("queries", "q0,q5,q8").split(",")).map(String::trim).toList();
@@ -98,7 +101,7 @@ public final class BenchClusterCommand implements Command {
         Thread hook = new Thread(() -> NodeCluster.LIVE.forEach(NodeJvm::kill), "bench-cluster-kill-nodes");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            List<String> rows = throughput(work, queries, events, parallelism, threads, reps);
+            List<String> rows = throughput(work, queries, events, parallelism, threads, reps, warmup);
             if (recoveryReps > 0) {
                 rows.addAll(recovery(work, recoveryReps, rate, threads));
             }
@@ -119,12 +122,12 @@ public final class BenchClusterCommand implements Command {
     // --- throughput and exchange -------------------------------------------------------------
 
     private List<String> throughput(Path work, List<String> queries, long events, int parallelism, int threads,
-                                    int reps) throws Exception {
+                                    int reps, int warmup) throws Exception {
         List<String> rows = new ArrayList<>();
         rows.add(String.format("cluster vs embedded: %,d generated events per run, parallelism %d; cluster: 2 node "
                 + "JVMs x %d worker thread(s) on loopback; embedded: LocalCluster in this JVM with %d worker "
-                + "threads; %d core(s); median of %d rep(s) after 1 warm-up rep of each", events, parallelism,
-                threads, 2 * threads, Runtime.getRuntime().availableProcessors(), reps));
+                + "threads; %d core(s); median of %d rep(s) after %d warm-up rep(s) of each", events, parallelism,
+                threads, 2 * threads, Runtime.getRuntime().availableProcessors(), reps, warmup));
         rows.add("cluster runs timed from POST /jobs to the job's endTime (GET /jobs/{id}, polled every "
                 + POLL.toMillis() + " ms; same machine clock), nothing subtracted; both write the rows to JSON-lines "
                 + "files");
@@ -142,8 +145,8 @@ public final class BenchClusterCommand implements Command {
                 List<Double> embedded = new ArrayList<>();
                 List<Double> onCluster = new ArrayList<>();
                 Map<String, List<double[]>> links = new LinkedHashMap<>();
-                for (int rep = 0; rep <= reps; rep++) {
-                    String label = rep == 0 ? "warm-up" : "rep " + rep + "/" + reps;
+                for (int rep = 1 - warmup; rep <= reps; rep++) {
+                    String label = rep <= 0 ? "warm-up" : "rep " + rep + "/" + reps;
                     double e = embedded(work, q, events, parallelism, 2 * threads);
                     progress(String.format("%s %s embedded: %,.0f ev/s", q, label, e));
                     Map<String, double[]> sent = new HashMap<>();

@@ -32,8 +32,8 @@ class BenchClusterCommandTest {
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void aTinyRunReportsTheRatioTheExchangeAndRecoveryOfBothKills(@TempDir Path dir) throws Exception {
         Path work = dir.resolve("work");
-        String out = run(List.of("--queries", "q5", "--events", "50000", "--reps", "1", "--recovery-reps", "1",
-                "--work", work.toString()));
+        String out = run(List.of("--queries", "q5", "--events", "50000", "--reps", "1", "--warmup", "1",
+                "--recovery-reps", "1", "--work", work.toString()));
 
         Matcher t = THROUGHPUT.matcher(out);
         assertTrue(t.find(), out);
