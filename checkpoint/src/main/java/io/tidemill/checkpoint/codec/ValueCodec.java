@@ -153,6 +153,12 @@ public final class ValueCodec {
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static void write(Object v, DataOutput out, Shapes shapes) throws IOException {
+        if (shapes != null && v != null && v.getClass() == shapes.lastClass) {
+            // A run of records of one class, as on a network channel: no type tests (only records get
+            // a shape, so the class is one that the tests below would take to writeRecord).
+            writeRecord((Record) v, out, shapes);
+            return;
+        }
         if (v == null) {
             out.writeByte(NULL);
         } else if (v instanceof Long l) {
