@@ -73,10 +73,10 @@ import org.slf4j.LoggerFactory;
 public final class DataPlane implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DataPlane.class);
     /**
-     * Queued items at which a producer wakes its sender before the periodic flush (or a quarter of a
-     * smaller channel's capacity): with the remote
-     * channels' capacity (hundreds of items) the sender never waits for the flush to find the queue
-     * full, and a few items make one write of tens of kilobytes.
+     * Queued items at which a producer wakes its sender before the periodic flush (a quarter of the
+     * capacity of a smaller channel): far below the remote channels' capacity (hundreds of items), so
+     * a busy producer never fills its queue waiting for the flush, and enough for one write of tens of
+     * kilobytes.
      */
     static final int WAKE_ITEMS = 16;
     private static final int MAX_FENCED = 10_000;
