@@ -20,6 +20,11 @@ public final class Channel {
     private long taken;
     /** An unaligned barrier that overtakes the queue. */
     private final AtomicReference<PriorityBarrier> priority = new AtomicReference<>();
+    /** Told after every {@link #takeEvery} items taken (the data plane's receiver of a remote channel), or null. */
+    private volatile Runnable takeListener;
+    private int takeEvery = Integer.MAX_VALUE;
+    /** Items taken since the take listener was last told; consumer thread only. */
+    private int takenSinceTold;
     /** Told after each hand-over (the data plane's sender of a channel to another node), or null. */
     private volatile PushListener pushListener;
 
@@ -152,8 +157,26 @@ public final class Channel {
         Object item = queue.poll();
         if (item != null) {
             taken++;
+            Runnable l = takeListener;
+            if (l != null && ++takenSinceTold >= takeEvery) {
+                takenSinceTold = 0;
+                l.run();
+            }
         }
         return item;
+    }
+
+    /**
+     * Calls {@code listener} on the consumer's thread after every {@code every} items it takes, so
+     * that the data plane can grant the producer on another node the space they freed without waiting
+     * for its next flush. It must be cheap and must not block.
+     */
+    public void onTake(int every, Runnable listener) {
+        if (every < 1) {
+            throw new IllegalArgumentException("every must be at least 1, was " + every);
+        }
+        this.takeEvery = every;
+        this.takeListener = listener; // publishes takeEvery
     }
 
     /** Items taken from the queue so far (consumer side). */

@@ -55,14 +55,16 @@ import org.slf4j.LoggerFactory;
  * {@value #WAKE_ITEMS} items or queues something a consumer waits for (a watermark, a barrier, the end
  * of input); anything else waits for the periodic flush, every {@link Config#bufferTimeoutMillis}
  * (default {@value Config#DEFAULT_BUFFER_TIMEOUT_MILLIS} ms), which also grants credits for the space
- * consumers freed. So a busy channel moves in writes of many items and an idle one costs nothing,
- * while a record waits at most about one buffer timeout per hop between nodes. Every wake-up of the
- * event loop, and every write and read, is a system call on both nodes, which costs far more per item
- * than encoding it when items come one at a time.
+ * consumers freed; a consumer that freed a quarter of its channel asks for that grant at once (as
+ * Flink's receivers announce credit), so the flush period does not cap a channel's rate. A busy
+ * channel thus moves in writes of many items and an idle one costs nothing, while a record waits at
+ * most about one buffer timeout per hop between nodes. Every wake-up of the event loop, and every
+ * write and read, is a system call on both nodes, which costs far more per item than encoding it
+ * when items come one at a time.
  *
  * <p>Threads: all state lives on one Vert.x event loop of this data plane: frame handling, the
  * periodic flush (running only while channels are registered), the sends triggered by producers and
- * by arriving credits. Public methods may be called from any thread; registrations and releases take
+ * by arriving credits, the grants consumers ask for. Public methods may be called from any thread; registrations and releases take
  * effect on the event loop in call order.
  *
  * <pre>{@code
@@ -286,7 +288,19 @@ public final class DataPlane implements AutoCloseable {
         InboundBridge bridge = new InboundBridge(key, channel, Objects.requireNonNull(loader));
         return onEventLoop(() -> {
             if (admit(key, producerNode)) {
-                link(producerNode).addInbound(bridge);
+                PeerLink link = link(producerNode);
+                link.addInbound(bridge);
+                // The consumer asks for a grant when it has freed the space of one (see InboundBridge), so
+                // that a fast consumer's producer is not held to what one flush period's grants allow.
+                AtomicBoolean pending = new AtomicBoolean();
+                channel.onTake(bridge.threshold(), () -> {
+                    if (pending.compareAndSet(false, true)) {
+                        runOnContext(v -> {
+                            pending.set(false);
+                            link.grantNow(bridge);
+                        });
+                    }
+                });
                 updateFlushTimer();
             }
         });
@@ -312,7 +326,7 @@ public final class DataPlane implements AutoCloseable {
                 channel.onPush(urgent -> {
                     if ((urgent || channel.queued() >= wakeAt && bridge.credits > 0)
                             && pending.compareAndSet(false, true)) {
-                        context.runOnContext(v -> {
+                        runOnContext(v -> {
                             pending.set(false);
                             link.wake();
                         });

@@ -12,9 +12,9 @@ import io.tidemill.exchange.Channel;
  * granted and not yet used by an item. A credit is used by exactly one received item, which goes
  * straight into the queue, so the queue never overflows and the memory of a channel is bounded by
  * its capacity. An item arriving without a credit breaks the protocol: the connection is closed.
- * The consumer frees slots concurrently; the event loop sees that on its periodic flush (the
- * queue's size is read conservatively: at worst too high, so too few credits are granted, never too
- * many). Credits are granted when a quarter of the capacity is free, or as soon as anything is free
+ * The consumer frees slots concurrently; the event loop sees that on its periodic flush, and when
+ * the consumer tells it that it took a quarter of the capacity since it last did (the queue's size is
+ * read conservatively: at worst too high, so too few credits are granted, never too many). Credits are granted when a quarter of the capacity is free, or as soon as anything is free
  * while the sender has no credit left, so a waiting sender is never starved for more than a flush
  * period (the buffer timeout).
  */
@@ -39,6 +39,11 @@ final class InboundBridge {
         this.channel = channel;
         this.loader = loader;
         this.threshold = Math.max(1, channel.capacity() / 4);
+    }
+
+    /** Free slots worth a grant of their own: a quarter of the capacity. */
+    int threshold() {
+        return threshold;
     }
 
     /** The credits to grant now (0: none): the free slots, when the rule above says so. */

@@ -176,6 +176,15 @@ final class PeerLink {
         outbound.values().removeIf(OutboundBridge::isDrained);
     }
 
+    /** The consumer of {@code b} freed space: grants it now, if the rule of {@link InboundBridge} says so. */
+    void grantNow(InboundBridge b) {
+        Connection c = connection;
+        if (c != null && inbound.get(b.key) == b) {
+            grant(b);
+            c.flush();
+        }
+    }
+
     private void grant(InboundBridge b) {
         int credits = b.creditsToGrant();
         if (credits > 0) {

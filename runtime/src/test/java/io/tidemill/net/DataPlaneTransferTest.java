@@ -177,6 +177,28 @@ class DataPlaneTransferTest {
 
     @Test
     @Timeout(30)
+    void aConsumerGetsItsProducerMoreCreditsWithoutWaitingForTheBufferTimeout() throws Exception {
+        // given data planes that flush (and grant credits on their own) only once a minute
+        DataPlane.Config minute = new DataPlane.Config("test-cluster", "s3cret", DataPlane.Config.DEFAULT_MAX_FRAME_BYTES,
+                60_000);
+        try (Node a = new Node(minute); Node b = new Node(minute)) {
+            ChannelKey key = new ChannelKey(11, 0, 0, 0);
+            Channel[] channel = Nodes.connect(key, a, b, 16, 10);
+
+            // when a producer sends 300 times what the channel holds to a consumer reading as fast as it can
+            CheckingConsumer consumer = new CheckingConsumer(channel[1], 10, 64);
+            Runner producing = new Runner(new ScriptedProducer(channel[0], 16 * 300 * 10, 10));
+            Runner consuming = new Runner(consumer);
+
+            // then all of it arrives long before the minute is over: the consumer asked for its grants
+            await().atMost(Duration.ofSeconds(20)).until(() -> producing.finished() && consuming.finished());
+            assertEquals(16 * 300 * 10, consumer.records);
+            assertTrue(a.failures.isEmpty() && b.failures.isEmpty(), a.failures + " " + b.failures);
+        }
+    }
+
+    @Test
+    @Timeout(30)
     void aLoneItemIsSentByThePeriodicFlush() throws Exception {
         // given data planes that flush every 50 ms
         DataPlane.Config config = new DataPlane.Config("test-cluster", "s3cret", DataPlane.Config.DEFAULT_MAX_FRAME_BYTES,
