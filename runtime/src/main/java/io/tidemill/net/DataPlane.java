@@ -55,10 +55,10 @@ import org.slf4j.LoggerFactory;
  * {@value #WAKE_ITEMS} items or queues something a consumer waits for (a watermark, a barrier, the end
  * of input); anything else waits for the periodic flush, every {@link Config#bufferTimeoutMillis}
  * (default {@value Config#DEFAULT_BUFFER_TIMEOUT_MILLIS} ms), which also grants credits for the space
- * consumers freed; a consumer that freed a quarter of its channel asks for that grant at once (as
- * Flink's receivers announce credit), so the flush period does not cap a channel's rate. A busy
- * channel thus moves in writes of many items and an idle one costs nothing, while a record waits at
- * most about one buffer timeout per hop between nodes. Every wake-up of the event loop, and every
+ * consumers freed; a consumer that freed a quarter of its channel while its producer runs out of
+ * credits asks for that grant at once (as Flink's receivers announce credit), so the flush period
+ * does not cap a channel's rate. A busy channel thus moves in writes of many items and an idle one
+ * costs nothing, while a record waits at most about one buffer timeout per hop between nodes. Every wake-up of the event loop, and every
  * write and read, is a system call on both nodes, which costs far more per item than encoding it
  * when items come one at a time.
  *
@@ -290,11 +290,13 @@ public final class DataPlane implements AutoCloseable {
             if (admit(key, producerNode)) {
                 PeerLink link = link(producerNode);
                 link.addInbound(bridge);
-                // The consumer asks for a grant when it has freed the space of one (see InboundBridge), so
-                // that a fast consumer's producer is not held to what one flush period's grants allow.
+                // The consumer asks for a grant when it has freed the space of one (see InboundBridge) and
+                // its producer is running out of credits, so that a fast consumer's producer is not held to
+                // what one flush period's grants allow. Not sooner: every grant is a write, a read and a
+                // wake-up, and a producer with credits left sends its items in larger writes.
                 AtomicBoolean pending = new AtomicBoolean();
                 channel.onTake(bridge.threshold(), () -> {
-                    if (pending.compareAndSet(false, true)) {
+                    if (bridge.outstanding < bridge.threshold() && pending.compareAndSet(false, true)) {
                         runOnContext(v -> {
                             pending.set(false);
                             link.grantNow(bridge);

@@ -344,8 +344,13 @@ final class PeerLink {
         }
         OutboundBridge b = outbound.get(key);
         if (b != null) {
+            boolean starved = b.credits == 0;
             b.addCredits(credits);
-            pump(b);
+            if (starved) {
+                // Items may be waiting for credits: they go now. With credits left, what is queued
+                // waits for its producer's wake-up or the flush, as it would have without this grant.
+                pump(b);
+            }
         } else if (plane.isFenced(key.executionId())) {
             plane.refused(key, "credit");
         } else if (earlyCredits.size() >= MAX_EARLY_CREDITS && !earlyCredits.containsKey(key)) {
