@@ -148,8 +148,7 @@ class DataPlaneTransferTest {
     @Timeout(30)
     void enoughQueuedItemsOrAControlItemAreSentAtOnceWithoutWaitingForTheBufferTimeout() throws Exception {
         // given data planes that flush only once a minute
-        DataPlane.Config minute = new DataPlane.Config("test-cluster", "s3cret", DataPlane.Config.DEFAULT_MAX_FRAME_BYTES,
-                60_000);
+        DataPlane.Config minute = flushingEvery(60_000);
         try (Node a = new Node(minute); Node b = new Node(minute)) {
             ChannelKey key = new ChannelKey(9, 0, 0, 0);
             Channel[] channel = Nodes.connect(key, a, b, 256, 10);
@@ -179,8 +178,7 @@ class DataPlaneTransferTest {
     @Timeout(30)
     void aConsumerGetsItsProducerMoreCreditsWithoutWaitingForTheBufferTimeout() throws Exception {
         // given data planes that flush (and grant credits on their own) only once a minute
-        DataPlane.Config minute = new DataPlane.Config("test-cluster", "s3cret", DataPlane.Config.DEFAULT_MAX_FRAME_BYTES,
-                60_000);
+        DataPlane.Config minute = flushingEvery(60_000);
         try (Node a = new Node(minute); Node b = new Node(minute)) {
             ChannelKey key = new ChannelKey(11, 0, 0, 0);
             Channel[] channel = Nodes.connect(key, a, b, 16, 10);
@@ -201,8 +199,7 @@ class DataPlaneTransferTest {
     @Timeout(30)
     void aLoneItemIsSentByThePeriodicFlush() throws Exception {
         // given data planes that flush every 50 ms
-        DataPlane.Config config = new DataPlane.Config("test-cluster", "s3cret", DataPlane.Config.DEFAULT_MAX_FRAME_BYTES,
-                50);
+        DataPlane.Config config = flushingEvery(50);
         try (Node a = new Node(config); Node b = new Node(config)) {
             ChannelKey key = new ChannelKey(10, 0, 0, 0);
             Channel[] channel = Nodes.connect(key, a, b, 256, 10);
@@ -224,6 +221,12 @@ class DataPlaneTransferTest {
                     () -> new DataPlane.Config("c", null, DataPlane.Config.DEFAULT_MAX_FRAME_BYTES, ms));
             assertTrue(e.getMessage().contains("buffer timeout"), e.getMessage());
         }
+    }
+
+    /** The test nodes' data plane with a periodic flush every {@code millis}. */
+    private static DataPlane.Config flushingEvery(int millis) {
+        return new DataPlane.Config(Nodes.CONFIG.clusterName(), Nodes.CONFIG.secret(),
+                DataPlane.Config.DEFAULT_MAX_FRAME_BYTES, millis);
     }
 
     /** The control items {@link ScriptedProducer} writes, each after the records before it. */
