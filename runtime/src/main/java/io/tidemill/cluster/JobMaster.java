@@ -510,8 +510,8 @@ final class JobMaster {
         }
         // every job of a cluster has a snapshot store: savepoints and stop need only a running job
         return Optional.of(new JobDetails(id, r.name, r.status, r.spec.className(), r.spec.args(),
-                r.spec.parallelism(), r.startTime, r.endTime > 0 ? r.endTime : -1, r.executionId, r.restarts, r.lastFailure, vertices, edges,
-                JobViews.actions(JobStatus.valueOf(r.status), true)));
+                r.spec.parallelism(), r.startTime, r.endTime > 0 ? r.endTime : -1, r.executionId, r.restarts,
+                r.lastFailure, vertices, edges, JobViews.actions(JobStatus.valueOf(r.status), true)));
     }
 
     /** A task's figures as its member last reported them (see {@link ControlMessage.Deploy#stats}). */

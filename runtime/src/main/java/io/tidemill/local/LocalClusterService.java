@@ -69,10 +69,10 @@ public final class LocalClusterService implements ClusterService {
     /** Shows {@code job}, started with {@code options}, from now on; returns its id. */
     public String add(JobHandle job, JobOptions options) {
         String id = newId();
+        long startTime = System.currentTimeMillis();
         AtomicLong endTime = new AtomicLong(-1);
-        job.result().whenComplete((r, t) -> endTime.set(System.currentTimeMillis()));
-        jobs.add(new Entry(id, job, System.currentTimeMillis(), endTime, options.store() != null,
-                new ConcurrentHashMap<>()));
+        job.result().whenComplete((r, t) -> endTime.compareAndSet(-1, System.currentTimeMillis()));
+        jobs.add(new Entry(id, job, startTime, endTime, options.store() != null, new ConcurrentHashMap<>()));
         return id;
     }
 
@@ -141,9 +141,13 @@ public final class LocalClusterService implements ClusterService {
         List<JobDetails.VertexView> vertices = JobViews.vertices(job.plan(),
                 Collections.nCopies(stats.size(), MEMBER), task -> figures(stats.get(task)));
         JobStatus status = status(job);
+        if (status != JobStatus.RUNNING) {
+            // ended: its end time may not be set yet by the callback of its result
+            e.endTime().compareAndSet(-1, System.currentTimeMillis());
+        }
         return Optional.of(new JobDetails(e.id(), job.name(), status.name(), null, List.of(), parallelism(job),
-                e.startTime(), e.endTime().get(), 1, job.restarts(), job.lastFailure(), vertices, JobViews.edges(job.plan()),
-                JobViews.actions(status, e.snapshotStore())));
+                e.startTime(), e.endTime().get(), 1, job.restarts(), job.lastFailure(), vertices,
+                JobViews.edges(job.plan()), JobViews.actions(status, e.snapshotStore())));
     }
 
     @Override

@@ -58,14 +58,14 @@ import org.slf4j.LoggerFactory;
  * consumers freed; a consumer that freed a quarter of its channel while its producer runs out of
  * credits asks for that grant at once (as Flink's receivers announce credit), so the flush period
  * does not cap a channel's rate. A busy channel thus moves in writes of many items and an idle one
- * costs nothing, while a record waits at most about one buffer timeout per hop between nodes. Every wake-up of the event loop, and every
- * write and read, is a system call on both nodes, which costs far more per item than encoding it
- * when items come one at a time.
+ * costs nothing, while a record waits at most about one buffer timeout per hop between nodes. Every
+ * wake-up of the event loop, and every write and read, is a system call on both nodes, which costs
+ * far more per item than encoding it when items come one at a time.
  *
  * <p>Threads: all state lives on one Vert.x event loop of this data plane: frame handling, the
  * periodic flush (running only while channels are registered), the sends triggered by producers and
- * by arriving credits, the grants consumers ask for. Public methods may be called from any thread; registrations and releases take
- * effect on the event loop in call order.
+ * by arriving credits, the grants consumers ask for. Public methods may be called from any thread;
+ * registrations and releases take effect on the event loop in call order.
  *
  * <pre>{@code
  * DataPlane plane = DataPlane.start(vertx, "10.0.0.1", 7100, new DataPlane.Config("prod", secret), listener);

@@ -14,9 +14,10 @@ import io.tidemill.exchange.Channel;
  * its capacity. An item arriving without a credit breaks the protocol: the connection is closed.
  * The consumer frees slots concurrently; the event loop sees that on its periodic flush, and when
  * the consumer tells it that it took a quarter of the capacity since it last did (the queue's size is
- * read conservatively: at worst too high, so too few credits are granted, never too many). Credits are granted when a quarter of the capacity is free, or as soon as anything is free
- * while the sender has no credit left, so a waiting sender is never starved for more than a flush
- * period (the buffer timeout).
+ * read conservatively: at worst too high, so too few credits are granted, never too many). Credits
+ * are granted when a quarter of the capacity is free, or as soon as anything is free while the
+ * sender has no credit left, so a waiting sender is never starved for more than a flush period (the
+ * buffer timeout).
  */
 final class InboundBridge {
     final DataPlane.ChannelKey key;

@@ -194,8 +194,8 @@ public final class BenchClusterCommand implements Command {
     }
 
     /**
-     * One cluster run: submit, poll to FINISHED, timed to the job's end time; returns events/s and puts each connection's sent
-     * records/s and bytes/s into {@code sent}.
+     * One cluster run: submit, poll to FINISHED, timed to the job's end time; returns events/s and puts
+     * each connection's sent records/s and bytes/s into {@code sent}.
      */
     private static double clustered(NodeCluster cluster, Path work, String q, long events, int parallelism,
                                     Map<String, double[]> sent) throws Exception {

@@ -59,6 +59,7 @@ class DashboardEndpointsTest {
                             j -> j.path("vertices").path(0).path("recordsIn").asLong() > 0
                                     && j.path("vertices").path(0).path("busySeconds").asDouble() > 0);
             assertEquals("nexmark-q5", job.path("name").asText());
+            assertEquals(-1, job.path("endTime").asLong(), "a running job has no end time: " + job);
             Set<Integer> indexes = new HashSet<>();
             for (JsonNode v : job.path("vertices")) {
                 indexes.add(v.path("index").asInt());

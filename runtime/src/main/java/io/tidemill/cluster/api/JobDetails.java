@@ -13,8 +13,8 @@ import java.util.List;
  *        once it ended; no savepoint or stop without a snapshot store)
  */
 public record JobDetails(String id, String name, String status, String className, List<String> args,
-                         int parallelism, long startTime, long endTime, long executionId, int restarts, String lastFailure,
-                         List<VertexView> vertices, List<EdgeView> edges, List<String> actions) {
+                         int parallelism, long startTime, long endTime, long executionId, int restarts,
+                         String lastFailure, List<VertexView> vertices, List<EdgeView> edges, List<String> actions) {
     /**
      * A vertex of the running execution: where its subtasks are, and how far it got, summed over its
      * subtasks (watermark: the minimum, {@code Long.MIN_VALUE} while one has none). The counters only

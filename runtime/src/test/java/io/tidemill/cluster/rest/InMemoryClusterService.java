@@ -132,8 +132,8 @@ public final class InMemoryClusterService implements ClusterService {
 
     private void setStatus(JobDetails j, JobStatus status, int parallelism) {
         jobs.put(j.id(), new JobDetails(j.id(), j.name(), status.name(), j.className(), j.args(), parallelism,
-                j.startTime(), status == JobStatus.RUNNING ? -1 : 1_700_000_009_000L, j.executionId(), j.restarts(), j.lastFailure(), j.vertices(), j.edges(),
-                JobViews.actions(status, true)));
+                j.startTime(), status == JobStatus.RUNNING ? -1 : 1_700_000_009_000L, j.executionId(), j.restarts(),
+                j.lastFailure(), j.vertices(), j.edges(), JobViews.actions(status, true)));
     }
 
     @Override
