@@ -28,7 +28,7 @@ import java.util.TreeMap;
  * generator emits in {@code onEvent} (punctuated) goes out after the batch that record was read in,
  * never inside a reader's call, where a firing it starts could not pause. When all remaining splits
  * are idle the task says IDLE downstream; when all have finished it sends the final watermark and
- * END_OF_INPUT.
+ * END_OF_INPUT (a bounded source only: a subtask of an unbounded one without splits stays idle).
  *
  * <p>Watermark alignment: with an alignment group, the task publishes its watermark to the group
  * (the maximum when it has no active split) and does not read a split whose watermark is more than
@@ -257,7 +257,10 @@ public final class SourceTask<T> extends TaskCore implements SourceOutput<T> {
             countRecordsIn(count - before);
             chain.finishBatch();
         }
-        if (splits.isEmpty() && discovery == null) {
+        // An unbounded source's subtask without splits (a topic with fewer partitions than subtasks)
+        // stays, idle, as Flink's readers of an unbounded source do: a finished source subtask would
+        // stop the job's checkpoints for good.
+        if (splits.isEmpty() && discovery == null && source.isBounded()) {
             if (alignment != null) {
                 alignment.publish(Long.MAX_VALUE); // a finished source holds nobody back
             }

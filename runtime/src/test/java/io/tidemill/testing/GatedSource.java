@@ -13,7 +13,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * The test thus decides how far this input's event time (and so its watermark) advances.
  */
 public final class GatedSource implements Source<Event> {
-    private static final SourceSplit ONLY = () -> "gated";
+    private static final SourceSplit ONLY = new Only("gated");
+
+    /** The one split: a record, so that a checkpoint can hold it. */
+    private record Only(String splitId) implements SourceSplit {}
     private final String key;
     private final long step;
     private final AtomicLong gate;
