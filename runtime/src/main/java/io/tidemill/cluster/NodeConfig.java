@@ -38,10 +38,7 @@ public record NodeConfig(String clusterName, List<String> members, String kubern
             throw new IllegalArgumentException("the heartbeat interval must be at least 1 s and shorter than "
                     + "the failure timeout");
         }
-        if (bufferTimeoutMillis < 1 || bufferTimeoutMillis > DataPlane.Config.MAX_BUFFER_TIMEOUT_MILLIS) {
-            throw new IllegalArgumentException("the buffer timeout must be 1.."
-                    + DataPlane.Config.MAX_BUFFER_TIMEOUT_MILLIS + " ms, was " + bufferTimeoutMillis);
-        }
+        DataPlane.Config.checkBufferTimeout(bufferTimeoutMillis);
     }
 
     /** A node alone on this machine: loopback, Hazelcast 5701, data 6123, REST 8081, a core per worker. */

@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -157,9 +158,16 @@ public final class LocalClusterService implements ClusterService {
 
     @Override
     public String triggerSavepoint(String jobId, String directory) throws ApiException {
+        return startSavepoint(jobId, directory, JobHandle::triggerSavepoint);
+    }
+
+    /** Starts {@code action} (a savepoint, or a stop with one) under a new trigger id; returns the id. */
+    private String startSavepoint(String jobId, String directory,
+            BiFunction<JobHandle, String, CompletableFuture<CheckpointCoordinator.Completed>> action)
+            throws ApiException {
         Entry e = withStore(jobId, directory);
         String trigger = newId();
-        e.savepoints().put(trigger, e.job().triggerSavepoint(savepointPrefix(trigger)));
+        e.savepoints().put(trigger, action.apply(e.job(), savepointPrefix(trigger)));
         return trigger;
     }
 
@@ -186,10 +194,7 @@ public final class LocalClusterService implements ClusterService {
 
     @Override
     public String stop(String jobId, String directory) throws ApiException {
-        Entry e = withStore(jobId, directory);
-        String trigger = newId();
-        e.savepoints().put(trigger, e.job().stopWithSavepoint(savepointPrefix(trigger)));
-        return trigger;
+        return startSavepoint(jobId, directory, JobHandle::stopWithSavepoint);
     }
 
     @Override

@@ -112,9 +112,14 @@ public final class DataPlane implements AutoCloseable {
             if (maxFrameBytes < MIN_MAX_FRAME_BYTES) {
                 throw new IllegalArgumentException("maxFrameBytes must be at least " + MIN_MAX_FRAME_BYTES);
             }
-            if (bufferTimeoutMillis < 1 || bufferTimeoutMillis > MAX_BUFFER_TIMEOUT_MILLIS) {
+            checkBufferTimeout(bufferTimeoutMillis);
+        }
+
+        /** Refuses a buffer timeout outside 1 ms..{@value #MAX_BUFFER_TIMEOUT_MILLIS} ms. */
+        public static void checkBufferTimeout(int millis) {
+            if (millis < 1 || millis > MAX_BUFFER_TIMEOUT_MILLIS) {
                 throw new IllegalArgumentException("the buffer timeout must be 1.." + MAX_BUFFER_TIMEOUT_MILLIS
-                        + " ms, was " + bufferTimeoutMillis);
+                        + " ms, was " + millis);
             }
         }
 
@@ -294,13 +299,10 @@ public final class DataPlane implements AutoCloseable {
                 // its producer is running out of credits, so that a fast consumer's producer is not held to
                 // what one flush period's grants allow. Not sooner: every grant is a write, a read and a
                 // wake-up, and a producer with credits left sends its items in larger writes.
-                AtomicBoolean pending = new AtomicBoolean();
+                Runnable grant = coalesced(() -> link.grantNow(bridge));
                 channel.onTake(bridge.threshold(), () -> {
-                    if (bridge.outstanding < bridge.threshold() && pending.compareAndSet(false, true)) {
-                        runOnContext(v -> {
-                            pending.set(false);
-                            link.grantNow(bridge);
-                        });
+                    if (bridge.outstanding < bridge.threshold()) {
+                        grant.run();
                     }
                 });
                 updateFlushTimer();
@@ -323,15 +325,11 @@ public final class DataPlane implements AutoCloseable {
                 // comment), coalesced: one pending wake-up on the event loop at a time. Items queued
                 // without credits wait for the credits, whose arrival sends them; a wake-up missed in a
                 // race with that arrival leaves them to the next flush.
-                AtomicBoolean pending = new AtomicBoolean();
+                Runnable wake = coalesced(link::wake);
                 int wakeAt = Math.max(1, Math.min(WAKE_ITEMS, channel.capacity() / 4));
                 channel.onPush(urgent -> {
-                    if ((urgent || channel.queued() >= wakeAt && bridge.credits > 0)
-                            && pending.compareAndSet(false, true)) {
-                        runOnContext(v -> {
-                            pending.set(false);
-                            link.wake();
-                        });
+                    if (urgent || channel.queued() >= wakeAt && bridge.credits > 0) {
+                        wake.run();
                     }
                 });
                 updateFlushTimer();
@@ -597,6 +595,22 @@ public final class DataPlane implements AutoCloseable {
             done.fail(new IllegalStateException("the data plane's Vert.x instance is closed"));
         }
         return done.future();
+    }
+
+    /**
+     * {@code action} run on the event loop when asked from any thread, at most once pending: asks
+     * while it waits to run are one run.
+     */
+    private Runnable coalesced(Runnable action) {
+        AtomicBoolean pending = new AtomicBoolean();
+        return () -> {
+            if (pending.compareAndSet(false, true)) {
+                runOnContext(v -> {
+                    pending.set(false);
+                    action.run();
+                });
+            }
+        };
     }
 
     /** False if Vert.x is closed already. */

@@ -37,8 +37,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,25 +48,14 @@ import org.junit.jupiter.api.io.TempDir;
  * neither the source's records nor the other tasks of its worker.
  */
 @Timeout(120)
-class KafkaDeadLettersTest {
+class KafkaDeadLettersTest extends WithKafkaBroker {
     /** How the cooperative workers of a local cluster and of a node are named (CooperativeScheduler). */
     private static final String WORKER = "tidemill-worker-";
     private static final String DEAD_LETTER_THREAD = "tidemill-dead-letters-";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static KafkaBroker broker;
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() throws Exception {
-        broker = KafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        broker.close();
-    }
 
     @Test
     void givenExactlyOnceDeadLettersToATopic_thenNoProducerCallRunsOnACooperativeWorker() throws Exception {

@@ -10,28 +10,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The Kafka sink's records: JSON values, and keys (hence partitions) chosen by a user function. */
 @Timeout(60)
-class KafkaSinkTest {
-    private static KafkaBroker broker;
+class KafkaSinkTest extends WithKafkaBroker {
 
     /** A row as a job would write it. */
     public record Sale(String shop, long amount) {}
-
-    @BeforeAll
-    static void start() throws Exception {
-        broker = KafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        broker.close();
-    }
 
     @Test
     void givenAKeyFunction_thenEachRecordIsAJsonValueUnderItsKeyAndOneKeyStaysInOnePartition() throws Exception {

@@ -31,8 +31,6 @@ import java.util.stream.LongStream;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,24 +43,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  * as text; a record's event time is its Kafka timestamp.
  */
 @Timeout(60)
-class KafkaSourceTest {
+class KafkaSourceTest extends WithKafkaBroker {
     /** Values that are numbers as text. */
     static final Supplier<LineDecoder<Long>> NUMBERS =
             () -> (buf, off, len) -> Long.parseLong(new String(buf, off, len, StandardCharsets.UTF_8));
-    private static KafkaBroker broker;
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() throws Exception {
-        broker = KafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        broker.close();
-    }
 
     @Test
     void givenOnePartitionFarBehind_thenItHoldsTheWatermarkBackUntilItCatchesUp() throws Exception {

@@ -8,25 +8,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.utils.ProducerIdAndEpoch;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** A transaction left open by a producer that is gone is committed by another producer on a real broker. */
 @Timeout(120)
-class KafkaTransactionsTest {
-    private static KafkaBroker broker;
-
-    @BeforeAll
-    static void start() throws Exception {
-        broker = KafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        broker.close();
-    }
+class KafkaTransactionsTest extends WithKafkaBroker {
 
     @Test
     void givenATransactionLeftOpen_whenAnotherProducerCommitsIt_thenReadCommittedSeesItsRecords() throws Exception {
